@@ -1,0 +1,21 @@
+// Small text helpers shared by core's modules (private to core).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace glint::text {
+
+// s without leading/trailing ASCII spaces and tabs.
+std::string_view trim(std::string_view s);
+
+// ASCII-lowercased copy (UTF-8 bytes above 0x7F are kept as they are).
+std::string ascii_lower(std::string_view s);
+
+// A plain decimal ("1234", "-12.5", "1,234.56") → micro-units, rounded half
+// away from zero past six decimals; nullopt when it is not such a number.
+std::optional<int64_t> parse_plain_micros(std::string_view s);
+
+}  // namespace glint::text

@@ -1,0 +1,43 @@
+// glint — one binary: the CLI's analysis subcommands and the server.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "glint/engine.h"
+
+namespace {
+
+constexpr const char* kHelp =
+    "glint — marketing analytics you can trust\n"
+    "\n"
+    "usage: glint <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  analyze FILE     per-campaign sums and derived metrics of an ad export\n"
+    "  serve            run the HTTP server and the page (default http://127.0.0.1:8080/)\n"
+    "\n"
+    "options:\n"
+    "  --version        print the version\n"
+    "  --help           this text; `glint <command> --help` for a command's options\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kHelp, stdout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    std::printf("glint %s\n", std::string(glint::version()).c_str());
+    return 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "analyze") return glint::native::run_analyze(args);
+  if (command == "serve") return glint::native::run_serve(args);
+  std::fprintf(stderr, "glint: unknown command '%s' (see glint --help)\n", command.c_str());
+  return 2;
+}

@@ -1,0 +1,5 @@
+-- 001: the settings table every later migration can rely on.
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;

@@ -1,0 +1,106 @@
+// The real glint binary's CLI: exit statuses and one-line errors.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+CliRun run(const std::string& args) {
+  const fs::path err_file = fs::temp_directory_path() / ("glint_cli_err_" + std::to_string(getpid()));
+  const std::string cmd = std::string(GLINT_BINARY) + " " + args + " 2>" + err_file.string();
+  CliRun r{};
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  std::ifstream in(err_file);
+  r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  fs::remove(err_file);
+  return r;
+}
+
+fs::path temp_file(const std::string& name, const std::string& content) {
+  const fs::path p = fs::temp_directory_path() / ("glint_cli_" + std::to_string(getpid()) + name);
+  std::ofstream(p, std::ios::binary) << content;
+  return p;
+}
+
+size_t lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+TEST(Cli, VersionPrintsTheVersion) {
+  const CliRun r = run("--version");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.rfind("glint ", 0), 0u) << r.out;
+}
+
+TEST(Cli, AnalyzeMissingFileIsAOneLineErrorAndNonZero) {
+  const CliRun r = run("analyze /nonexistent/glint/file.csv");
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("No such file"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
+TEST(Cli, AnalyzeEmptyFileIsAOneLineErrorAndNonZero) {
+  const fs::path f = temp_file("empty.csv", "");
+  const CliRun r = run("analyze " + f.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("empty"), std::string::npos) << r.err;
+  fs::remove(f);
+}
+
+TEST(Cli, AnalyzeBinaryFileIsAOneLineErrorAndNonZero) {
+  std::string garbage;
+  uint32_t x = 7;
+  for (int i = 0; i < 100000; ++i) {
+    x = x * 1664525u + 1013904223u;
+    garbage.push_back(static_cast<char>(x >> 24));
+  }
+  const fs::path f = temp_file("binary.bin", garbage);
+  const CliRun r = run("analyze " + f.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  fs::remove(f);
+}
+
+TEST(Cli, AnalyzeDirectoryIsAOneLineError) {
+  const CliRun r = run("analyze " + fs::temp_directory_path().string());
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+}
+
+TEST(Cli, AnalyzeJsonPrintsTheReport) {
+  const fs::path f = temp_file("ok.csv", "Campaign,Impressions,Clicks,Cost\nA,100,10,2.50\nB,50,0,1\n");
+  const CliRun r = run("analyze --json " + f.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\"by_campaign\""), std::string::npos) << r.out;
+  const CliRun text = run("analyze " + f.string());
+  EXPECT_EQ(text.status, 0);
+  EXPECT_NE(text.out.find("TOTAL"), std::string::npos) << text.out;
+  fs::remove(f);
+}
+
+TEST(Cli, UnknownCommandsAndOptionsAreUsageErrors) {
+  EXPECT_EQ(run("frobnicate").status, 2);
+  EXPECT_EQ(run("analyze --bogus x.csv").status, 2);
+  EXPECT_EQ(run("serve --port 99999").status, 2);
+  EXPECT_EQ(run("analyze --help").status, 0);
+}
+
+}  // namespace

@@ -1,0 +1,112 @@
+#include "glint/csv.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace glint {
+namespace {
+
+struct Collected final : CsvSink {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<uint64_t> lines;
+  std::vector<CsvIssue> issues;
+  void on_record(const CsvRecord& r) override {
+    rows.emplace_back(r.fields.begin(), r.fields.end());
+    lines.push_back(r.line);
+  }
+  void on_issue(const CsvIssue& i) override { issues.push_back(i); }
+};
+
+Collected tokenize(std::string_view text, size_t chunk = 0, CsvOptions options = {}) {
+  Collected out;
+  CsvTokenizer t(options);
+  if (chunk == 0) {
+    t.feed(text, out);
+  } else {
+    for (size_t i = 0; i < text.size(); i += chunk) t.feed(text.substr(i, chunk), out);
+  }
+  t.finish(out);
+  return out;
+}
+
+using Rows = std::vector<std::vector<std::string>>;
+
+TEST(Csv, QuotedDelimitersNewlinesAndDoubledQuotes) {
+  const std::string text =
+      "name,value\r\n"
+      "\"Brand, Search\",1\r\n"
+      "\"Line one\r\nline two\",2\n"
+      "\"He said \"\"hi\"\"\",3\n"
+      "plain,4";
+  const Collected c = tokenize(text);
+  EXPECT_EQ(c.rows, (Rows{{"name", "value"},
+                          {"Brand, Search", "1"},
+                          {"Line one\r\nline two", "2"},
+                          {"He said \"hi\"", "3"},
+                          {"plain", "4"}}));
+  EXPECT_EQ(c.lines, (std::vector<uint64_t>{1, 2, 3, 5, 6}));
+  EXPECT_TRUE(c.issues.empty());
+}
+
+TEST(Csv, SameRecordsWhateverTheChunkSize) {
+  const std::string text =
+      "a,b,c\n\"x,\"\"y\"\"\",2,\"multi\nline\"\n\n3,,\"\"\r\nlast,\"q\",end";
+  const Collected whole = tokenize(text);
+  for (size_t chunk = 1; chunk <= text.size(); ++chunk) {
+    const Collected parts = tokenize(text, chunk);
+    EXPECT_EQ(parts.rows, whole.rows) << "chunk size " << chunk;
+    EXPECT_EQ(parts.lines, whole.lines) << "chunk size " << chunk;
+  }
+  EXPECT_EQ(whole.rows, (Rows{{"a", "b", "c"},
+                              {"x,\"y\"", "2", "multi\nline"},
+                              {"3", "", ""},
+                              {"last", "q", "end"}}));
+  EXPECT_EQ(whole.lines, (std::vector<uint64_t>{1, 2, 5, 6}));
+}
+
+TEST(Csv, BlankLinesAreSkippedButCounted) {
+  const Collected c = tokenize("\n\r\nh1,h2\n\n1,2\n");
+  EXPECT_EQ(c.rows, (Rows{{"h1", "h2"}, {"1", "2"}}));
+  EXPECT_EQ(c.lines, (std::vector<uint64_t>{3, 5}));
+}
+
+TEST(Csv, TrailingDelimiterGivesAnEmptyLastField) {
+  EXPECT_EQ(tokenize("a,b,\n1,2,").rows, (Rows{{"a", "b", ""}, {"1", "2", ""}}));
+}
+
+TEST(Csv, UnterminatedQuoteIsReportedWhereItOpensAndDoesNotSwallowTheRest) {
+  const std::string text = "h1,h2\n\"broken,1\nok,2\nfine,3\n";
+  for (size_t chunk : {size_t{0}, size_t{1}, size_t{4}}) {
+    const Collected c = tokenize(text, chunk);
+    ASSERT_EQ(c.issues.size(), 1u);
+    EXPECT_EQ(c.issues[0].kind, CsvIssueKind::kUnterminatedQuote);
+    EXPECT_EQ(c.issues[0].line, 2u);
+    EXPECT_EQ(c.rows, (Rows{{"h1", "h2"}, {"ok", "2"}, {"fine", "3"}}));
+    EXPECT_EQ(c.lines, (std::vector<uint64_t>{1, 3, 4}));
+  }
+}
+
+TEST(Csv, OverlongLineIsSkippedToTheNextNewline) {
+  CsvOptions options;
+  options.max_record_bytes = 64;
+  const std::string text = "h\n" + std::string(1000, 'x') + "\nafter\n";
+  for (size_t chunk : {size_t{0}, size_t{7}, size_t{100}}) {
+    const Collected c = tokenize(text, chunk, options);
+    ASSERT_EQ(c.issues.size(), 1u) << chunk;
+    EXPECT_EQ(c.issues[0].kind, CsvIssueKind::kRecordTooLong);
+    EXPECT_EQ(c.issues[0].line, 2u);
+    EXPECT_EQ(c.rows, (Rows{{"h"}, {"after"}})) << chunk;
+    EXPECT_EQ(c.lines, (std::vector<uint64_t>{1, 3})) << chunk;
+  }
+}
+
+TEST(Csv, OtherDelimiters) {
+  CsvOptions options;
+  options.delimiter = ';';
+  EXPECT_EQ(tokenize("a;\"b;c\";1,5\n", 0, options).rows, (Rows{{"a", "b;c", "1,5"}}));
+}
+
+}  // namespace
+}  // namespace glint

@@ -1,0 +1,78 @@
+// The wasm build in node, against the native binary: for every CSV fixture in
+// tests/data, `glint analyze --json FILE` and the wasm core's analyze call must
+// give byte-identical JSON, and both must match the hand-computed golden
+// (<case>.expected.json) where one exists. Error cases must agree too.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { argValue, goldenMismatches, schemaValidator } from '../support/golden.mjs';
+
+const wasmDir = argValue('--wasm-dir');
+const glint = argValue('--glint');
+const dataDir = argValue('--data');
+
+const nodeModule = path.join(wasmDir, 'wasm', 'node.mjs');
+assert.ok(fs.existsSync(nodeModule), `${nodeModule} is missing: build the wasm preset first`);
+const { loadGlint } = await import(nodeModule);
+const core = await loadGlint();
+const validateReport = schemaValidator('analyze_report.schema.json');
+
+let checked = 0;
+let failures = 0;
+const fixtures = fs.readdirSync(dataDir).filter((f) => /\.(csv|tsv|txt)$/.test(f)).sort();
+assert.ok(fixtures.length > 0, `no fixtures in ${dataDir}`);
+
+for (const name of fixtures) {
+  const file = path.join(dataDir, name);
+  const bytes = fs.readFileSync(file);
+  const wasmText = core.callRaw('analyze', JSON.stringify({ name: file }), bytes);
+  const native = spawnSync(glint, ['analyze', '--json', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const wasmDoc = JSON.parse(wasmText);
+  if (native.status === 0) {
+    const nativeText = native.stdout.replace(/\n$/, '');
+    if (nativeText !== wasmText) {
+      failures++;
+      console.error(`FAIL ${name}: native and wasm JSON differ\n native: ${nativeText.slice(0, 400)}\n wasm:   ${wasmText.slice(0, 400)}`);
+      continue;
+    }
+  } else if (!wasmDoc.error) {
+    failures++;
+    console.error(`FAIL ${name}: native failed (${native.stderr.trim()}) but wasm produced a report`);
+    continue;
+  } else if (!native.stderr.includes(wasmDoc.error.message)) {
+    failures++;
+    console.error(`FAIL ${name}: different errors: native '${native.stderr.trim()}', wasm '${wasmDoc.error.message}'`);
+    continue;
+  }
+  if (!wasmDoc.error) {
+    const invalid = validateReport(wasmDoc);
+    if (invalid.length) {
+      failures++;
+      console.error(`FAIL ${name}: report does not follow analyze_report.schema.json:\n  ${invalid.slice(0, 10).join('\n  ')}`);
+      continue;
+    }
+  }
+  const goldenFile = file.replace(/\.[a-z]+$/, '.expected.json');
+  if (fs.existsSync(goldenFile)) {
+    const problems = goldenMismatches(wasmDoc, JSON.parse(fs.readFileSync(goldenFile, 'utf8')));
+    if (problems.length) {
+      failures++;
+      console.error(`FAIL ${name}: differs from its golden:\n  ${problems.slice(0, 20).join('\n  ')}`);
+      continue;
+    }
+  }
+  checked++;
+  console.log(`ok   ${name} (${bytes.length} bytes, identical JSON)`);
+}
+
+// Errors cross the boundary as error documents, never as crashes.
+for (const [label, bytes] of [['empty', new Uint8Array()], ['binary', Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2])]]) {
+  const doc = JSON.parse(core.callRaw('analyze', '{"name":"x"}', bytes));
+  assert.ok(doc.error, `${label} input must give an error document`);
+}
+assert.equal(JSON.parse(core.callRaw('no.such.method', '{}', null)).error.code, 'unknown_method');
+assert.equal(core.version(), execFileSync(glint, ['--version'], { encoding: 'utf8' }).trim().replace(/^glint /, ''));
+
+console.log(`${checked}/${fixtures.length} fixtures identical between native and wasm`);
+if (failures > 0) process.exit(1);
