@@ -1,16 +1,32 @@
 #include "glint/engine.h"
 
 #include <exception>
+#include <map>
 #include <nlohmann/json.hpp>
 
-#include "glint/analyze.h"
+#include "glint/columns.h"
+#include "glint/ingest.h"
+#include "glint/values.h"
 #include "json_out.h"
+#include "report_json.h"
 
 namespace glint {
 
+namespace data {
+extern const std::string_view k_columns_json;
+extern const std::string_view k_locales_json;
+}  // namespace data
+
 using json_out::Json;
 
-struct Engine::State {};
+struct Engine::State {
+  AliasTable aliases = parse_alias_table(data::k_columns_json);
+  Locale locale = parse_locale(data::k_locales_json);
+  IngestContext context{aliases, locale};
+  int64_t next_handle = 1;
+  std::map<int64_t, std::unique_ptr<Ingest>> open;
+  std::map<int64_t, Dataset> closed;
+};
 
 namespace {
 
@@ -21,60 +37,49 @@ CallResult error_result(ErrorCode code, std::string_view message) {
   return {code, json_out::dump(doc)};
 }
 
-void put_metrics(Json& out, const AdSums& s) {
-  using M = AdMetric;
-  for (M m : {M::kImpressions, M::kClicks, M::kSpend, M::kConversions, M::kConversionValue}) {
-    out[std::string(ad_metric_name(m))] = json_out::micros(s[m]);
-  }
-  const AdRates r = derive_rates(s);
-  out["ctr"] = json_out::optional(r.ctr);
-  out["cpc"] = json_out::optional(r.cpc);
-  out["cpm"] = json_out::optional(r.cpm);
-  out["cpa"] = json_out::optional(r.cpa);
-  out["roas"] = json_out::optional(r.roas);
-  out["cvr"] = json_out::optional(r.cvr);
-}
+CallResult ok_result(const Json& doc) { return {ErrorCode::kOk, json_out::dump(doc)}; }
 
-Json report_json(const AnalyzeReport& report) {
-  Json doc;
-  Json inputs = Json::array();
-  for (const InputReport& in : report.inputs) {
-    Json j;
-    j["name"] = in.name;
-    j["bytes"] = in.bytes;
-    j["rows"] = in.rows;
-    Json diags = Json::array();
-    for (const Diagnostic& d : in.diagnostics) {
-      diags.push_back({{"row", d.row},
-                       {"column", d.column},
-                       {"severity", std::string(severity_name(d.severity))},
-                       {"message", d.message}});
+// Reading request members with errors that name the member.
+struct Request {
+  const Json& doc;
+
+  Status string(const char* key, std::string& out) const {
+    const auto it = doc.find(key);
+    if (it == doc.end() || it->is_null()) return Status::Ok();
+    if (!it->is_string()) return Status(ErrorCode::kInvalidRequest, std::string("'") + key + "' must be a string");
+    out = it->get<std::string>();
+    return Status::Ok();
+  }
+  Status integer(const char* key, int64_t lo, int64_t hi, int64_t& out) const {
+    const auto it = doc.find(key);
+    if (it == doc.end() || it->is_null()) return Status::Ok();
+    if (!it->is_number_integer() || it->get<int64_t>() < lo || it->get<int64_t>() > hi) {
+      return Status(ErrorCode::kInvalidRequest, std::string("'") + key + "' must be an integer from " +
+                                                    std::to_string(lo) + " to " + std::to_string(hi));
     }
-    j["diagnostics"] = std::move(diags);
-    inputs.push_back(std::move(j));
+    out = it->get<int64_t>();
+    return Status::Ok();
   }
-  doc["inputs"] = std::move(inputs);
-  put_metrics(doc["totals"], report.totals);
-  Json campaigns = Json::array();
-  for (const CampaignSums& c : report.by_campaign) {
-    Json j;
-    j["campaign"] = c.campaign;
-    put_metrics(j, c.sums);
-    campaigns.push_back(std::move(j));
+  Status date(const char* key, std::optional<Day>& out) const {
+    std::string s;
+    if (Status st = string(key, s); !st.ok()) return st;
+    if (s.empty()) return Status::Ok();
+    out = parse_iso_date(s);
+    if (!out) return Status(ErrorCode::kInvalidRequest, std::string("'") + key + "' must be a date YYYY-MM-DD");
+    return Status::Ok();
   }
-  doc["by_campaign"] = std::move(campaigns);
-  return doc;
-}
+};
 
-CallResult call_analyze(const Json& request, std::span<const std::byte> payload) {
-  std::string name = "input.csv";
-  if (const auto it = request.find("name"); it != request.end()) {
-    if (!it->is_string()) return error_result(ErrorCode::kInvalidRequest, "'name' must be a string");
-    name = it->get<std::string>();
-  }
-  Result<AnalyzeReport> report = analyze_csv(name, payload);
-  if (!report.ok()) return error_result(report.status().code(), report.status().message());
-  return {ErrorCode::kOk, json_out::dump(report_json(report.value()))};
+struct ReportOptions {
+  int days = 30;
+  std::optional<Day> anchor;
+};
+
+Status read_report_options(const Request& req, ReportOptions& out) {
+  int64_t days = out.days;
+  if (Status s = req.integer("days", 1, 3660, days); !s.ok()) return s;
+  out.days = static_cast<int>(days);
+  return req.date("anchor", out.anchor);
 }
 
 }  // namespace
@@ -85,18 +90,81 @@ Engine::~Engine() = default;
 CallResult Engine::call(std::string_view method, std::string_view request,
                         std::span<const std::byte> payload) {
   try {
-    Json req = request.empty() ? Json::object() : Json::parse(request, nullptr, false);
-    if (req.is_discarded() || !req.is_object()) {
+    const Json doc = request.empty() ? Json::object() : Json::parse(request, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
       return error_result(ErrorCode::kInvalidRequest, "the request is not a JSON object");
     }
-    if (method == "version") {
-      Json doc;
-      doc["version"] = std::string(version());
-      return {ErrorCode::kOk, json_out::dump(doc)};
+    const Request req{doc};
+    State& st = *state_;
+
+    if (method == "version") return ok_result({{"version", std::string(version())}});
+
+    if (method == "analyze") {
+      std::string name = "input.csv";
+      ReportOptions opts;
+      if (Status s = req.string("name", name); !s.ok()) return error_result(s.code(), s.message());
+      if (Status s = read_report_options(req, opts); !s.ok()) return error_result(s.code(), s.message());
+      Ingest ingest(name, st.context);
+      ingest.feed(payload);
+      Result<Dataset> d = ingest.finish();
+      if (!d.ok()) return error_result(d.status().code(), d.status().message());
+      const Dataset* inputs[] = {&d.value()};
+      return ok_result(analyze_report_json(inputs, opts.days, opts.anchor));
     }
-    if (method == "analyze") return call_analyze(req, payload);
-    return error_result(ErrorCode::kUnknownMethod,
-                        "unknown method '" + std::string(method) + "'");
+
+    if (method == "ingest.open") {
+      std::string name = "input.csv";
+      if (Status s = req.string("name", name); !s.ok()) return error_result(s.code(), s.message());
+      const int64_t handle = st.next_handle++;
+      st.open.emplace(handle, std::make_unique<Ingest>(name, st.context));
+      return ok_result({{"handle", handle}});
+    }
+
+    if (method == "ingest.feed" || method == "ingest.close") {
+      int64_t handle = 0;
+      if (Status s = req.integer("handle", 1, INT64_MAX, handle); !s.ok()) return error_result(s.code(), s.message());
+      const auto it = st.open.find(handle);
+      if (it == st.open.end()) {
+        return error_result(ErrorCode::kUnknownHandle, "no open input with handle " + std::to_string(handle));
+      }
+      if (method == "ingest.feed") {
+        it->second->feed(payload);
+        return ok_result({{"handle", handle}, {"bytes", it->second->bytes_fed()}, {"rows", it->second->rows()}});
+      }
+      Result<Dataset> d = it->second->finish();
+      st.open.erase(it);
+      if (!d.ok()) return error_result(d.status().code(), d.status().message());
+      Json out = {{"handle", handle}, {"input", input_json(d.value().report)}};
+      st.closed.emplace(handle, std::move(d.value()));
+      return ok_result(out);
+    }
+
+    if (method == "ingest.drop") {
+      int64_t handle = 0;
+      if (Status s = req.integer("handle", 1, INT64_MAX, handle); !s.ok()) return error_result(s.code(), s.message());
+      const bool found = st.open.erase(handle) + st.closed.erase(handle) > 0;
+      return ok_result({{"handle", handle}, {"dropped", found}});
+    }
+
+    if (method == "report.analyze") {
+      ReportOptions opts;
+      if (Status s = read_report_options(req, opts); !s.ok()) return error_result(s.code(), s.message());
+      const auto handles = doc.find("handles");
+      if (handles == doc.end() || !handles->is_array() || handles->empty()) {
+        return error_result(ErrorCode::kInvalidRequest, "'handles' must be a non-empty array of input handles");
+      }
+      std::vector<const Dataset*> inputs;
+      for (const Json& h : *handles) {
+        const auto it = h.is_number_integer() ? st.closed.find(h.get<int64_t>()) : st.closed.end();
+        if (it == st.closed.end()) {
+          return error_result(ErrorCode::kUnknownHandle, "no closed input with handle " + h.dump());
+        }
+        inputs.push_back(&it->second);
+      }
+      return ok_result(analyze_report_json(inputs, opts.days, opts.anchor));
+    }
+
+    return error_result(ErrorCode::kUnknownMethod, "unknown method '" + std::string(method) + "'");
   } catch (const std::exception& e) {
     return error_result(ErrorCode::kInternal, std::string("internal error: ") + e.what());
   } catch (...) {

@@ -1,5 +1,7 @@
 #include "glint/status.h"
 
+#include "glint/diagnostics.h"
+
 namespace glint {
 
 std::string_view error_code_name(ErrorCode code) {
@@ -15,6 +17,15 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";
+}
+
+std::string_view severity_name(Severity s) {
+  switch (s) {
+    case Severity::kInfo: return "info";
+    case Severity::kWarning: return "warning";
+    case Severity::kError: return "error";
+  }
+  return "warning";
 }
 
 }  // namespace glint

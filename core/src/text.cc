@@ -18,6 +18,51 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
+std::string fold_case(std::string_view s) {
+  std::string out(s);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out[i] = static_cast<char>(c - 'A' + 'a');
+    } else if (c == 0xC3 && i + 1 < out.size()) {
+      const auto d = static_cast<unsigned char>(out[i + 1]);
+      if (d >= 0x80 && d <= 0x9E && d != 0x97) out[i + 1] = static_cast<char>(d + 0x20);
+      ++i;
+    }
+  }
+  return out;
+}
+
+// ASCII space or tab, U+00A0 (C2 A0), U+202F (E2 80 AF), U+2009 (E2 80 89).
+size_t space_prefix(std::string_view s) {
+  if (s.empty()) return 0;
+  if (s[0] == ' ' || s[0] == '\t') return 1;
+  if (s.size() >= 2 && s[0] == '\xC2' && s[1] == '\xA0') return 2;
+  if (s.size() >= 3 && s[0] == '\xE2' && s[1] == '\x80' && (s[2] == '\xAF' || s[2] == '\x89')) return 3;
+  return 0;
+}
+
+namespace {
+
+size_t space_before_end(std::string_view s) {
+  if (s.empty()) return 0;
+  if (s.back() == ' ' || s.back() == '\t') return 1;
+  if (s.size() >= 2 && s[s.size() - 2] == '\xC2' && s.back() == '\xA0') return 2;
+  if (s.size() >= 3 && s[s.size() - 3] == '\xE2' && s[s.size() - 2] == '\x80' &&
+      (s.back() == '\xAF' || s.back() == '\x89')) {
+    return 3;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string_view trim_spaces(std::string_view s) {
+  while (size_t n = space_prefix(s)) s.remove_prefix(n);
+  while (size_t n = space_before_end(s)) s.remove_suffix(n);
+  return s;
+}
+
 std::optional<int64_t> parse_plain_micros(std::string_view s) {
   s = trim(s);
   if (s.empty()) return std::nullopt;

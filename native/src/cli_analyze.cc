@@ -1,57 +1,150 @@
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "cli.h"
-#include "files.h"
-#include "glint/engine.h"
+#include "engine_client.h"
 
 namespace glint::native {
 
 namespace {
 
 constexpr const char* kAnalyzeHelp =
-    "usage: glint analyze [--json] FILE\n"
+    "usage: glint analyze [--json] [--days N] [--anchor YYYY-MM-DD] FILE...\n"
     "\n"
-    "Reads an ad-platform CSV export and prints per-campaign sums of impressions,\n"
-    "clicks, spend, conversions and conversion value, with ctr, cpc, cpm, cpa,\n"
-    "roas and cvr computed from those sums.\n"
+    "Reads ad-platform and web-analytics exports (Google Ads, Meta, GA4, TikTok,\n"
+    "LinkedIn, Microsoft Ads or any CSV with known columns; UTF-8/16 or\n"
+    "Windows-1252; comma, semicolon, tab or pipe separated) and reports what it\n"
+    "understood, the totals, per platform, per campaign (or source / medium), per\n"
+    "day, and the last N days against the N before. Several files blend into one\n"
+    "report. Ratios come from sums; money is never added across currencies.\n"
     "\n"
-    "  --json    print the report as JSON (schemas/analyze_report.schema.json)\n"
-    "  FILE      a CSV file, or - for standard input\n";
+    "  --json            print the report as JSON (schemas/analyze_report.schema.json)\n"
+    "  --days N          period length for the comparison (default 30)\n"
+    "  --anchor DATE     last day of the current period (default: the data's last date)\n"
+    "  FILE              a file, or - for standard input\n"
+    "\n"
+    "Exit status: 0 when a report was produced (it may carry diagnostics),\n"
+    "1 when no input could be read, 2 on a usage error.\n";
 
-std::string cell(const nlohmann::json& v, int decimals) {
+std::string num(const nlohmann::json& v, int decimals) {
   if (v.is_null()) return "-";
-  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v.get<double>());
+  if (v.is_number_integer() && decimals == 0) {
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v.get<int64_t>()));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v.get<double>());
+  }
   return buf;
 }
 
-void print_row(const std::string& name, const nlohmann::json& m) {
-  std::printf("%-32.32s %12s %10s %12s %8s %8s %8s\n", name.c_str(),
-              cell(m["impressions"], 0).c_str(), cell(m["clicks"], 0).c_str(),
-              cell(m["spend"], 2).c_str(), cell(m["conversions"], 1).c_str(),
-              m["ctr"].is_null() ? "-" : cell(m["ctr"].get<double>() * 100, 2).append("%").c_str(),
-              cell(m["cpc"], 2).c_str());
+std::string pct(const nlohmann::json& v) {
+  if (v.is_null()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f%%", v.get<double>() * 100.0);
+  return buf;
+}
+
+std::string signed_pct(const nlohmann::json& v) {
+  if (v.is_null()) return "n/a";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.1f%%", v.get<double>() * 100.0);
+  return buf;
+}
+
+std::string str(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : std::string("-"); }
+
+void print_ads_row(const std::string& name, const nlohmann::json& m) {
+  std::printf("  %-34.34s %12s %10s %12s %9s %8s %8s %7s\n", name.c_str(), num(m["impressions"], 0).c_str(),
+              num(m["clicks"], 0).c_str(), num(m["spend"], 2).c_str(), num(m["conversions"], 1).c_str(),
+              pct(m["ctr"]).c_str(), num(m["cpa"], 2).c_str(), num(m["roas"], 2).c_str());
+}
+
+void print_web_row(const std::string& name, const nlohmann::json& m) {
+  std::printf("  %-34.34s %10s %10s %9s %10s %10s\n", name.c_str(), num(m["sessions"], 0).c_str(),
+              num(m["engaged_sessions"], 0).c_str(), pct(m["engagement_rate"]).c_str(),
+              num(m["key_events"], 1).c_str(), num(m["revenue"], 2).c_str());
+}
+
+void print_sections(const nlohmann::json& doc, bool web) {
+  auto row = web ? print_web_row : print_ads_row;
+  if (web) {
+    std::printf("  %-34s %10s %10s %9s %10s %10s\n", "", "sessions", "engaged", "eng.rate", "key events",
+                "revenue");
+  } else {
+    std::printf("  %-34s %12s %10s %12s %9s %8s %8s %7s\n", "", "impressions", "clicks", "spend", "conv.", "ctr",
+                "cpa", "roas");
+  }
+  row("TOTAL", doc["totals"]);
+  if (doc.contains("totals_by_currency")) {
+    for (const auto& [cur, m] : doc["totals_by_currency"].items()) row("TOTAL " + cur, m);
+  }
+  for (const auto& p : doc["by_platform"]) row("platform " + str(p["platform"]), p);
+  const auto& groups = web ? doc["by_source"] : doc["by_campaign"];
+  std::printf("\n  %zu %s%s\n", groups.size(), web ? "sources" : "campaigns",
+              groups.size() > 25 ? " (the 25 largest)" : "");
+  size_t shown = 0;
+  for (const auto& g : groups) {
+    if (shown++ == 25) break;
+    const std::string name = web ? str(g["source"]) + " / " + str(g["medium"]) : str(g["campaign"]);
+    row(name, g);
+  }
+  const auto& p = doc["periods"];
+  if (!p.is_null()) {
+    std::printf("\n  last %d days (%s to %s) vs the %d before (%s to %s):\n", p["days"].get<int>(),
+                str(p["current"]["start"]).c_str(), str(p["current"]["end"]).c_str(), p["days"].get<int>(),
+                str(p["previous"]["start"]).c_str(), str(p["previous"]["end"]).c_str());
+    for (const auto& [metric, change] : p["change"].items()) {
+      std::printf("    %-22s %14s -> %-14s %s\n", metric.c_str(), num(p["previous"][metric], 2).c_str(),
+                  num(p["current"][metric], 2).c_str(), signed_pct(change).c_str());
+    }
+  }
 }
 
 void print_text(const nlohmann::json& report) {
   for (const auto& in : report["inputs"]) {
-    std::printf("%s: %lld rows used, %zu diagnostics\n", in["name"].get<std::string>().c_str(),
-                static_cast<long long>(in["rows"].get<int64_t>()), in["diagnostics"].size());
+    std::printf("%s: %s, %s, %s-separated%s, header on line %lld\n", str(in["name"]).c_str(),
+                str(in["platform"]).c_str(), str(in["encoding"]).c_str(),
+                str(in["dialect"]["delimiter_name"]).c_str(), in["bom"].get<bool>() ? " (BOM)" : "",
+                static_cast<long long>(in["header_row"].get<int64_t>()));
+    std::printf("  %lld rows used, %lld excluded, currency %s, dates %s to %s\n",
+                static_cast<long long>(in["rows"].get<int64_t>()),
+                static_cast<long long>(in["excluded_total"].get<int64_t>()), str(in["currency"]).c_str(),
+                str(in["date_min"]).c_str(), str(in["date_max"]).c_str());
+    for (const auto& e : in["excluded_rows"]) {
+      std::printf("  excluded line %lld: %s\n", static_cast<long long>(e["row"].get<int64_t>()),
+                  str(e["reason"]).c_str());
+    }
+    if (!in["unmapped"].empty()) {
+      std::string list;
+      for (const auto& u : in["unmapped"]) list += (list.empty() ? "" : ", ") + u.get<std::string>();
+      std::printf("  columns not used: %s\n", list.c_str());
+    }
+    size_t shown = 0;
     for (const auto& d : in["diagnostics"]) {
-      std::printf("  line %lld %s%s%s: %s\n", static_cast<long long>(d["row"].get<int64_t>()),
-                  d["severity"].get<std::string>().c_str(),
-                  d["column"].get<std::string>().empty() ? "" : " in ",
-                  d["column"].get<std::string>().c_str(), d["message"].get<std::string>().c_str());
+      if (shown++ == 20) break;
+      const std::string col = str(d["column"]);
+      std::printf("  %s%s%s%s: %s\n", d["row"].get<int64_t>() > 0 ? ("line " + std::to_string(d["row"].get<int64_t>()) + " ").c_str() : "",
+                  str(d["severity"]).c_str(), col.empty() || col == "-" ? "" : " in ", col == "-" ? "" : col.c_str(),
+                  str(d["message"]).c_str());
+    }
+    const int64_t total = in["diagnostics_total"].get<int64_t>();
+    if (total > static_cast<int64_t>(shown)) {
+      std::printf("  … %lld diagnostics in all (--json lists up to 1000)\n", static_cast<long long>(total));
     }
   }
-  std::printf("\n%-32s %12s %10s %12s %8s %8s %8s\n", "campaign", "impressions", "clicks", "spend",
-              "conv.", "ctr", "cpc");
-  for (const auto& c : report["by_campaign"]) print_row(c["campaign"].get<std::string>(), c);
-  print_row("TOTAL", report["totals"]);
+  std::printf("\n");
+  const std::string kind = str(report["kind"]);
+  print_sections(report, kind == "web");
+  if (report.contains("web")) {
+    std::printf("\nweb analytics:\n");
+    print_sections(report["web"], true);
+  }
 }
 
 }  // namespace
@@ -59,48 +152,66 @@ void print_text(const nlohmann::json& report) {
 int run_analyze(const std::vector<std::string>& args) {
   bool json = false;
   std::vector<std::string> files;
-  for (const std::string& a : args) {
+  nlohmann::json options = nlohmann::json::object();
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
       std::fputs(kAnalyzeHelp, stdout);
       return 0;
     }
     if (a == "--json") {
       json = true;
+    } else if (a == "--days" || a == "--anchor") {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "glint analyze: %s needs a value (see glint analyze --help)\n", a.c_str());
+        return 2;
+      }
+      const std::string& v = args[++i];
+      if (a == "--days") {
+        char* end = nullptr;
+        const long d = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end != '\0' || d < 1 || d > 3660) {
+          std::fprintf(stderr, "glint analyze: --days '%s' must be a whole number of days from 1 to 3660\n",
+                       v.c_str());
+          return 2;
+        }
+        options["days"] = d;
+      } else {
+        options["anchor"] = v;
+      }
     } else if (a.size() > 1 && a[0] == '-') {
-      std::fprintf(stderr, "glint analyze: unknown option '%s' (see glint analyze --help)\n",
-                   a.c_str());
+      std::fprintf(stderr, "glint analyze: unknown option '%s' (see glint analyze --help)\n", a.c_str());
       return 2;
     } else {
       files.push_back(a);
     }
   }
-  if (files.size() != 1) {
-    std::fprintf(stderr, "glint analyze: expected one FILE (see glint analyze --help)\n");
+  if (files.empty()) {
+    std::fprintf(stderr, "glint analyze: expected at least one FILE (see glint analyze --help)\n");
     return 2;
   }
-  Result<std::string> bytes = read_file(files[0]);
-  if (!bytes.ok()) {
-    std::fprintf(stderr, "glint analyze: %s\n", bytes.status().message().c_str());
-    return 1;
+  EngineClient client;
+  std::vector<int64_t> handles;
+  for (const std::string& f : files) {
+    Result<int64_t> h = client.ingest_file(f, isatty(STDERR_FILENO) != 0);
+    if (!h.ok()) {
+      std::fprintf(stderr, "glint analyze: %s\n", h.status().message().c_str());
+      continue;
+    }
+    handles.push_back(h.value());
   }
-  Engine engine;
-  const nlohmann::json request = {{"name", files[0]}};
-  const std::string& b = bytes.value();
-  CallResult result = engine.call(
-      "analyze", request.dump(),
-      std::span<const std::byte>(reinterpret_cast<const std::byte*>(b.data()), b.size()));
-  if (!result.ok()) {
-    const auto err = nlohmann::json::parse(result.body, nullptr, false);
-    std::fprintf(stderr, "glint analyze: %s\n",
-                 err.is_discarded() ? result.body.c_str()
-                                    : err["error"]["message"].get<std::string>().c_str());
-    return 1;
+  if (handles.empty()) return 1;
+  options["handles"] = handles;
+  Result<std::string> report = client.call("report.analyze", options);
+  if (!report.ok()) {
+    std::fprintf(stderr, "glint analyze: %s\n", report.status().message().c_str());
+    return report.status().code() == ErrorCode::kInvalidRequest ? 2 : 1;
   }
   if (json) {
-    std::fwrite(result.body.data(), 1, result.body.size(), stdout);
+    std::fwrite(report.value().data(), 1, report.value().size(), stdout);
     std::fputc('\n', stdout);
   } else {
-    print_text(nlohmann::json::parse(result.body));
+    print_text(nlohmann::json::parse(report.value()));
   }
   return 0;
 }

@@ -1,0 +1,120 @@
+// glint/ingest.h — an ad or web-analytics export → exact aggregates.
+//
+// DatasetBuilder is the TableSink behind `analyze`: it maps the header to
+// canonical fields (columns.h), decides each column's number and date format
+// from its first 20,000 values (values.h), then reads every row into sums per
+// entity (the finest grain the file has: ad, ad group or campaign; or source /
+// medium / campaign / landing page / device for web data) and day. Memory is
+// bounded by those aggregates, never by the file.
+//
+// Imperfect rows lose only what is wrong in them:
+//  - a cell that is not a number is an error diagnostic; only that cell is missing;
+//  - `--`, `-`, empty, `N/A` are plain nulls, no diagnostic;
+//  - a row with the wrong number of fields is rejected whole, with a diagnostic;
+//  - a row whose date cannot be read counts in totals and per-campaign
+//    figures but not per day, with a diagnostic;
+//  - summary rows (Google's "Total: …" in every UI language, Meta's blank-name
+//    account row and "Results from …" row) and footers are excluded and listed.
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "glint/columns.h"
+#include "glint/dates.h"
+#include "glint/diagnostics.h"
+#include "glint/metrics.h"
+#include "glint/table.h"
+#include "glint/values.h"
+
+namespace glint {
+
+enum class DataKind : uint8_t { kAds, kWeb };
+std::string_view data_kind_name(DataKind k);
+
+// Dimension slots of an ads entity and of a web entity.
+enum class AdDim : uint8_t { kAccountId, kAccountName, kCampaignId, kCampaign, kAdGroupId, kAdGroup, kAdId, kAd };
+constexpr int kAdDims = 8;
+enum class WebDim : uint8_t { kSource, kMedium, kCampaign, kLandingPage, kDevice };
+constexpr int kWebDims = 5;
+
+constexpr Day kNoDay = INT32_MIN;
+
+struct Entity {
+  Platform platform = Platform::kGeneric;
+  std::string currency;           // ISO code; empty when the file does not say
+  std::vector<std::string> dims;  // AdDim or WebDim slots
+};
+
+struct Cell {
+  uint32_t entity = 0;
+  Day day = kNoDay;  // kNoDay: rows whose date is unknown (totals only)
+  Sums sums;
+};
+
+struct ExcludedRow {
+  uint64_t row = 0;
+  std::string reason;
+};
+
+struct ColumnReport {
+  std::string header;
+  Field field = Field::kNone;
+  std::string note;  // e.g. "duplicate of Link clicks", "decimal mark: comma"
+};
+
+// What the ingest of one input found, for the report's "inputs" entry.
+struct InputReport {
+  TableInfo table;
+  Platform platform = Platform::kGeneric;
+  DataKind kind = DataKind::kAds;
+  std::string currency;  // the file's currency when it has one
+  uint64_t rows = 0;     // data rows that counted
+  uint64_t rows_without_date = 0;
+  std::optional<Day> date_min, date_max;
+  std::vector<ColumnReport> columns;
+  std::vector<std::string> unmapped;
+  DateFormat date_format = DateFormat::kUnknown;
+  std::vector<ExcludedRow> excluded_rows;  // first 1000
+  uint64_t excluded_total = 0;
+  DiagnosticLog diagnostics;
+};
+
+struct Dataset {
+  InputReport report;
+  std::vector<Entity> entities;
+  std::vector<Cell> cells;
+};
+
+// Context shared by every ingest: parsed schemas.
+struct IngestContext {
+  const AliasTable& aliases;
+  const Locale& locale;
+};
+
+// One input, fed in chunks: bytes → Dataset.
+class Ingest {
+ public:
+  Ingest(std::string name, const IngestContext& context);
+  ~Ingest();
+  Ingest(const Ingest&) = delete;
+  Ingest& operator=(const Ingest&) = delete;
+
+  void feed(std::span<const std::byte> bytes);
+  uint64_t bytes_fed() const;
+  uint64_t rows() const;
+  // Ends the input; fails when nothing could be read.
+  Result<Dataset> finish();
+
+ private:
+  class Builder;
+  std::unique_ptr<Builder> builder_;
+  std::unique_ptr<TableReader> reader_;
+};
+
+}  // namespace glint

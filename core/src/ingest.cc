@@ -1,0 +1,594 @@
+#include "glint/ingest.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include "text.h"
+
+namespace glint {
+
+std::string_view data_kind_name(DataKind k) { return k == DataKind::kWeb ? "web" : "ads"; }
+
+namespace {
+
+constexpr size_t kFormatSampleRows = 20'000;
+constexpr size_t kExcludedKept = 1000;
+
+struct MetricColumn {
+  size_t col;
+  Field field;
+  size_t slot;               // index into Sums::v
+  DecimalMark mark = DecimalMark::kUnknown;
+};
+
+bool is_ads_metric(Field f) {
+  switch (f) {
+    case Field::kImpressions: case Field::kClicks: case Field::kSpend: case Field::kReach:
+    case Field::kVideoViews: case Field::kResults: case Field::kClicksAll: case Field::kFrequency:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_web_metric(Field f) {
+  switch (f) {
+    case Field::kSessions: case Field::kEngagedSessions: case Field::kUsers: case Field::kNewUsers:
+    case Field::kViews: case Field::kKeyEvents: case Field::kRevenue:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::optional<size_t> ads_slot(Field f) {
+  switch (f) {
+    case Field::kImpressions: return static_cast<size_t>(AdMetric::kImpressions);
+    case Field::kClicks: return static_cast<size_t>(AdMetric::kClicks);
+    case Field::kSpend: return static_cast<size_t>(AdMetric::kSpend);
+    case Field::kConversions: return static_cast<size_t>(AdMetric::kConversions);
+    case Field::kConversionValue: return static_cast<size_t>(AdMetric::kConversionValue);
+    case Field::kReach: return static_cast<size_t>(AdMetric::kReach);
+    case Field::kVideoViews: return static_cast<size_t>(AdMetric::kVideoViews);
+    default: return std::nullopt;
+  }
+}
+
+std::optional<size_t> web_slot(Field f) {
+  switch (f) {
+    case Field::kSessions: return static_cast<size_t>(WebMetric::kSessions);
+    case Field::kEngagedSessions: return static_cast<size_t>(WebMetric::kEngagedSessions);
+    case Field::kUsers: return static_cast<size_t>(WebMetric::kUsers);
+    case Field::kNewUsers: return static_cast<size_t>(WebMetric::kNewUsers);
+    case Field::kViews: return static_cast<size_t>(WebMetric::kViews);
+    case Field::kKeyEvents: return static_cast<size_t>(WebMetric::kKeyEvents);
+    case Field::kRevenue: return static_cast<size_t>(WebMetric::kRevenue);
+    default: return std::nullopt;
+  }
+}
+
+std::optional<size_t> ads_dim(Field f) {
+  switch (f) {
+    case Field::kAccountId: return static_cast<size_t>(AdDim::kAccountId);
+    case Field::kAccountName: return static_cast<size_t>(AdDim::kAccountName);
+    case Field::kCampaignId: return static_cast<size_t>(AdDim::kCampaignId);
+    case Field::kCampaign: return static_cast<size_t>(AdDim::kCampaign);
+    case Field::kAdGroupId: return static_cast<size_t>(AdDim::kAdGroupId);
+    case Field::kAdGroup: return static_cast<size_t>(AdDim::kAdGroup);
+    case Field::kAdId: return static_cast<size_t>(AdDim::kAdId);
+    case Field::kAd: return static_cast<size_t>(AdDim::kAd);
+    default: return std::nullopt;
+  }
+}
+
+std::optional<size_t> web_dim(Field f) {
+  switch (f) {
+    case Field::kSource: return static_cast<size_t>(WebDim::kSource);
+    case Field::kMedium: return static_cast<size_t>(WebDim::kMedium);
+    case Field::kCampaign: return static_cast<size_t>(WebDim::kCampaign);
+    case Field::kLandingPage: return static_cast<size_t>(WebDim::kLandingPage);
+    case Field::kDevice: return static_cast<size_t>(WebDim::kDevice);
+    default: return std::nullopt;
+  }
+}
+
+// First `n` bytes of s, case folded, with spaces before ':' removed, so that
+// "Total : compte" and "Total: Account" compare alike.
+std::string fold_prefix(std::string_view s, size_t n) {
+  std::string folded = text::fold_case(s.substr(0, std::min(s.size(), n)));
+  std::string out;
+  out.reserve(folded.size());
+  for (size_t i = 0; i < folded.size(); ++i) {
+    if (folded[i] == ' ') {
+      size_t j = i;
+      while (j < folded.size() && folded[j] == ' ') ++j;
+      if (j < folded.size() && folded[j] == ':') continue;
+    }
+    out.push_back(folded[i]);
+  }
+  return out;
+}
+
+std::string quote_cell(std::string_view cell) {
+  std::string s(cell.substr(0, 60));
+  if (cell.size() > 60) s += "…";
+  return "'" + s + "'";
+}
+
+}  // namespace
+
+class Ingest::Builder final : public TableSink {
+ public:
+  explicit Builder(const IngestContext& ctx) : ctx_(ctx) {}
+
+  void on_header(const TableInfo& info) override {
+    header_seen_ = true;
+    std::vector<std::string_view> cells(info.header.begin(), info.header.end());
+    mapping_ = map_columns(cells, ctx_.aliases);
+    report_.platform = mapping_.platform;
+    width_ = cells.size();
+    delimiter_ = info.dialect.delimiter;
+    plan_columns();
+  }
+
+  void on_row(std::span<const std::string_view> fields, uint64_t line) override {
+    if (!decided_) {
+      sample_.push_back({{fields.begin(), fields.end()}, line});
+      if (sample_.size() >= kFormatSampleRows) decide_formats();
+      return;
+    }
+    process(fields, line);
+  }
+
+  void on_skipped(uint64_t line, std::string_view reason) override {
+    if (reason == "comment line") {
+      exclude(line, "comment line");
+      return;
+    }
+    report_.diagnostics.add({line, "", Severity::kError, std::string(reason)});
+  }
+
+  uint64_t rows() const { return report_.rows; }
+
+  Result<Dataset> finish(const TableReader& reader) {
+    if (!decided_) decide_formats();
+    report_.table = reader.info();
+    if (const uint64_t bad = reader.replacements(); bad > 0) {
+      report_.diagnostics.add({reader.first_replacement_line(), "", Severity::kWarning,
+                               std::to_string(bad) + " invalid UTF-8 sequence" + (bad == 1 ? "" : "s") +
+                                   " replaced by U+FFFD (the first on this line)"});
+    }
+    if (metrics_.empty()) {
+      std::string headers;
+      for (const std::string& h : mapping_.headers) headers += (headers.empty() ? "" : ", ") + h;
+      return Status(ErrorCode::kNoHeader,
+                    report_.table.name + ": no metric column (impressions, clicks, spend, conversions, sessions, …) "
+                                         "in the header row (line " + std::to_string(report_.table.header_row) +
+                                         ": " + headers + ")");
+    }
+    if (report_.rows == 0) {
+      return Status(ErrorCode::kNoData, report_.table.name + ": a header was found (line " +
+                                            std::to_string(report_.table.header_row) +
+                                            ") but no data row could be read");
+    }
+    if (results_col_ && !conversions_col_ && !indicator_col_) {
+      report_.diagnostics.add({0, mapping_.headers[*results_col_], Severity::kInfo,
+                               "'Results' are not counted as conversions: the export has no 'Result "
+                               "indicator' column to tell which results are conversions"});
+    }
+    Dataset d;
+    d.report = std::move(report_);
+    d.entities = std::move(entities_);
+    d.cells = std::move(cells_);
+    return d;
+  }
+
+ private:
+  struct Buffered {
+    std::vector<std::string> fields;
+    uint64_t line;
+  };
+
+  void plan_columns() {
+    const auto& f = mapping_.fields;
+    bool ads = false, web = false, any_conv = false;
+    for (Field x : f) {
+      ads |= is_ads_metric(x);
+      web |= is_web_metric(x);
+      any_conv |= x == Field::kConversions || x == Field::kConversionValue;
+    }
+    kind_ = (!ads && web) ? DataKind::kWeb : DataKind::kAds;
+    report_.kind = kind_;
+    if (!ads && !web && !any_conv) return;  // finish() reports: no metric column
+    dims_.assign(kind_ == DataKind::kAds ? kAdDims : kWebDims, std::nullopt);
+    for (size_t i = 0; i < f.size(); ++i) {
+      Field field = f[i];
+      if (kind_ == DataKind::kWeb) {
+        // GA4 calls key events "Conversions" in older exports, revenue "Revenue".
+        if (field == Field::kConversions) field = Field::kKeyEvents;
+        if (field == Field::kConversionValue) field = Field::kRevenue;
+      }
+      report_.columns.push_back({mapping_.headers[i], field, ""});
+      if (field == Field::kNone) {
+        const bool shadowed = std::find(mapping_.shadowed.begin(), mapping_.shadowed.end(), i) != mapping_.shadowed.end();
+        report_.unmapped.push_back(mapping_.headers[i]);
+        if (shadowed) report_.columns.back().note = "another column of the same meaning takes precedence";
+        continue;
+      }
+      const auto slot = kind_ == DataKind::kAds ? ads_slot(field) : web_slot(field);
+      if (slot) metrics_.push_back({i, field, *slot});
+      const auto dim = kind_ == DataKind::kAds ? ads_dim(field) : web_dim(field);
+      if (dim) dims_[*dim] = i;
+      switch (field) {
+        case Field::kDate: date_col_ = i; break;
+        case Field::kDateStart: start_col_ = i; break;
+        case Field::kDateEnd: end_col_ = i; break;
+        case Field::kPlatform: platform_col_ = i; break;
+        case Field::kCurrency: currency_col_ = i; break;
+        case Field::kSourceMedium: source_medium_col_ = i; break;
+        case Field::kResults: results_col_ = i; break;
+        case Field::kResultIndicator: indicator_col_ = i; break;
+        case Field::kConversions: conversions_col_ = i; break;
+        default: break;
+      }
+    }
+    if (kind_ == DataKind::kAds && results_col_ && !conversions_col_) {
+      results_mark_index_ = metrics_.size();
+      metrics_.push_back({*results_col_, Field::kResults, static_cast<size_t>(AdMetric::kConversions)});
+    }
+    // Name columns (where Meta writes "Results from …"), and the dimension
+    // columns whose blankness marks Meta's account row and GA4's totals row.
+    for (size_t i = 0; i < f.size(); ++i) {
+      if (f[i] == Field::kCampaign || f[i] == Field::kAdGroup || f[i] == Field::kAd) name_cols_.push_back(i);
+      if (f[i] == Field::kCampaign || f[i] == Field::kAdGroup || f[i] == Field::kAd || f[i] == Field::kSource ||
+          f[i] == Field::kMedium || f[i] == Field::kSourceMedium || f[i] == Field::kLandingPage ||
+          f[i] == Field::kDevice || (f[i] == Field::kNone && kind_ == DataKind::kWeb && i == 0)) {
+        summary_cols_.push_back(i);
+      }
+    }
+    report_.currency = mapping_.currency;
+  }
+
+  void decide_formats() {
+    decided_ = true;
+    // Decimal marks: each column by its own values, else the whole file's.
+    std::vector<ColumnNumberStats> stats(metrics_.size());
+    std::map<std::string, int64_t> value_currencies;
+    for (const Buffered& b : sample_) {
+      if (b.fields.size() != width_) continue;
+      for (size_t m = 0; m < metrics_.size(); ++m) {
+        const NumberCell c = parse_number(b.fields[metrics_[m].col], ctx_.locale);
+        stats[m].add(c);
+        if (!c.currency.empty()) ++value_currencies[std::string(c.currency)];
+      }
+    }
+    int64_t point = 0, comma = 0;
+    for (const auto& s : stats) {
+      point += s.point_votes;
+      comma += s.comma_votes;
+    }
+    DecimalMark file_mark = point >= comma ? DecimalMark::kPoint : DecimalMark::kComma;
+    if (point == 0 && comma == 0 && delimiter_ == ';') file_mark = DecimalMark::kComma;
+    for (size_t m = 0; m < metrics_.size(); ++m) {
+      MetricColumn& mc = metrics_[m];
+      mc.mark = stats[m].decide(file_mark);
+      ColumnReport& col = report_.columns[mc.col];
+      if (stats[m].conflicting()) {
+        report_.diagnostics.add({0, col.header, Severity::kWarning,
+                                 "some values use '.' and others ',' as the decimal mark; read as '" +
+                                     std::string(mc.mark == DecimalMark::kComma ? "," : ".") +
+                                     "' (the majority), values that prove otherwise are read as written"});
+      }
+      if (stats[m].ambiguous > 0 && stats[m].point_votes == 0 && stats[m].comma_votes == 0) {
+        const bool thousands = mc.mark == DecimalMark::kPoint;  // "1,234" → 1234
+        report_.diagnostics.add(
+            {0, col.header, Severity::kInfo,
+             "values such as '1,234' or '1.234' could be read two ways; read with '" +
+                 std::string(mc.mark == DecimalMark::kComma ? "," : ".") + "' as the decimal mark" +
+                 (thousands ? " (the rest of the file's)" : " (the rest of the file's)")});
+      }
+      if (stats[m].point_votes + stats[m].comma_votes > 0) {
+        col.note = mc.mark == DecimalMark::kComma ? "decimal mark ','" : "decimal mark '.'";
+      }
+    }
+    if (report_.currency.empty() && !value_currencies.empty()) {
+      report_.currency = std::max_element(value_currencies.begin(), value_currencies.end(),
+                                          [](const auto& a, const auto& b) { return a.second < b.second; })
+                             ->first;
+    }
+    // Date columns: one format each, from all sampled values.
+    const bool prefer_dmy = file_mark == DecimalMark::kComma || delimiter_ == ';';
+    for (std::optional<size_t> col : {date_col_, start_col_, end_col_}) {
+      if (!col) continue;
+      ColumnDateStats ds;
+      for (const Buffered& b : sample_) {
+        if (b.fields.size() == width_) ds.add(b.fields[*col], ctx_.locale);
+      }
+      bool ambiguous = false;
+      const DateFormat f = ds.decide(prefer_dmy, &ambiguous);
+      date_formats_[*col] = f;
+      if (col == date_col_ || (!date_col_ && col == start_col_)) report_.date_format = f;
+      ColumnReport& cr = report_.columns[*col];
+      cr.note = "date format " + std::string(date_format_name(f));
+      if (ambiguous) {
+        report_.diagnostics.add(
+            {0, cr.header, Severity::kWarning,
+             "every date here reads as day/month and as month/day (e.g. 01/02/2026); read as " +
+                 std::string(date_format_name(f)) +
+                 (prefer_dmy ? " because the file writes numbers the European way" : " (the US convention)")});
+      }
+      if (f == DateFormat::kUnknown && ds.values > 0) {
+        report_.diagnostics.add({0, cr.header, Severity::kError,
+                                 "no value in this column reads as a date; rows count in totals but not per day"});
+      }
+    }
+    for (const Buffered& b : sample_) {
+      const std::vector<std::string_view> views(b.fields.begin(), b.fields.end());
+      process(views, b.line);
+    }
+    sample_.clear();
+    sample_.shrink_to_fit();
+  }
+
+  void exclude(uint64_t line, std::string reason) {
+    ++report_.excluded_total;
+    if (report_.excluded_rows.size() < kExcludedKept) report_.excluded_rows.push_back({line, std::move(reason)});
+  }
+
+  bool is_null(std::string_view cell) const { return is_null_token(cell, ctx_.locale); }
+
+  // Summary rows and footers: true when the row was excluded.
+  bool excluded_as_summary(std::span<const std::string_view> fields, uint64_t line) {
+    size_t first = 0;
+    while (first < fields.size() && text::trim_spaces(fields[first]).empty()) ++first;
+    if (first == fields.size()) {
+      exclude(line, "empty row");
+      return true;
+    }
+    const std::string_view cell = text::trim_spaces(fields[first]);
+    const std::string head = fold_prefix(cell, 40);
+    for (const std::string& p : ctx_.aliases.total_prefixes) {
+      if (head.starts_with(p)) {
+        exclude(line, "summary row (" + quote_cell(cell) + ")");
+        return true;
+      }
+    }
+    size_t filled = 0;
+    for (const auto& f : fields) filled += !text::trim_spaces(f).empty();
+    if (filled <= 2) {
+      const std::string folded = text::fold_case(cell);
+      for (const std::string& p : ctx_.aliases.footer_patterns) {
+        if (folded.find(p) != std::string::npos) {
+          exclude(line, "footer (" + quote_cell(cell) + ")");
+          return true;
+        }
+      }
+    }
+    if (fields.size() != width_) return false;
+    // "Results from 12 campaigns": a pattern followed by a number.
+    for (size_t c : name_cols_) {
+      const std::string name = text::fold_case(text::trim_spaces(fields[c]));
+      for (const std::string& p : ctx_.aliases.meta_total_patterns) {
+        if (!name.starts_with(p)) continue;
+        const std::string_view rest = text::trim_spaces(std::string_view(name).substr(p.size()));
+        if (!rest.empty() && rest[0] >= '0' && rest[0] <= '9') {
+          exclude(line, "summary row (" + quote_cell(fields[c]) + ")");
+          return true;
+        }
+      }
+    }
+    // Meta's account row and GA4's totals row: every dimension cell blank.
+    if ((mapping_.platform == Platform::kMetaAds || mapping_.platform == Platform::kGa4) && !summary_cols_.empty()) {
+      bool all_blank = true;
+      for (size_t c : summary_cols_) all_blank &= is_null(fields[c]);
+      if (all_blank) {
+        exclude(line, mapping_.platform == Platform::kMetaAds
+                          ? "account summary row (no campaign, ad set or ad name)"
+                          : "totals row (no dimension value)");
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::optional<Day> read_date(size_t col, std::string_view cell, uint64_t line, bool& failed) {
+    if (is_null(cell)) return std::nullopt;
+    DateCache& cache = date_cache_[col];
+    if (cache.valid && cache.text == cell) {
+      if (!cache.day) failed = true;
+      return cache.day;
+    }
+    const auto it = date_formats_.find(col);
+    const DateFormat f = it == date_formats_.end() ? DateFormat::kUnknown : it->second;
+    std::optional<Day> d = f == DateFormat::kUnknown ? std::nullopt : parse_date(cell, f, ctx_.locale);
+    cache.valid = true;
+    cache.text.assign(cell);
+    cache.day = d;
+    if (!d) {
+      failed = true;
+      report_.diagnostics.add({line, mapping_.headers[col], Severity::kError,
+                               quote_cell(cell) + " is not a valid date (" + std::string(date_format_name(f)) +
+                                   "); the row counts in totals but not per day"});
+    }
+    return d;
+  }
+
+  void process(std::span<const std::string_view> fields, uint64_t line) {
+    if (metrics_.empty()) return;
+    if (fields.size() > width_) {
+      // Trailing empty fields (a delimiter at the end of each line) are harmless.
+      bool extra_empty = true;
+      for (size_t i = width_; i < fields.size(); ++i) extra_empty &= text::trim_spaces(fields[i]).empty();
+      if (extra_empty) fields = fields.subspan(0, width_);
+    }
+    if (excluded_as_summary(fields, line)) return;
+    if (fields.size() != width_) {
+      report_.diagnostics.add({line, "", Severity::kError,
+                               "row has " + std::to_string(fields.size()) + " fields, the header has " +
+                                   std::to_string(width_) + "; row skipped"});
+      return;
+    }
+    // Entity: platform, currency and the dimension cells.
+    Platform platform = mapping_.platform;
+    if (platform_col_) {
+      if (auto p = platform_from_label(fields[*platform_col_])) platform = *p;
+    }
+    key_.clear();
+    key_.push_back(static_cast<char>(platform));
+    std::string_view currency = report_.currency;
+    if (currency_col_) {
+      const std::string_view c = text::trim_spaces(fields[*currency_col_]);
+      if (!c.empty() && !is_null(c)) currency = c;
+    }
+    key_.append(currency);
+    std::string_view source_medium[2];
+    if (source_medium_col_) {
+      const std::string_view sm = text::trim_spaces(fields[*source_medium_col_]);
+      const size_t slash = sm.find(" / ");
+      source_medium[0] = slash == std::string_view::npos ? sm : sm.substr(0, slash);
+      source_medium[1] = slash == std::string_view::npos ? std::string_view() : sm.substr(slash + 3);
+    }
+    for (size_t d = 0; d < dims_.size(); ++d) {
+      key_.push_back('\x1f');
+      std::string_view v;
+      if (dims_[d]) {
+        v = text::trim_spaces(fields[*dims_[d]]);
+        if (is_null(v) && !v.empty() && v != "(not set)") v = {};
+      } else if (kind_ == DataKind::kWeb && d < 2) {
+        v = source_medium[d];
+      }
+      key_.append(v);
+    }
+    const uint32_t entity = entity_for_key(platform, currency);
+
+    // Day: the date column, or a one-day reporting range.
+    Day day = kNoDay;
+    bool date_failed = false;
+    if (date_col_) {
+      if (auto d = read_date(*date_col_, fields[*date_col_], line, date_failed)) day = *d;
+    } else if (start_col_) {
+      const auto s = read_date(*start_col_, fields[*start_col_], line, date_failed);
+      std::optional<Day> e = s;
+      if (end_col_) e = read_date(*end_col_, fields[*end_col_], line, date_failed);
+      if (s && e && *s == *e) day = *s;
+    }
+    if (day == kNoDay) {
+      ++report_.rows_without_date;
+    } else {
+      if (!report_.date_min || day < *report_.date_min) report_.date_min = day;
+      if (!report_.date_max || day > *report_.date_max) report_.date_max = day;
+    }
+
+    // Metrics: a bad cell is missing, the rest of the row counts.
+    Sums row;
+    row.rows = 1;
+    for (size_t m = 0; m < metrics_.size(); ++m) {
+      const MetricColumn& mc = metrics_[m];
+      const std::string_view cell = fields[mc.col];
+      const NumberCell n = parse_number(cell, ctx_.locale, mc.mark);
+      if (n.status == CellStatus::kNull) continue;
+      if (n.status == CellStatus::kError) {
+        report_.diagnostics.add({line, mapping_.headers[mc.col], Severity::kError,
+                                 quote_cell(text::trim_spaces(cell)) + " is not a number (" + n.error +
+                                     "); this cell is left out, the rest of the row counts"});
+        continue;
+      }
+      if (m == results_mark_index_ && !result_is_conversion(fields)) continue;
+      row.v[mc.slot] += n.micros;
+    }
+    cell_for(entity, day).add(row);
+    ++report_.rows;
+  }
+
+  bool result_is_conversion(std::span<const std::string_view> fields) const {
+    if (!indicator_col_) return false;
+    const std::string ind = text::fold_case(fields[*indicator_col_]);
+    for (const std::string& p : ctx_.aliases.conversion_indicators) {
+      if (ind.find(p) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  uint32_t entity_for_key(Platform platform, std::string_view currency) {
+    if (last_entity_ != UINT32_MAX && key_ == last_key_) return last_entity_;
+    auto it = entity_ids_.find(key_);
+    if (it == entity_ids_.end()) {
+      Entity e;
+      e.platform = platform;
+      e.currency = std::string(currency);
+      // Split the key back into the dimension values.
+      size_t pos = key_.find('\x1f');
+      while (pos != std::string::npos) {
+        const size_t next = key_.find('\x1f', pos + 1);
+        e.dims.push_back(key_.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1));
+        pos = next;
+      }
+      it = entity_ids_.emplace(key_, static_cast<uint32_t>(entities_.size())).first;
+      entities_.push_back(std::move(e));
+    }
+    last_key_ = key_;
+    last_entity_ = it->second;
+    return last_entity_;
+  }
+
+  Sums& cell_for(uint32_t entity, Day day) {
+    const uint64_t key = (static_cast<uint64_t>(entity) << 32) | static_cast<uint32_t>(day);
+    if (last_cell_ != UINT32_MAX && key == last_cell_key_) return cells_[last_cell_].sums;
+    auto [it, inserted] = cell_ids_.emplace(key, static_cast<uint32_t>(cells_.size()));
+    if (inserted) cells_.push_back({entity, day, {}});
+    last_cell_key_ = key;
+    last_cell_ = it->second;
+    return cells_[last_cell_].sums;
+  }
+
+  struct DateCache {
+    bool valid = false;
+    std::string text;
+    std::optional<Day> day;
+  };
+
+  const IngestContext& ctx_;
+  InputReport report_;
+  ColumnMapping mapping_;
+  DataKind kind_ = DataKind::kAds;
+  size_t width_ = 0;
+  char delimiter_ = ',';
+  bool header_seen_ = false;
+  bool decided_ = false;
+  std::vector<Buffered> sample_;
+  std::vector<MetricColumn> metrics_;
+  size_t results_mark_index_ = SIZE_MAX;
+  std::vector<std::optional<size_t>> dims_;
+  std::vector<size_t> name_cols_;
+  std::vector<size_t> summary_cols_;
+  std::optional<size_t> date_col_, start_col_, end_col_, platform_col_, currency_col_, source_medium_col_,
+      results_col_, indicator_col_, conversions_col_;
+  std::map<size_t, DateFormat> date_formats_;
+  std::map<size_t, DateCache> date_cache_;
+  std::string key_, last_key_;
+  uint32_t last_entity_ = UINT32_MAX;
+  std::unordered_map<std::string, uint32_t> entity_ids_;
+  std::vector<Entity> entities_;
+  uint64_t last_cell_key_ = 0;
+  uint32_t last_cell_ = UINT32_MAX;
+  std::unordered_map<uint64_t, uint32_t> cell_ids_;
+  std::vector<Cell> cells_;
+};
+
+Ingest::Ingest(std::string name, const IngestContext& context)
+    : builder_(std::make_unique<Builder>(context)),
+      reader_(std::make_unique<TableReader>(std::move(name), context.aliases, *builder_)) {}
+
+Ingest::~Ingest() = default;
+
+void Ingest::feed(std::span<const std::byte> bytes) { reader_->feed(bytes); }
+uint64_t Ingest::bytes_fed() const { return reader_->info().bytes; }
+uint64_t Ingest::rows() const { return builder_->rows(); }
+
+Result<Dataset> Ingest::finish() {
+  if (Status s = reader_->finish(); !s.ok()) return s;
+  return builder_->finish(*reader_);
+}
+
+}  // namespace glint

@@ -1,0 +1,242 @@
+#include "report_json.h"
+
+#include <string>
+
+namespace glint {
+
+using json_out::Json;
+
+namespace {
+
+Json date_or_null(const std::optional<Day>& d) { return d ? Json(iso_date(*d)) : Json(nullptr); }
+
+constexpr AdMetric kAdMetrics[] = {AdMetric::kImpressions, AdMetric::kClicks, AdMetric::kSpend,
+                                   AdMetric::kConversions, AdMetric::kConversionValue, AdMetric::kReach,
+                                   AdMetric::kVideoViews};
+constexpr WebMetric kWebMetrics[] = {WebMetric::kSessions, WebMetric::kEngagedSessions, WebMetric::kUsers,
+                                     WebMetric::kNewUsers, WebMetric::kViews, WebMetric::kKeyEvents,
+                                     WebMetric::kRevenue};
+
+// The derived rates of a kind as (name, value, is rate-like for points).
+struct Rate {
+  const char* name;
+  std::optional<double> value;
+  bool money;   // depends on money (null when currencies mix)
+  bool points;  // a proportion whose change is also given in points
+};
+
+std::vector<Rate> rates_of(const Sums& s, DataKind kind) {
+  if (kind == DataKind::kAds) {
+    const AdRates r = derive_rates(s);
+    return {{"ctr", r.ctr, false, true}, {"cpc", r.cpc, true, false}, {"cpm", r.cpm, true, false},
+            {"cpa", r.cpa, true, false}, {"roas", r.roas, true, false}, {"cvr", r.cvr, false, true}};
+  }
+  const WebRates r = derive_web_rates(s);
+  return {{"engagement_rate", r.engagement_rate, false, true},
+          {"key_event_rate", r.key_event_rate, false, true},
+          {"revenue_per_session", r.revenue_per_session, true, false}};
+}
+
+std::optional<double> change(std::optional<double> cur, std::optional<double> prev) {
+  if (!cur || !prev || *prev == 0) return std::nullopt;
+  return (*cur - *prev) / *prev;
+}
+
+Json period_json(const PeriodSums& p, DataKind kind, bool mixed) {
+  Json j;
+  j["start"] = iso_date(p.start);
+  j["end"] = iso_date(p.end);
+  put_metrics(j, p.sums, kind, mixed);
+  if (mixed) {
+    Json by = Json::object();
+    for (const auto& [cur, s] : p.by_currency) put_metrics(by[cur.empty() ? "unknown" : cur], s, kind);
+    j["by_currency"] = std::move(by);
+  }
+  return j;
+}
+
+Json periods_json(const Rollup& r) {
+  if (!r.periods) return nullptr;
+  const Periods& p = *r.periods;
+  const bool mixed = r.mixed_currencies();
+  Json j;
+  j["days"] = p.days;
+  j["anchor"] = iso_date(p.anchor);
+  j["current"] = period_json(p.current, r.kind, mixed);
+  j["previous"] = period_json(p.previous, r.kind, mixed);
+  Json ch = Json::object(), pts = Json::object();
+  auto base = [&](std::string_view name, int64_t cur, int64_t prev, bool money) {
+    if (money && mixed) {
+      ch[std::string(name)] = nullptr;
+      return;
+    }
+    ch[std::string(name)] = prev == 0 ? Json(nullptr)
+                                      : Json((static_cast<double>(cur) - static_cast<double>(prev)) /
+                                             static_cast<double>(prev));
+  };
+  if (r.kind == DataKind::kAds) {
+    for (AdMetric m : kAdMetrics) base(metric_name(m), p.current.sums[m], p.previous.sums[m], is_money(m));
+  } else {
+    for (WebMetric m : kWebMetrics) base(metric_name(m), p.current.sums[m], p.previous.sums[m], is_money(m));
+  }
+  const auto cur = rates_of(p.current.sums, r.kind), prev = rates_of(p.previous.sums, r.kind);
+  for (size_t i = 0; i < cur.size(); ++i) {
+    const bool hide = cur[i].money && mixed;
+    ch[cur[i].name] = hide ? Json(nullptr) : json_out::optional(change(cur[i].value, prev[i].value));
+    if (cur[i].points) {
+      pts[cur[i].name] = (cur[i].value && prev[i].value) ? Json(*cur[i].value - *prev[i].value) : Json(nullptr);
+    }
+  }
+  j["change"] = std::move(ch);
+  j["change_points"] = std::move(pts);
+  return j;
+}
+
+Json group_json(const Group& g, DataKind kind) {
+  Json j;
+  j["platform"] = std::string(platform_name(g.platform));
+  j["currency"] = g.currency.empty() ? Json(nullptr) : Json(g.currency);
+  if (kind == DataKind::kAds) {
+    j["account_id"] = g.account_id;
+    j["campaign_id"] = g.id;
+    j["campaign"] = g.name;
+  } else {
+    j["source"] = g.source;
+    j["medium"] = g.medium;
+  }
+  put_metrics(j, g.sums, kind);
+  return j;
+}
+
+// The sections of one kind: totals, by_platform, by_campaign|by_source, by_day, periods.
+void put_sections(Json& doc, const Rollup& r) {
+  const bool mixed = r.mixed_currencies();
+  Json currencies = Json::array();
+  for (const std::string& c : r.currencies) currencies.push_back(c.empty() ? Json(nullptr) : Json(c));
+  doc["currencies"] = std::move(currencies);
+  put_metrics(doc["totals"], r.totals, r.kind, mixed);
+  if (mixed) {
+    Json by = Json::object();
+    for (const auto& [cur, s] : r.totals_by_currency) put_metrics(by[cur.empty() ? "unknown" : cur], s, r.kind);
+    doc["totals_by_currency"] = std::move(by);
+  }
+  Json platforms = Json::array();
+  for (const Group& g : r.by_platform) {
+    Json j;
+    j["platform"] = std::string(platform_name(g.platform));
+    j["currency"] = g.currency.empty() ? Json(nullptr) : Json(g.currency);
+    put_metrics(j, g.sums, r.kind);
+    platforms.push_back(std::move(j));
+  }
+  doc["by_platform"] = std::move(platforms);
+  Json groups = Json::array();
+  for (const Group& g : r.groups) groups.push_back(group_json(g, r.kind));
+  doc[r.kind == DataKind::kAds ? "by_campaign" : "by_source"] = std::move(groups);
+  Json days = Json::array();
+  for (const DayGroup& d : r.by_day) {
+    Json j;
+    j["date"] = iso_date(d.day);
+    j["currency"] = d.currency.empty() ? Json(nullptr) : Json(d.currency);
+    put_metrics(j, d.sums, r.kind);
+    days.push_back(std::move(j));
+  }
+  doc["by_day"] = std::move(days);
+  doc["date_min"] = date_or_null(r.date_min);
+  doc["date_max"] = date_or_null(r.date_max);
+  doc["periods"] = periods_json(r);
+}
+
+}  // namespace
+
+void put_metrics(Json& out, const Sums& s, DataKind kind, bool no_money) {
+  if (kind == DataKind::kAds) {
+    for (AdMetric m : kAdMetrics) {
+      out[std::string(metric_name(m))] = (no_money && is_money(m)) ? Json(nullptr) : json_out::micros(s[m]);
+    }
+  } else {
+    for (WebMetric m : kWebMetrics) {
+      out[std::string(metric_name(m))] = (no_money && is_money(m)) ? Json(nullptr) : json_out::micros(s[m]);
+    }
+  }
+  for (const Rate& r : rates_of(s, kind)) {
+    out[r.name] = (no_money && r.money) ? Json(nullptr) : json_out::optional(r.value);
+  }
+  out["rows"] = s.rows;
+}
+
+Json input_json(const InputReport& r) {
+  Json j;
+  j["name"] = r.table.name;
+  j["bytes"] = r.table.bytes;
+  j["encoding"] = std::string(encoding_name(r.table.encoding));
+  j["bom"] = r.table.bom;
+  j["delimiter"] = std::string(1, r.table.dialect.delimiter);
+  j["header_row"] = r.table.header_row;
+  j["preamble_lines"] = r.table.preamble_lines;
+  j["platform"] = std::string(platform_name(r.platform));
+  j["kind"] = std::string(data_kind_name(r.kind));
+  j["rows"] = r.rows;
+  j["rows_without_date"] = r.rows_without_date;
+  Json excluded = Json::array();
+  for (const ExcludedRow& e : r.excluded_rows) excluded.push_back({{"row", e.row}, {"reason", e.reason}});
+  j["excluded_rows"] = std::move(excluded);
+  j["excluded_total"] = r.excluded_total;
+  j["currency"] = r.currency.empty() ? Json(nullptr) : Json(r.currency);
+  j["date_min"] = date_or_null(r.date_min);
+  j["date_max"] = date_or_null(r.date_max);
+  j["date_format"] = r.date_format == DateFormat::kUnknown ? Json(nullptr) : Json(std::string(date_format_name(r.date_format)));
+  Json columns = Json::array();
+  for (const ColumnReport& c : r.columns) {
+    Json col;
+    col["header"] = c.header;
+    col["field"] = c.field == Field::kNone ? Json(nullptr) : Json(std::string(field_name(c.field)));
+    if (!c.note.empty()) col["note"] = c.note;
+    columns.push_back(std::move(col));
+  }
+  j["columns"] = std::move(columns);
+  j["unmapped"] = r.unmapped;
+  Json candidates = Json::array();
+  for (const DelimiterScore& c : r.table.dialect.candidates) {
+    candidates.push_back({{"delimiter", std::string(1, c.delimiter)},
+                          {"fields", c.fields},
+                          {"consistent_records", c.consistent_records},
+                          {"score", c.score}});
+  }
+  j["dialect"] = {{"delimiter_name", std::string(delimiter_name(r.table.dialect.delimiter))},
+                  {"candidates", std::move(candidates)}};
+  Json diags = Json::array();
+  for (const Diagnostic& d : r.diagnostics.entries()) {
+    diags.push_back({{"row", d.row},
+                     {"column", d.column},
+                     {"severity", std::string(severity_name(d.severity))},
+                     {"message", d.message}});
+  }
+  j["diagnostics"] = std::move(diags);
+  j["diagnostics_total"] = r.diagnostics.total();
+  return j;
+}
+
+Json analyze_report_json(std::span<const Dataset* const> inputs, int days, std::optional<Day> anchor) {
+  Json doc;
+  bool ads = false, web = false;
+  for (const Dataset* d : inputs) {
+    ads |= d->report.kind == DataKind::kAds;
+    web |= d->report.kind == DataKind::kWeb;
+  }
+  doc["kind"] = ads && web ? "mixed" : (web ? "web" : "ads");
+  Json in = Json::array();
+  for (const Dataset* d : inputs) in.push_back(input_json(d->report));
+  doc["inputs"] = std::move(in);
+  if (ads || !web) put_sections(doc, roll_up(inputs, DataKind::kAds, days, anchor));
+  if (web) {
+    const Rollup w = roll_up(inputs, DataKind::kWeb, days, anchor);
+    if (ads) {
+      put_sections(doc["web"], w);
+    } else {
+      put_sections(doc, w);
+    }
+  }
+  return doc;
+}
+
+}  // namespace glint

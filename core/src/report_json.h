@@ -1,0 +1,23 @@
+// Serialising reports to the documents in schemas/ (private to core).
+#pragma once
+
+#include <optional>
+#include <span>
+
+#include "glint/ingest.h"
+#include "glint/rollup.h"
+#include "json_out.h"
+
+namespace glint {
+
+// The "inputs" entry of one ingested file.
+json_out::Json input_json(const InputReport& r);
+
+// Base and derived metrics of `s` into `out`; money as null when `no_money`.
+void put_metrics(json_out::Json& out, const Sums& s, DataKind kind, bool no_money = false);
+
+// The analyze report (schemas/analyze_report.schema.json).
+json_out::Json analyze_report_json(std::span<const Dataset* const> inputs, int days,
+                                   std::optional<Day> anchor);
+
+}  // namespace glint
