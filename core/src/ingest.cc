@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include "text.h"
 
@@ -26,6 +27,18 @@ bool is_ads_metric(Field f) {
   switch (f) {
     case Field::kImpressions: case Field::kClicks: case Field::kSpend: case Field::kReach:
     case Field::kVideoViews: case Field::kResults: case Field::kClicksAll: case Field::kFrequency:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Whole-number metrics: "1,000" impressions can only be a thousand.
+bool is_count(Field f) {
+  switch (f) {
+    case Field::kImpressions: case Field::kClicks: case Field::kReach: case Field::kVideoViews:
+    case Field::kClicksAll: case Field::kSessions: case Field::kEngagedSessions: case Field::kUsers:
+    case Field::kNewUsers: case Field::kViews:
       return true;
     default:
       return false;
@@ -177,6 +190,13 @@ class Ingest::Builder final : public TableSink {
                                "'Results' are not counted as conversions: the export has no 'Result "
                                "indicator' column to tell which results are conversions"});
     }
+    std::set<std::string> currencies;
+    for (const Entity& e : entities_) {
+      if (!e.currency.empty()) currencies.insert(e.currency);
+    }
+    report_.currencies.assign(currencies.begin(), currencies.end());
+    report_.currency = currencies.size() == 1 ? *currencies.begin() : std::string();
+    for (const MetricColumn& mc : metrics_) report_.metrics_present |= 1u << mc.slot;
     Dataset d;
     d.report = std::move(report_);
     d.entities = std::move(entities_);
@@ -272,7 +292,8 @@ class Ingest::Builder final : public TableSink {
     if (point == 0 && comma == 0 && delimiter_ == ';') file_mark = DecimalMark::kComma;
     for (size_t m = 0; m < metrics_.size(); ++m) {
       MetricColumn& mc = metrics_[m];
-      mc.mark = stats[m].decide(file_mark);
+      const bool own_evidence = stats[m].point_votes + stats[m].comma_votes > 0;
+      mc.mark = (is_count(mc.field) && !own_evidence) ? DecimalMark::kIntegers : stats[m].decide(file_mark);
       ColumnReport& col = report_.columns[mc.col];
       if (stats[m].conflicting()) {
         report_.diagnostics.add({0, col.header, Severity::kWarning,
@@ -280,13 +301,12 @@ class Ingest::Builder final : public TableSink {
                                      std::string(mc.mark == DecimalMark::kComma ? "," : ".") +
                                      "' (the majority), values that prove otherwise are read as written"});
       }
-      if (stats[m].ambiguous > 0 && stats[m].point_votes == 0 && stats[m].comma_votes == 0) {
-        const bool thousands = mc.mark == DecimalMark::kPoint;  // "1,234" → 1234
+      if (stats[m].ambiguous > 0 && !own_evidence && mc.mark != DecimalMark::kIntegers) {
         report_.diagnostics.add(
             {0, col.header, Severity::kInfo,
              "values such as '1,234' or '1.234' could be read two ways; read with '" +
-                 std::string(mc.mark == DecimalMark::kComma ? "," : ".") + "' as the decimal mark" +
-                 (thousands ? " (the rest of the file's)" : " (the rest of the file's)")});
+                 std::string(mc.mark == DecimalMark::kComma ? "," : ".") +
+                 "' as the decimal mark, as the rest of the file writes numbers"});
       }
       if (stats[m].point_votes + stats[m].comma_votes > 0) {
         col.note = mc.mark == DecimalMark::kComma ? "decimal mark ','" : "decimal mark '.'";

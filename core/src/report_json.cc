@@ -25,16 +25,28 @@ struct Rate {
   bool points;  // a proportion whose change is also given in points
 };
 
-std::vector<Rate> rates_of(const Sums& s, DataKind kind) {
+template <typename M>
+bool has(uint32_t present, M m) { return (present >> static_cast<unsigned>(m)) & 1u; }
+
+// A ratio is known only when the file has both of its columns.
+std::optional<double> when(bool known, std::optional<double> v) { return known ? v : std::nullopt; }
+
+std::vector<Rate> rates_of(const Sums& s, DataKind kind, uint32_t present) {
   if (kind == DataKind::kAds) {
+    using M = AdMetric;
     const AdRates r = derive_rates(s);
-    return {{"ctr", r.ctr, false, true}, {"cpc", r.cpc, true, false}, {"cpm", r.cpm, true, false},
-            {"cpa", r.cpa, true, false}, {"roas", r.roas, true, false}, {"cvr", r.cvr, false, true}};
+    const bool imp = has(present, M::kImpressions), clk = has(present, M::kClicks), sp = has(present, M::kSpend),
+               conv = has(present, M::kConversions), val = has(present, M::kConversionValue);
+    return {{"ctr", when(clk && imp, r.ctr), false, true}, {"cpc", when(sp && clk, r.cpc), true, false},
+            {"cpm", when(sp && imp, r.cpm), true, false},  {"cpa", when(sp && conv, r.cpa), true, false},
+            {"roas", when(val && sp, r.roas), true, false}, {"cvr", when(conv && clk, r.cvr), false, true}};
   }
+  using W = WebMetric;
   const WebRates r = derive_web_rates(s);
-  return {{"engagement_rate", r.engagement_rate, false, true},
-          {"key_event_rate", r.key_event_rate, false, true},
-          {"revenue_per_session", r.revenue_per_session, true, false}};
+  const bool ses = has(present, W::kSessions);
+  return {{"engagement_rate", when(ses && has(present, W::kEngagedSessions), r.engagement_rate), false, true},
+          {"key_event_rate", when(ses && has(present, W::kKeyEvents), r.key_event_rate), false, true},
+          {"revenue_per_session", when(ses && has(present, W::kRevenue), r.revenue_per_session), true, false}};
 }
 
 std::optional<double> change(std::optional<double> cur, std::optional<double> prev) {
@@ -42,14 +54,14 @@ std::optional<double> change(std::optional<double> cur, std::optional<double> pr
   return (*cur - *prev) / *prev;
 }
 
-Json period_json(const PeriodSums& p, DataKind kind, bool mixed) {
+Json period_json(const PeriodSums& p, DataKind kind, uint32_t present, bool mixed) {
   Json j;
   j["start"] = iso_date(p.start);
   j["end"] = iso_date(p.end);
-  put_metrics(j, p.sums, kind, mixed);
+  put_metrics(j, p.sums, kind, present, mixed);
   if (mixed) {
     Json by = Json::object();
-    for (const auto& [cur, s] : p.by_currency) put_metrics(by[cur.empty() ? "unknown" : cur], s, kind);
+    for (const auto& [cur, s] : p.by_currency) put_metrics(by[cur.empty() ? "unknown" : cur], s, kind, present);
     j["by_currency"] = std::move(by);
   }
   return j;
@@ -62,11 +74,11 @@ Json periods_json(const Rollup& r) {
   Json j;
   j["days"] = p.days;
   j["anchor"] = iso_date(p.anchor);
-  j["current"] = period_json(p.current, r.kind, mixed);
-  j["previous"] = period_json(p.previous, r.kind, mixed);
+  j["current"] = period_json(p.current, r.kind, r.metrics_present, mixed);
+  j["previous"] = period_json(p.previous, r.kind, r.metrics_present, mixed);
   Json ch = Json::object(), pts = Json::object();
-  auto base = [&](std::string_view name, int64_t cur, int64_t prev, bool money) {
-    if (money && mixed) {
+  auto base = [&](std::string_view name, int64_t cur, int64_t prev, bool money, bool known) {
+    if ((money && mixed) || !known) {
       ch[std::string(name)] = nullptr;
       return;
     }
@@ -75,11 +87,16 @@ Json periods_json(const Rollup& r) {
                                              static_cast<double>(prev));
   };
   if (r.kind == DataKind::kAds) {
-    for (AdMetric m : kAdMetrics) base(metric_name(m), p.current.sums[m], p.previous.sums[m], is_money(m));
+    for (AdMetric m : kAdMetrics) {
+      base(metric_name(m), p.current.sums[m], p.previous.sums[m], is_money(m), has(r.metrics_present, m));
+    }
   } else {
-    for (WebMetric m : kWebMetrics) base(metric_name(m), p.current.sums[m], p.previous.sums[m], is_money(m));
+    for (WebMetric m : kWebMetrics) {
+      base(metric_name(m), p.current.sums[m], p.previous.sums[m], is_money(m), has(r.metrics_present, m));
+    }
   }
-  const auto cur = rates_of(p.current.sums, r.kind), prev = rates_of(p.previous.sums, r.kind);
+  const auto cur = rates_of(p.current.sums, r.kind, r.metrics_present);
+  const auto prev = rates_of(p.previous.sums, r.kind, r.metrics_present);
   for (size_t i = 0; i < cur.size(); ++i) {
     const bool hide = cur[i].money && mixed;
     ch[cur[i].name] = hide ? Json(nullptr) : json_out::optional(change(cur[i].value, prev[i].value));
@@ -92,7 +109,7 @@ Json periods_json(const Rollup& r) {
   return j;
 }
 
-Json group_json(const Group& g, DataKind kind) {
+Json group_json(const Group& g, DataKind kind, uint32_t present) {
   Json j;
   j["platform"] = std::string(platform_name(g.platform));
   j["currency"] = g.currency.empty() ? Json(nullptr) : Json(g.currency);
@@ -104,7 +121,7 @@ Json group_json(const Group& g, DataKind kind) {
     j["source"] = g.source;
     j["medium"] = g.medium;
   }
-  put_metrics(j, g.sums, kind);
+  put_metrics(j, g.sums, kind, present);
   return j;
 }
 
@@ -114,10 +131,11 @@ void put_sections(Json& doc, const Rollup& r) {
   Json currencies = Json::array();
   for (const std::string& c : r.currencies) currencies.push_back(c.empty() ? Json(nullptr) : Json(c));
   doc["currencies"] = std::move(currencies);
-  put_metrics(doc["totals"], r.totals, r.kind, mixed);
+  const uint32_t present = r.metrics_present;
+  put_metrics(doc["totals"], r.totals, r.kind, present, mixed);
   if (mixed) {
     Json by = Json::object();
-    for (const auto& [cur, s] : r.totals_by_currency) put_metrics(by[cur.empty() ? "unknown" : cur], s, r.kind);
+    for (const auto& [cur, s] : r.totals_by_currency) put_metrics(by[cur.empty() ? "unknown" : cur], s, r.kind, present);
     doc["totals_by_currency"] = std::move(by);
   }
   Json platforms = Json::array();
@@ -125,19 +143,19 @@ void put_sections(Json& doc, const Rollup& r) {
     Json j;
     j["platform"] = std::string(platform_name(g.platform));
     j["currency"] = g.currency.empty() ? Json(nullptr) : Json(g.currency);
-    put_metrics(j, g.sums, r.kind);
+    put_metrics(j, g.sums, r.kind, present);
     platforms.push_back(std::move(j));
   }
   doc["by_platform"] = std::move(platforms);
   Json groups = Json::array();
-  for (const Group& g : r.groups) groups.push_back(group_json(g, r.kind));
+  for (const Group& g : r.groups) groups.push_back(group_json(g, r.kind, present));
   doc[r.kind == DataKind::kAds ? "by_campaign" : "by_source"] = std::move(groups);
   Json days = Json::array();
   for (const DayGroup& d : r.by_day) {
     Json j;
     j["date"] = iso_date(d.day);
     j["currency"] = d.currency.empty() ? Json(nullptr) : Json(d.currency);
-    put_metrics(j, d.sums, r.kind);
+    put_metrics(j, d.sums, r.kind, present);
     days.push_back(std::move(j));
   }
   doc["by_day"] = std::move(days);
@@ -148,17 +166,19 @@ void put_sections(Json& doc, const Rollup& r) {
 
 }  // namespace
 
-void put_metrics(Json& out, const Sums& s, DataKind kind, bool no_money) {
+void put_metrics(Json& out, const Sums& s, DataKind kind, uint32_t present, bool no_money) {
   if (kind == DataKind::kAds) {
     for (AdMetric m : kAdMetrics) {
-      out[std::string(metric_name(m))] = (no_money && is_money(m)) ? Json(nullptr) : json_out::micros(s[m]);
+      const bool hide = (no_money && is_money(m)) || !has(present, m);
+      out[std::string(metric_name(m))] = hide ? Json(nullptr) : json_out::micros(s[m]);
     }
   } else {
     for (WebMetric m : kWebMetrics) {
-      out[std::string(metric_name(m))] = (no_money && is_money(m)) ? Json(nullptr) : json_out::micros(s[m]);
+      const bool hide = (no_money && is_money(m)) || !has(present, m);
+      out[std::string(metric_name(m))] = hide ? Json(nullptr) : json_out::micros(s[m]);
     }
   }
-  for (const Rate& r : rates_of(s, kind)) {
+  for (const Rate& r : rates_of(s, kind, present)) {
     out[r.name] = (no_money && r.money) ? Json(nullptr) : json_out::optional(r.value);
   }
   out["rows"] = s.rows;
@@ -182,6 +202,7 @@ Json input_json(const InputReport& r) {
   j["excluded_rows"] = std::move(excluded);
   j["excluded_total"] = r.excluded_total;
   j["currency"] = r.currency.empty() ? Json(nullptr) : Json(r.currency);
+  j["currencies"] = r.currencies;
   j["date_min"] = date_or_null(r.date_min);
   j["date_max"] = date_or_null(r.date_max);
   j["date_format"] = r.date_format == DateFormat::kUnknown ? Json(nullptr) : Json(std::string(date_format_name(r.date_format)));

@@ -13,8 +13,10 @@ namespace glint {
 // The "inputs" entry of one ingested file.
 json_out::Json input_json(const InputReport& r);
 
-// Base and derived metrics of `s` into `out`; money as null when `no_money`.
-void put_metrics(json_out::Json& out, const Sums& s, DataKind kind, bool no_money = false);
+// Base and derived metrics of `s` into `out`. A metric no input has a column
+// for is null (not 0), and so is every ratio built on it; money is null when
+// `no_money` (currencies mixed).
+void put_metrics(json_out::Json& out, const Sums& s, DataKind kind, uint32_t present, bool no_money = false);
 
 // The analyze report (schemas/analyze_report.schema.json).
 json_out::Json analyze_report_json(std::span<const Dataset* const> inputs, int days,

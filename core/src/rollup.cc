@@ -28,6 +28,7 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
 
   for (const Dataset* d : inputs) {
     if (d->report.kind != kind) continue;
+    r.metrics_present |= d->report.metrics_present;
     for (const Cell& c : d->cells) {
       const Entity& e = d->entities[c.entity];
       currencies.insert(e.currency);

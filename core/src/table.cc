@@ -89,6 +89,7 @@ void TableReader::start_decoding(bool at_eof) {
   }
   decoder_ = std::make_unique<Decoder>(guess);
   info_.bom = guess.bom_bytes > 0;
+  info_.encoding = guess.encoding;
   push_text(decoder_->decode(head), at_eof);
   raw_head_.clear();
   raw_head_.shrink_to_fit();
@@ -188,6 +189,7 @@ Status TableReader::finish() {
   };
   if (binary_) return binary_error();
   push_text(decoder_->finish(), true);
+  info_.encoding = decoder_->encoding();  // a provisional UTF-8 may have become Windows-1252
   if (!tokenizer_) {
     if (!saw_text_) return Status(ErrorCode::kEmptyInput, name_ + ": the file is empty");
     start_tokenizing(true);

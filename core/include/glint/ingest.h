@@ -73,7 +73,9 @@ struct InputReport {
   TableInfo table;
   Platform platform = Platform::kGeneric;
   DataKind kind = DataKind::kAds;
-  std::string currency;  // the file's currency when it has one
+  std::string currency;  // the file's one currency; empty when unknown or several
+  std::vector<std::string> currencies;  // every currency its rows are in
+  uint32_t metrics_present = 0;  // bit per Sums slot: the file has a column for it
   uint64_t rows = 0;     // data rows that counted
   uint64_t rows_without_date = 0;
   std::optional<Day> date_min, date_max;

@@ -50,6 +50,7 @@ struct Periods {
 struct Rollup {
   DataKind kind = DataKind::kAds;
   std::vector<std::string> currencies;  // distinct, sorted ("" = not stated)
+  uint32_t metrics_present = 0;         // bit per Sums slot: some input has the column
   bool mixed_currencies() const { return currencies.size() > 1; }
   Sums totals;
   std::map<std::string, Sums> totals_by_currency;

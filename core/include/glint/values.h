@@ -40,7 +40,9 @@ struct Locale {
 // Parses schemas/locales.json text; an empty Locale if it is malformed.
 Locale parse_locale(std::string_view json_text);
 
-enum class DecimalMark : uint8_t { kUnknown, kPoint, kComma };
+// kIntegers: a whole-number column (impressions, clicks…) where a lone
+// separator before three digits can only group thousands.
+enum class DecimalMark : uint8_t { kUnknown, kPoint, kComma, kIntegers };
 
 enum class CellStatus : uint8_t { kValue, kNull, kError };
 
