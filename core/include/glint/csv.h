@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,7 +70,9 @@ class CsvTokenizer {
   uint64_t line_ = 1;            // physical line at the start of unparsed input
   bool skipping_line_ = false;   // inside an over-long line being skipped
   std::vector<std::string_view> fields_;
-  std::vector<std::string> unescaped_;  // storage for fields with doubled quotes
+  // Storage for fields with doubled quotes; a deque so that growing it never
+  // moves the strings earlier fields of the same record point into.
+  std::deque<std::string> unescaped_;
 };
 
 }  // namespace glint

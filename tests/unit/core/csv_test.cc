@@ -102,6 +102,20 @@ TEST(Csv, OverlongLineIsSkippedToTheNextNewline) {
   }
 }
 
+// Found by fuzzing: many fields with doubled quotes in one record must not
+// invalidate the earlier fields' text.
+TEST(Csv, ManyFieldsWithDoubledQuotesInOneRecord) {
+  std::string text;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 40; ++i) {
+    text += (i ? "," : "") + std::string("\"v\"\"") + std::to_string(i) + "\"";
+    expected.push_back("v\"" + std::to_string(i));
+  }
+  const Collected c = tokenize(text + "\n");
+  ASSERT_EQ(c.rows.size(), 1u);
+  EXPECT_EQ(c.rows[0], expected);
+}
+
 TEST(Csv, OtherDelimiters) {
   CsvOptions options;
   options.delimiter = ';';
