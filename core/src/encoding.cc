@@ -1,5 +1,7 @@
 #include "glint/encoding.h"
 
+#include "text.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -71,14 +73,14 @@ constexpr uint16_t kCp1252High[32] = {
     0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
 
-uint64_t newlines(std::string_view s) { return static_cast<uint64_t>(std::count(s.begin(), s.end(), '\n')); }
+uint64_t newlines(std::string_view s) { return text::count_newlines(s); }
 
 }  // namespace
 
 EncodingGuess detect_encoding(std::span<const std::byte> head) {
   EncodingGuess g;
   const auto* b = reinterpret_cast<const unsigned char*>(head.data());
-  const size_t n = head.size();
+  const size_t n = std::min<size_t>(head.size(), 64 * 1024);  // the head is enough
   // Well-known binary formats people pick by mistake: xlsx/zip, xls, pdf, images, gzip.
   const std::string_view start(reinterpret_cast<const char*>(b), std::min<size_t>(n, 8));
   for (std::string_view magic : {std::string_view("PK\x03\x04"), std::string_view("\xD0\xCF\x11\xE0"),

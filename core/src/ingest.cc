@@ -1,6 +1,7 @@
 #include "glint/ingest.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <map>
 #include <set>
@@ -133,7 +134,10 @@ std::string quote_cell(std::string_view cell) {
 
 class Ingest::Builder final : public TableSink {
  public:
-  explicit Builder(const IngestContext& ctx) : ctx_(ctx) {}
+  explicit Builder(const IngestContext& ctx)
+      : ctx_(ctx),
+        total_first_(first_bytes(ctx.aliases.total_prefixes)),
+        meta_total_first_(first_bytes(ctx.aliases.meta_total_patterns)) {}
 
   void on_header(const TableInfo& info) override {
     header_seen_ = true;
@@ -327,6 +331,7 @@ class Ingest::Builder final : public TableSink {
       }
       bool ambiguous = false;
       const DateFormat f = ds.decide(prefer_dmy, &ambiguous);
+      if (date_formats_.size() <= *col) date_formats_.resize(*col + 1, DateFormat::kUnknown);
       date_formats_[*col] = f;
       if (col == date_col_ || (!date_col_ && col == start_col_)) report_.date_format = f;
       ColumnReport& cr = report_.columns[*col];
@@ -358,6 +363,23 @@ class Ingest::Builder final : public TableSink {
 
   bool is_null(std::string_view cell) const { return is_null_token(cell, ctx_.locale); }
 
+  // A name or other dimension cell that says nothing: empty, or Google's "--".
+  // Not the numeric null tokens: "NA" is North America, "None" may be a name.
+  static bool is_blank_name(std::string_view v) { return v.empty() || v == "--"; }
+
+  // First bytes (either case) of the patterns below, so that a row is folded
+  // and compared only when it could match.
+  static std::array<bool, 256> first_bytes(const std::vector<std::string>& patterns) {
+    std::array<bool, 256> t{};
+    for (const std::string& p : patterns) {
+      if (p.empty()) continue;
+      const auto c = static_cast<unsigned char>(p[0]);
+      t[c] = true;
+      if (c >= 'a' && c <= 'z') t[c - 'a' + 'A'] = true;
+    }
+    return t;
+  }
+
   // Summary rows and footers: true when the row was excluded.
   bool excluded_as_summary(std::span<const std::string_view> fields, uint64_t line) {
     size_t first = 0;
@@ -367,15 +389,18 @@ class Ingest::Builder final : public TableSink {
       return true;
     }
     const std::string_view cell = text::trim_spaces(fields[first]);
-    const std::string head = fold_prefix(cell, 40);
-    for (const std::string& p : ctx_.aliases.total_prefixes) {
-      if (head.starts_with(p)) {
-        exclude(line, "summary row (" + quote_cell(cell) + ")");
-        return true;
+    if (total_first_[static_cast<unsigned char>(cell[0])]) {
+      const std::string head = fold_prefix(cell, 40);
+      for (const std::string& p : ctx_.aliases.total_prefixes) {
+        if (head.starts_with(p)) {
+          exclude(line, "summary row (" + quote_cell(cell) + ")");
+          return true;
+        }
       }
     }
+    // Footers: rows with at most two cells filled.
     size_t filled = 0;
-    for (const auto& f : fields) filled += !text::trim_spaces(f).empty();
+    for (size_t i = first; i < fields.size() && filled <= 2; ++i) filled += !text::trim_spaces(fields[i]).empty();
     if (filled <= 2) {
       const std::string folded = text::fold_case(cell);
       for (const std::string& p : ctx_.aliases.footer_patterns) {
@@ -386,22 +411,25 @@ class Ingest::Builder final : public TableSink {
       }
     }
     if (fields.size() != width_) return false;
-    // "Results from 12 campaigns": a pattern followed by a number.
+    if (mapping_.platform != Platform::kMetaAds && mapping_.platform != Platform::kGa4) return false;
+    // Meta's "Results from 12 campaigns": a pattern followed by a number.
     for (size_t c : name_cols_) {
-      const std::string name = text::fold_case(text::trim_spaces(fields[c]));
+      const std::string_view raw = text::trim_spaces(fields[c]);
+      if (raw.empty() || !meta_total_first_[static_cast<unsigned char>(raw[0])]) continue;
+      const std::string name = text::fold_case(raw);
       for (const std::string& p : ctx_.aliases.meta_total_patterns) {
         if (!name.starts_with(p)) continue;
         const std::string_view rest = text::trim_spaces(std::string_view(name).substr(p.size()));
         if (!rest.empty() && rest[0] >= '0' && rest[0] <= '9') {
-          exclude(line, "summary row (" + quote_cell(fields[c]) + ")");
+          exclude(line, "summary row (" + quote_cell(raw) + ")");
           return true;
         }
       }
     }
     // Meta's account row and GA4's totals row: every dimension cell blank.
-    if ((mapping_.platform == Platform::kMetaAds || mapping_.platform == Platform::kGa4) && !summary_cols_.empty()) {
+    if (!summary_cols_.empty()) {
       bool all_blank = true;
-      for (size_t c : summary_cols_) all_blank &= is_null(fields[c]);
+      for (size_t c : summary_cols_) all_blank &= is_blank_name(text::trim_spaces(fields[c]));
       if (all_blank) {
         exclude(line, mapping_.platform == Platform::kMetaAds
                           ? "account summary row (no campaign, ad set or ad name)"
@@ -412,15 +440,23 @@ class Ingest::Builder final : public TableSink {
     return false;
   }
 
+  Platform row_platform(std::string_view label) {
+    if (label != last_platform_label_) {
+      last_platform_label_.assign(label);
+      last_platform_ = platform_from_label(label).value_or(mapping_.platform);
+    }
+    return last_platform_;
+  }
+
   std::optional<Day> read_date(size_t col, std::string_view cell, uint64_t line, bool& failed) {
     if (is_null(cell)) return std::nullopt;
+    if (date_cache_.size() <= col) date_cache_.resize(col + 1);
     DateCache& cache = date_cache_[col];
     if (cache.valid && cache.text == cell) {
       if (!cache.day) failed = true;
       return cache.day;
     }
-    const auto it = date_formats_.find(col);
-    const DateFormat f = it == date_formats_.end() ? DateFormat::kUnknown : it->second;
+    const DateFormat f = col < date_formats_.size() ? date_formats_[col] : DateFormat::kUnknown;
     std::optional<Day> d = f == DateFormat::kUnknown ? std::nullopt : parse_date(cell, f, ctx_.locale);
     cache.valid = true;
     cache.text.assign(cell);
@@ -449,19 +485,14 @@ class Ingest::Builder final : public TableSink {
                                    std::to_string(width_) + "; row skipped"});
       return;
     }
-    // Entity: platform, currency and the dimension cells.
-    Platform platform = mapping_.platform;
-    if (platform_col_) {
-      if (auto p = platform_from_label(fields[*platform_col_])) platform = *p;
-    }
-    key_.clear();
-    key_.push_back(static_cast<char>(platform));
+    // Entity: platform, currency and the dimension cells (hashed in place,
+    // never copied unless the entity is new).
+    const Platform platform = platform_col_ ? row_platform(fields[*platform_col_]) : mapping_.platform;
     std::string_view currency = report_.currency;
     if (currency_col_) {
       const std::string_view c = text::trim_spaces(fields[*currency_col_]);
       if (!c.empty() && !is_null(c)) currency = c;
     }
-    key_.append(currency);
     std::string_view source_medium[2];
     if (source_medium_col_) {
       const std::string_view sm = text::trim_spaces(fields[*source_medium_col_]);
@@ -469,18 +500,17 @@ class Ingest::Builder final : public TableSink {
       source_medium[0] = slash == std::string_view::npos ? sm : sm.substr(0, slash);
       source_medium[1] = slash == std::string_view::npos ? std::string_view() : sm.substr(slash + 3);
     }
+    std::array<std::string_view, kAdDims> values{};
     for (size_t d = 0; d < dims_.size(); ++d) {
-      key_.push_back('\x1f');
-      std::string_view v;
       if (dims_[d]) {
-        v = text::trim_spaces(fields[*dims_[d]]);
-        if (is_null(v) && !v.empty() && v != "(not set)") v = {};
+        std::string_view v = text::trim_spaces(fields[*dims_[d]]);
+        if (is_blank_name(v)) v = {};
+        values[d] = v;
       } else if (kind_ == DataKind::kWeb && d < 2) {
-        v = source_medium[d];
+        values[d] = source_medium[d];
       }
-      key_.append(v);
     }
-    const uint32_t entity = entity_for_key(platform, currency);
+    const uint32_t entity = entity_for(platform, currency, values);
 
     // Day: the date column, or a one-day reporting range.
     Day day = kNoDay;
@@ -501,23 +531,26 @@ class Ingest::Builder final : public TableSink {
     }
 
     // Metrics: a bad cell is missing, the rest of the row counts.
-    Sums row;
-    row.rows = 1;
+    Sums& sums = cell_for(entity, day);
+    ++sums.rows;
     for (size_t m = 0; m < metrics_.size(); ++m) {
       const MetricColumn& mc = metrics_[m];
       const std::string_view cell = fields[mc.col];
-      const NumberCell n = parse_number(cell, ctx_.locale, mc.mark);
-      if (n.status == CellStatus::kNull) continue;
-      if (n.status == CellStatus::kError) {
-        report_.diagnostics.add({line, mapping_.headers[mc.col], Severity::kError,
-                                 quote_cell(text::trim_spaces(cell)) + " is not a number (" + n.error +
-                                     "); this cell is left out, the rest of the row counts"});
-        continue;
+      int64_t micros = 0;
+      if (!parse_plain_fast(cell, micros)) {
+        const NumberCell n = parse_number(cell, ctx_.locale, mc.mark);
+        if (n.status == CellStatus::kNull) continue;
+        if (n.status == CellStatus::kError) {
+          report_.diagnostics.add({line, mapping_.headers[mc.col], Severity::kError,
+                                   quote_cell(text::trim_spaces(cell)) + " is not a number (" + n.error +
+                                       "); this cell is left out, the rest of the row counts"});
+          continue;
+        }
+        micros = n.micros;
       }
       if (m == results_mark_index_ && !result_is_conversion(fields)) continue;
-      row.v[mc.slot] += n.micros;
+      sums.v[mc.slot] += micros;
     }
-    cell_for(entity, day).add(row);
     ++report_.rows;
   }
 
@@ -530,36 +563,93 @@ class Ingest::Builder final : public TableSink {
     return false;
   }
 
-  uint32_t entity_for_key(Platform platform, std::string_view currency) {
-    if (last_entity_ != UINT32_MAX && key_ == last_key_) return last_entity_;
-    auto it = entity_ids_.find(key_);
-    if (it == entity_ids_.end()) {
+  static uint64_t mix(uint64_t h, std::string_view s) {
+    // 8 bytes at a time; only a lookup key, never written out.
+    constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      h = (h ^ w) * kMul;
+      h ^= h >> 29;
+    }
+    uint64_t tail = s.size();
+    for (; i < s.size(); ++i) tail = (tail << 8) | static_cast<unsigned char>(s[i]);
+    h = (h ^ tail) * kMul;
+    return h ^ (h >> 32);
+  }
+
+  bool same_entity(uint32_t id, Platform platform, std::string_view currency,
+                   const std::array<std::string_view, kAdDims>& values) const {
+    const Entity& e = entities_[id];
+    if (e.platform != platform || e.currency != currency) return false;
+    for (size_t d = 0; d < e.dims.size(); ++d) {
+      if (e.dims[d] != values[d]) return false;
+    }
+    return true;
+  }
+
+  uint32_t entity_for(Platform platform, std::string_view currency, const std::array<std::string_view, kAdDims>& values) {
+    uint64_t h = mix(static_cast<uint64_t>(platform) + 1, currency);
+    for (size_t d = 0; d < dims_.size(); ++d) h = mix(h, values[d]);
+    if (last_entity_ != UINT32_MAX && h == last_hash_ && same_entity(last_entity_, platform, currency, values)) {
+      return last_entity_;
+    }
+    uint32_t id = UINT32_MAX;
+    const auto it = entity_by_hash_.find(h);
+    if (it != entity_by_hash_.end()) {
+      for (uint32_t c = it->second; c != UINT32_MAX; c = same_hash_next_[c]) {
+        if (same_entity(c, platform, currency, values)) {
+          id = c;
+          break;
+        }
+      }
+    }
+    if (id == UINT32_MAX) {
+      id = static_cast<uint32_t>(entities_.size());
       Entity e;
       e.platform = platform;
       e.currency = std::string(currency);
-      // Split the key back into the dimension values.
-      size_t pos = key_.find('\x1f');
-      while (pos != std::string::npos) {
-        const size_t next = key_.find('\x1f', pos + 1);
-        e.dims.push_back(key_.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1));
-        pos = next;
-      }
-      it = entity_ids_.emplace(key_, static_cast<uint32_t>(entities_.size())).first;
+      for (size_t d = 0; d < dims_.size(); ++d) e.dims.emplace_back(values[d]);
       entities_.push_back(std::move(e));
+      slots_.emplace_back();
+      auto [slot, inserted] = entity_by_hash_.try_emplace(h, id);
+      same_hash_next_.push_back(inserted ? UINT32_MAX : slot->second);
+      slot->second = id;
     }
-    last_key_ = key_;
-    last_entity_ = it->second;
-    return last_entity_;
+    last_hash_ = h;
+    last_entity_ = id;
+    return id;
   }
 
+  // Cells of one entity by day: a dense window of days, grown as needed.
+  struct DaySlots {
+    Day first = 0;
+    std::vector<uint32_t> cells;  // UINT32_MAX: no cell yet
+    uint32_t no_day = UINT32_MAX;
+  };
+
   Sums& cell_for(uint32_t entity, Day day) {
-    const uint64_t key = (static_cast<uint64_t>(entity) << 32) | static_cast<uint32_t>(day);
-    if (last_cell_ != UINT32_MAX && key == last_cell_key_) return cells_[last_cell_].sums;
-    auto [it, inserted] = cell_ids_.emplace(key, static_cast<uint32_t>(cells_.size()));
-    if (inserted) cells_.push_back({entity, day, {}});
-    last_cell_key_ = key;
-    last_cell_ = it->second;
-    return cells_[last_cell_].sums;
+    DaySlots& s = slots_[entity];
+    uint32_t* slot;
+    if (day == kNoDay) {
+      slot = &s.no_day;
+    } else {
+      if (s.cells.empty()) {
+        s.first = day;
+      } else if (day < s.first) {
+        s.cells.insert(s.cells.begin(), static_cast<size_t>(s.first - day), UINT32_MAX);
+        s.first = day;
+      }
+      const size_t i = static_cast<size_t>(day - s.first);
+      if (i >= s.cells.size()) s.cells.resize(i + 1, UINT32_MAX);
+      slot = &s.cells[i];
+    }
+    if (*slot == UINT32_MAX) {
+      *slot = static_cast<uint32_t>(cells_.size());
+      cells_.push_back({entity, day, {}});
+    }
+    return cells_[*slot].sums;
   }
 
   struct DateCache {
@@ -569,6 +659,9 @@ class Ingest::Builder final : public TableSink {
   };
 
   const IngestContext& ctx_;
+  const std::array<bool, 256> total_first_, meta_total_first_;
+  std::string last_platform_label_ = "\x01";
+  Platform last_platform_ = Platform::kGeneric;
   InputReport report_;
   ColumnMapping mapping_;
   DataKind kind_ = DataKind::kAds;
@@ -584,15 +677,14 @@ class Ingest::Builder final : public TableSink {
   std::vector<size_t> summary_cols_;
   std::optional<size_t> date_col_, start_col_, end_col_, platform_col_, currency_col_, source_medium_col_,
       results_col_, indicator_col_, conversions_col_;
-  std::map<size_t, DateFormat> date_formats_;
-  std::map<size_t, DateCache> date_cache_;
-  std::string key_, last_key_;
+  std::vector<DateFormat> date_formats_;  // per column
+  std::vector<DateCache> date_cache_;     // per column
+  uint64_t last_hash_ = 0;
   uint32_t last_entity_ = UINT32_MAX;
-  std::unordered_map<std::string, uint32_t> entity_ids_;
+  std::unordered_map<uint64_t, uint32_t> entity_by_hash_;  // hash → newest entity with it
+  std::vector<uint32_t> same_hash_next_;                    // per entity: an older one with its hash
   std::vector<Entity> entities_;
-  uint64_t last_cell_key_ = 0;
-  uint32_t last_cell_ = UINT32_MAX;
-  std::unordered_map<uint64_t, uint32_t> cell_ids_;
+  std::vector<DaySlots> slots_;
   std::vector<Cell> cells_;
 };
 

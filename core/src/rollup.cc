@@ -22,22 +22,32 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
   Rollup r;
   r.kind = kind;
   std::set<std::string> currencies;
-  std::map<std::tuple<int, std::string>, Group> platforms;
-  std::map<std::tuple<int, std::string, std::string, std::string>, Group> groups;
-  std::map<std::tuple<Day, std::string>, Sums> days_map;
+  std::map<std::tuple<int, std::string>, size_t> platform_index;
+  std::map<std::tuple<int, std::string, std::string, std::string>, size_t> group_index;
+  std::vector<Group> platforms, groups;
+  std::vector<std::string> currency_names;               // index → code
+  std::map<std::string, size_t> currency_index;
+  std::map<std::pair<Day, size_t>, Sums> days_map;       // (day, currency index)
 
   for (const Dataset* d : inputs) {
     if (d->report.kind != kind) continue;
     r.metrics_present |= d->report.metrics_present;
-    for (const Cell& c : d->cells) {
-      const Entity& e = d->entities[c.entity];
+    // Per entity once: its platform row, its group and its currency.
+    std::vector<size_t> platform_of(d->entities.size()), group_of(d->entities.size()), currency_of(d->entities.size());
+    for (size_t i = 0; i < d->entities.size(); ++i) {
+      const Entity& e = d->entities[i];
       currencies.insert(e.currency);
-      r.totals.add(c.sums);
-      r.totals_by_currency[e.currency].add(c.sums);
-      Group& p = platforms[{static_cast<int>(e.platform), e.currency}];
-      p.platform = e.platform;
-      p.currency = e.currency;
-      p.sums.add(c.sums);
+      auto [ci, cnew] = currency_index.try_emplace(e.currency, currency_names.size());
+      if (cnew) currency_names.push_back(e.currency);
+      currency_of[i] = ci->second;
+      auto [pi, pnew] = platform_index.try_emplace({static_cast<int>(e.platform), e.currency}, platforms.size());
+      if (pnew) {
+        Group p;
+        p.platform = e.platform;
+        p.currency = e.currency;
+        platforms.push_back(std::move(p));
+      }
+      platform_of[i] = pi->second;
       std::tuple<int, std::string, std::string, std::string> key;
       if (kind == DataKind::kAds) {
         const std::string& id = dim(e, AdDim::kCampaignId);
@@ -46,9 +56,9 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
       } else {
         key = {static_cast<int>(e.platform), e.currency, dim(e, WebDim::kSource), dim(e, WebDim::kMedium)};
       }
-      auto [it, inserted] = groups.try_emplace(key);
-      Group& g = it->second;
-      if (inserted) {
+      auto [gi, gnew] = group_index.try_emplace(std::move(key), groups.size());
+      if (gnew) {
+        Group g;
         g.platform = e.platform;
         g.currency = e.currency;
         if (kind == DataKind::kAds) {
@@ -60,21 +70,30 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
           g.medium = dim(e, WebDim::kMedium);
           g.name = g.medium.empty() ? g.source : g.source + " / " + g.medium;
         }
-      } else if (g.name.empty() && kind == DataKind::kAds) {
-        g.name = dim(e, AdDim::kCampaign);
+        groups.push_back(std::move(g));
+      } else if (kind == DataKind::kAds && groups[gi->second].name.empty()) {
+        groups[gi->second].name = dim(e, AdDim::kCampaign);
       }
+      group_of[i] = gi->second;
+    }
+    for (const Cell& c : d->cells) {
+      r.totals.add(c.sums);
+      platforms[platform_of[c.entity]].sums.add(c.sums);
+      Group& g = groups[group_of[c.entity]];
       g.sums.add(c.sums);
       if (c.day != kNoDay) {
         g.by_day[c.day].add(c.sums);
-        days_map[{c.day, e.currency}].add(c.sums);
+        days_map[{c.day, currency_of[c.entity]}].add(c.sums);
         if (!r.date_min || c.day < *r.date_min) r.date_min = c.day;
         if (!r.date_max || c.day > *r.date_max) r.date_max = c.day;
       }
     }
   }
+  for (const Group& p : platforms) r.totals_by_currency[p.currency].add(p.sums);
+  for (auto& [k, i] : platform_index) r.by_platform.push_back(std::move(platforms[i]));
+  for (auto& [k, i] : group_index) r.groups.push_back(std::move(groups[i]));
+
   r.currencies.assign(currencies.begin(), currencies.end());
-  for (auto& [k, g] : platforms) r.by_platform.push_back(std::move(g));
-  for (auto& [k, g] : groups) r.groups.push_back(std::move(g));
   const auto by_weight = [kind](const Group& a, const Group& b) {
     const int64_t wa = weight(a.sums, kind), wb = weight(b.sums, kind);
     if (wa != wb) return wa > wb;
@@ -83,7 +102,10 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
   };
   std::sort(r.by_platform.begin(), r.by_platform.end(), by_weight);
   std::sort(r.groups.begin(), r.groups.end(), by_weight);
-  for (auto& [k, s] : days_map) r.by_day.push_back({std::get<0>(k), std::get<1>(k), s});
+  for (auto& [k, sums] : days_map) r.by_day.push_back({k.first, currency_names[k.second], sums});
+  // by_day sorted by date, then currency code.
+  std::sort(r.by_day.begin(), r.by_day.end(),
+            [](const DayGroup& a, const DayGroup& b) { return std::tie(a.day, a.currency) < std::tie(b.day, b.currency); });
 
   if (days > 0 && (anchor || r.date_max)) {
     Periods p;

@@ -57,7 +57,7 @@ size_t space_before_end(std::string_view s) {
 
 }  // namespace
 
-std::string_view trim_spaces(std::string_view s) {
+std::string_view trim_spaces_slow(std::string_view s) {
   while (size_t n = space_prefix(s)) s.remove_prefix(n);
   while (size_t n = space_before_end(s)) s.remove_suffix(n);
   return s;

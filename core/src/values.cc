@@ -33,6 +33,7 @@ Locale parse_locale(std::string_view json_text) {
   strings("weekdays", loc.weekdays);
   strings("date_filler_words", loc.filler_words);
   strings("null_tokens", loc.null_tokens);
+  for (const std::string& t : loc.null_tokens) loc.longest_null_token = std::max(loc.longest_null_token, t.size());
   if (const auto it = doc.find("currency_codes"); it != doc.end() && it->is_array()) {
     for (const auto& v : *it) {
       if (v.is_string()) loc.currency_codes.push_back(v.get<std::string>());
@@ -131,6 +132,7 @@ bool to_micros(std::string_view digits, int point, int shift, int64_t& out) {
 
 bool is_null_token(std::string_view cell, const Locale& locale) {
   cell = text::trim_spaces(cell);
+  if (cell.size() > locale.longest_null_token) return false;
   for (const std::string& t : locale.null_tokens) {
     if (equals_folded(cell, t)) return true;
   }
