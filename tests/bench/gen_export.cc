@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     const int spend_cents = clicks * (20 + static_cast<int>((r >> 32) % 180));
     const int conv_tenths = static_cast<int>((r >> 40) % (clicks / 4 + 1)) * 5;
     const int value_cents = conv_tenths * (500 + static_cast<int>((r >> 48) % 4000));
-    char date[16];
+    char date[32];
     std::snprintf(date, sizeof date, "2026-%02d-%02d", 1 + day / 30, 1 + day % 30 > 28 ? 28 : 1 + day % 30);
     char nums[160];
     std::snprintf(nums, sizeof nums, "%d,%d,%d.%02d,%d.%d,%d.%02d", impressions, clicks, spend_cents / 100,
