@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "glint/columns.h"
+#include "glint/insights.h"
 #include "glint/ingest.h"
 #include "glint/values.h"
 #include "json_out.h"
@@ -15,6 +16,7 @@ namespace glint {
 namespace data {
 extern const std::string_view k_columns_json;
 extern const std::string_view k_locales_json;
+extern const std::string_view k_facts_json;
 }  // namespace data
 
 using json_out::Json;
@@ -23,6 +25,7 @@ struct Engine::State {
   AliasTable aliases = parse_alias_table(data::k_columns_json);
   Locale locale = parse_locale(data::k_locales_json);
   IngestContext context{aliases, locale};
+  FactBook facts = parse_fact_book(data::k_facts_json);
   int64_t next_handle = 1;
   std::map<int64_t, std::unique_ptr<Ingest>> open;
   std::map<int64_t, Dataset> closed;
@@ -74,6 +77,20 @@ struct ReportOptions {
   int days = 30;
   std::optional<Day> anchor;
 };
+
+// The closed inputs named by "handles".
+Status collect_inputs(const Json& doc, std::map<int64_t, Dataset>& closed, std::vector<const Dataset*>& out) {
+  const auto handles = doc.find("handles");
+  if (handles == doc.end() || !handles->is_array() || handles->empty()) {
+    return Status(ErrorCode::kInvalidRequest, "'handles' must be a non-empty array of input handles");
+  }
+  for (const Json& h : *handles) {
+    const auto it = h.is_number_integer() ? closed.find(h.get<int64_t>()) : closed.end();
+    if (it == closed.end()) return Status(ErrorCode::kUnknownHandle, "no closed input with handle " + h.dump());
+    out.push_back(&it->second);
+  }
+  return Status::Ok();
+}
 
 Status read_report_options(const Request& req, ReportOptions& out) {
   int64_t days = out.days;
@@ -149,19 +166,29 @@ CallResult Engine::call(std::string_view method, std::string_view request,
     if (method == "report.analyze") {
       ReportOptions opts;
       if (Status s = read_report_options(req, opts); !s.ok()) return error_result(s.code(), s.message());
-      const auto handles = doc.find("handles");
-      if (handles == doc.end() || !handles->is_array() || handles->empty()) {
-        return error_result(ErrorCode::kInvalidRequest, "'handles' must be a non-empty array of input handles");
-      }
       std::vector<const Dataset*> inputs;
-      for (const Json& h : *handles) {
-        const auto it = h.is_number_integer() ? st.closed.find(h.get<int64_t>()) : st.closed.end();
-        if (it == st.closed.end()) {
-          return error_result(ErrorCode::kUnknownHandle, "no closed input with handle " + h.dump());
-        }
-        inputs.push_back(&it->second);
-      }
+      if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
       return ok_result(analyze_report_json(inputs, opts.days, opts.anchor));
+    }
+
+    if (method == "report.highlight") {
+      ReportOptions opts;
+      if (Status s = read_report_options(req, opts); !s.ok()) return error_result(s.code(), s.message());
+      std::string type_name = "summary";
+      if (Status s = req.string("highlight_type", type_name); !s.ok()) return error_result(s.code(), s.message());
+      const auto type = highlight_type_from_name(type_name);
+      if (!type) {
+        return error_result(ErrorCode::kInvalidRequest,
+                            "'highlight_type' must be one of grow, optimize, protect, summary (got '" + type_name + "')");
+      }
+      int64_t max_facts = 5;
+      if (Status s = req.integer("max_facts", 0, 100, max_facts); !s.ok()) return error_result(s.code(), s.message());
+      std::vector<const Dataset*> inputs;
+      if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
+      const Rollup ads = roll_up(inputs, DataKind::kAds, opts.days, opts.anchor);
+      const Rollup web = roll_up(inputs, DataKind::kWeb, opts.days, opts.anchor);
+      const HighlightResult r = highlight(ads, web, {*type, static_cast<int>(max_facts)}, st.facts);
+      return ok_result(highlight_json(r, *type));
     }
 
     return error_result(ErrorCode::kUnknownMethod, "unknown method '" + std::string(method) + "'");

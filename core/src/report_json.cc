@@ -260,4 +260,52 @@ Json analyze_report_json(std::span<const Dataset* const> inputs, int days, std::
   return doc;
 }
 
+Json highlight_json(const HighlightResult& r, HighlightType type) {
+  Json doc;
+  doc["success"] = true;
+  doc["highlight_type"] = std::string(highlight_type_name(type));
+  if (r.has_period) {
+    doc["date_range"] = {{"days", r.days},
+                         {"start", iso_date(r.start)},
+                         {"end", iso_date(r.end)},
+                         {"previous_start", iso_date(r.previous_start)},
+                         {"previous_end", iso_date(r.previous_end)}};
+  } else {
+    doc["date_range"] = nullptr;
+  }
+  Json facts = Json::array();
+  for (const Fact& f : r.facts) {
+    Json j;
+    j["id"] = f.id;
+    j["type"] = f.type;
+    j["template"] = f.template_id;
+    j["metric"] = f.metric;
+    j["value"] = f.value;
+    j["raw_value"] = f.raw_value;
+    j["previous"] = f.raw_previous ? Json(*f.raw_previous) : Json(nullptr);
+    j["previous_formatted"] = f.previous ? Json(*f.previous) : Json(nullptr);
+    j["change"] = f.change ? Json(*f.change) : Json(nullptr);
+    j["change_raw"] = f.change_raw ? Json(*f.change_raw) : Json(nullptr);
+    j["change_unit"] = f.change_in_points ? "points" : "fraction";
+    j["trend"] = f.trend;
+    j["period"] = f.period;
+    j["entity"] = {{"level", f.entity.level}, {"id", f.entity.id}, {"name", f.entity.name},
+                   {"platform", f.entity.platform.empty() ? Json(nullptr) : Json(f.entity.platform)}};
+    j["severity"] = f.severity;
+    j["confidence"] = f.confidence;
+    j["impact"] = f.impact ? Json(*f.impact) : Json(nullptr);
+    j["impact_raw"] = f.impact_raw ? Json(*f.impact_raw) : Json(nullptr);
+    j["currency"] = f.currency.empty() ? Json(nullptr) : Json(f.currency);
+    Json details = Json::object(), raw = Json::object();
+    for (const auto& [k, v] : f.details) details[k] = v;
+    for (const auto& [k, v] : f.details_raw) raw[k] = v;
+    j["details"] = std::move(details);
+    j["details_raw"] = std::move(raw);
+    j["sentence"] = f.sentence;
+    facts.push_back(std::move(j));
+  }
+  doc["facts"] = std::move(facts);
+  return doc;
+}
+
 }  // namespace glint

@@ -5,6 +5,7 @@
 #include <span>
 
 #include "glint/ingest.h"
+#include "glint/insights.h"
 #include "glint/rollup.h"
 #include "json_out.h"
 
@@ -21,5 +22,8 @@ void put_metrics(json_out::Json& out, const Sums& s, DataKind kind, uint32_t pre
 // The analyze report (schemas/analyze_report.schema.json).
 json_out::Json analyze_report_json(std::span<const Dataset* const> inputs, int days,
                                    std::optional<Day> anchor);
+
+// The bronze highlight response (schemas/highlight_response.schema.json).
+json_out::Json highlight_json(const HighlightResult& r, HighlightType type);
 
 }  // namespace glint

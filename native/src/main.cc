@@ -16,6 +16,7 @@ constexpr const char* kHelp =
     "\n"
     "commands:\n"
     "  analyze FILE     per-campaign sums and derived metrics of an ad export\n"
+    "  highlight FILE   bronze facts: what changed and what to do (grow, optimize, protect, summary)\n"
     "  serve            run the HTTP server and the page (default http://127.0.0.1:8080/)\n"
     "\n"
     "options:\n"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "analyze") return glint::native::run_analyze(args);
   if (command == "serve") return glint::native::run_serve(args);
+  if (command == "highlight") return glint::native::run_highlight(args);
   std::fprintf(stderr, "glint: unknown command '%s' (see glint --help)\n", command.c_str());
   return 2;
 }

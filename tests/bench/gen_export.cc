@@ -63,8 +63,12 @@ int main(int argc, char** argv) {
     const int spend_cents = clicks * (20 + static_cast<int>((r >> 32) % 180));
     const int conv_tenths = static_cast<int>((r >> 40) % (clicks / 4 + 1)) * 5;
     const int value_cents = conv_tenths * (500 + static_cast<int>((r >> 48) % 4000));
+    // 2026-01-01 plus `day` days (2026 is not a leap year).
+    static constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int month = 0, dom = day;
+    while (dom >= kMonthDays[month]) dom -= kMonthDays[month++];
     char date[32];
-    std::snprintf(date, sizeof date, "2026-%02d-%02d", 1 + day / 30, 1 + day % 30 > 28 ? 28 : 1 + day % 30);
+    std::snprintf(date, sizeof date, "2026-%02d-%02d", month + 1, dom + 1);
     char nums[160];
     std::snprintf(nums, sizeof nums, "%d,%d,%d.%02d,%d.%d,%d.%02d", impressions, clicks, spend_cents / 100,
                   spend_cents % 100, conv_tenths / 10, conv_tenths % 10, value_cents / 100, value_cents % 100);

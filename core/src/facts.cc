@@ -1,0 +1,849 @@
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "glint/format.h"
+#include "glint/insights.h"
+#include "glint/mathx.h"
+
+namespace glint {
+
+std::string_view highlight_type_name(HighlightType t) {
+  switch (t) {
+    case HighlightType::kSummary: return "summary";
+    case HighlightType::kGrow: return "grow";
+    case HighlightType::kOptimize: return "optimize";
+    case HighlightType::kProtect: return "protect";
+  }
+  return "summary";
+}
+
+std::optional<HighlightType> highlight_type_from_name(std::string_view name) {
+  for (HighlightType t : {HighlightType::kSummary, HighlightType::kGrow, HighlightType::kOptimize,
+                          HighlightType::kProtect}) {
+    if (highlight_type_name(t) == name) return t;
+  }
+  return std::nullopt;
+}
+
+double FactBook::threshold(std::string_view key, double fallback) const {
+  const auto it = thresholds.find(key);
+  return it == thresholds.end() ? fallback : it->second;
+}
+
+FactBook parse_fact_book(std::string_view json_text) {
+  FactBook b;
+  const auto doc = nlohmann::json::parse(json_text, nullptr, false);
+  if (!doc.is_object()) return b;
+  for (const char* section : {"templates", "labels"}) {
+    const auto it = doc.find(section);
+    if (it == doc.end() || !it->is_object()) continue;
+    auto& target = std::string_view(section) == "templates" ? b.templates : b.labels;
+    for (const auto& [k, v] : it->items()) {
+      if (v.is_string()) target.emplace(k, v.get<std::string>());
+    }
+  }
+  if (const auto it = doc.find("thresholds"); it != doc.end() && it->is_object()) {
+    for (const auto& [k, v] : it->items()) {
+      if (v.is_number()) b.thresholds.emplace(k, v.get<double>());
+    }
+  }
+  return b;
+}
+
+namespace {
+
+double d(int64_t micros) { return static_cast<double>(micros) / 1e6; }
+
+using AM = AdMetric;
+using WM = WebMetric;
+
+struct Window {
+  Day start = 0, end = 0;
+  bool contains(Day day) const { return day >= start && day <= end; }
+};
+
+Sums window_sums(const std::map<Day, Sums>& by_day, const Window& w) {
+  Sums s;
+  for (auto it = by_day.lower_bound(w.start); it != by_day.end() && it->first <= w.end; ++it) s.add(it->second);
+  return s;
+}
+
+std::optional<double> ratio(double num, double den) {
+  if (den == 0) return std::nullopt;
+  return num / den;
+}
+
+// Two-sided confidence that two proportions differ (pooled z-test).
+double two_proportion_confidence(double x1, double n1, double x2, double n2) {
+  if (n1 <= 0 || n2 <= 0) return 0;
+  const double p = (x1 + x2) / (n1 + n2);
+  const double se = std::sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
+  if (se == 0) return 0;
+  const double z = std::fabs(x1 / n1 - x2 / n2) / se;
+  return 1.0 - 2.0 * (1.0 - mathx::normal_cdf(z));
+}
+
+// Two-sided confidence that two Poisson counts over equal windows differ.
+double poisson_confidence(double c1, double c2) {
+  if (c1 + c2 <= 0) return 0;
+  const double z = std::fabs(c1 - c2) / std::sqrt(c1 + c2);
+  return 1.0 - 2.0 * (1.0 - mathx::normal_cdf(z));
+}
+
+// Two-sided confidence that a daily metric's mean differs between two
+// windows (Welch's t, normal approximation). Daily counts of conversions are
+// over-dispersed — far noisier than Poisson — so where the days are known this
+// is the honest test; days without rows count as zero.
+template <typename M>
+double daily_confidence(const std::map<Day, Sums>& by_day, const Window& a, const Window& b, M metric) {
+  auto stats = [&](const Window& w, double& mean, double& var) {
+    const int n = w.end - w.start + 1;
+    double sum = 0, sq = 0;
+    for (Day day = w.start; day <= w.end; ++day) {
+      const auto it = by_day.find(day);
+      const double x = it == by_day.end() ? 0.0 : d(it->second[metric]);
+      sum += x;
+      sq += x * x;
+    }
+    mean = sum / n;
+    var = n > 1 ? (sq - n * mean * mean) / (n - 1) : 0.0;
+    return n;
+  };
+  double ma = 0, va = 0, mb = 0, vb = 0;
+  const int na = stats(a, ma, va), nb = stats(b, mb, vb);
+  const double se = std::sqrt(std::max(0.0, va) / na + std::max(0.0, vb) / nb);
+  if (se == 0) return ma == mb ? 0.0 : 1.0;
+  return 1.0 - 2.0 * (1.0 - mathx::normal_cdf(std::fabs(ma - mb) / se));
+}
+
+// The same for a daily ratio (CPC = spend / clicks), over the days that have
+// a denominator.
+double daily_ratio_confidence(const std::map<Day, Sums>& by_day, const Window& a, const Window& b, AdMetric num,
+                              AdMetric den) {
+  auto stats = [&](const Window& w, double& mean, double& var) {
+    std::vector<double> xs;
+    for (auto it = by_day.lower_bound(w.start); it != by_day.end() && it->first <= w.end; ++it) {
+      if (it->second[den] > 0) xs.push_back(d(it->second[num]) / d(it->second[den]));
+    }
+    const double n = static_cast<double>(xs.size());
+    double sum = 0;
+    for (double x : xs) sum += x;
+    mean = n > 0 ? sum / n : 0;
+    double sq = 0;
+    for (double x : xs) sq += (x - mean) * (x - mean);
+    var = n > 1 ? sq / (n - 1) : 0;
+    return n;
+  };
+  double ma = 0, va = 0, mb = 0, vb = 0;
+  const double na = stats(a, ma, va), nb = stats(b, mb, vb);
+  if (na < 2 || nb < 2) return 0;
+  const double se = std::sqrt(va / na + vb / nb);
+  if (se == 0) return ma == mb ? 0.0 : 1.0;
+  return 1.0 - 2.0 * (1.0 - mathx::normal_cdf(std::fabs(ma - mb) / se));
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+std::string platform_label(Platform p) {
+  switch (p) {
+    case Platform::kGoogleAds: return "Google Ads";
+    case Platform::kMetaAds: return "Meta Ads";
+    case Platform::kGa4: return "GA4";
+    case Platform::kTiktokAds: return "TikTok Ads";
+    case Platform::kLinkedinAds: return "LinkedIn Ads";
+    case Platform::kMicrosoftAds: return "Microsoft Ads";
+    default: return "Other";
+  }
+}
+
+// One currency's account: the unit money facts are computed in.
+struct Account {
+  std::string currency;
+  Sums cur, prev;
+  std::map<Day, Sums> daily;
+};
+
+struct CampaignView {
+  const Group* g;
+  Sums cur, prev;
+};
+
+struct PlatformView {
+  Platform platform;
+  std::string currency;
+  Sums cur, prev;
+};
+
+class Builder {
+ public:
+  Builder(const Rollup& ads, const Rollup& web, const FactBook& book, HighlightResult& out)
+      : ads_(ads), web_(web), book_(book), out_(out) {}
+
+  void run(HighlightType type) {
+    const Rollup& base = ads_.periods ? ads_ : web_;
+    if (!base.periods) return;
+    const Periods& p = *base.periods;
+    days_ = p.days;
+    cur_ = {p.current.start, p.current.end};
+    prev_ = {p.previous.start, p.previous.end};
+    out_.has_period = true;
+    out_.days = days_;
+    out_.start = cur_.start;
+    out_.end = cur_.end;
+    out_.previous_start = prev_.start;
+    out_.previous_end = prev_.end;
+    period_ = "vs previous " + std::to_string(days_) + " days";
+    if (ads_.periods) prepare_ads();
+    switch (type) {
+      case HighlightType::kSummary: summary(); break;
+      case HighlightType::kGrow: grow(); break;
+      case HighlightType::kOptimize: optimize(); break;
+      case HighlightType::kProtect: protect(); break;
+    }
+  }
+
+ private:
+  double th(std::string_view k, double fallback) const { return book_.threshold(k, fallback); }
+
+  // Testing every campaign at 95% would let one in twenty flat campaigns
+  // through by chance: campaign-level confidences are Bonferroni-adjusted
+  // for the number of campaigns in the account (family-wise error ≤ 5%).
+  double adjusted(double confidence, const std::string& currency) const {
+    double m = 0;
+    for (const CampaignView& v : campaigns_) m += v.g->currency == currency && (v.cur.rows > 0 || v.prev.rows > 0);
+    return std::max(0.0, 1.0 - (1.0 - confidence) * std::max(1.0, m));
+  }
+  std::string label(std::string_view metric) const {
+    const auto it = book_.labels.find(metric);
+    return it == book_.labels.end() ? std::string(metric) : it->second;
+  }
+
+  void prepare_ads() {
+    for (const std::string& c : ads_.currencies) accounts_.push_back({c, {}, {}, {}});
+    for (const DayGroup& dg : ads_.by_day) {
+      Account& a = account(dg.currency);
+      a.daily[dg.day].add(dg.sums);
+      if (cur_.contains(dg.day)) a.cur.add(dg.sums);
+      if (prev_.contains(dg.day)) a.prev.add(dg.sums);
+    }
+    std::map<std::pair<int, std::string>, PlatformView> platforms;
+    for (const Group& g : ads_.groups) {
+      CampaignView v{&g, window_sums(g.by_day, cur_), window_sums(g.by_day, prev_)};
+      campaigns_.push_back(v);
+      PlatformView& pv = platforms[{static_cast<int>(g.platform), g.currency}];
+      pv.platform = g.platform;
+      pv.currency = g.currency;
+      pv.cur.add(v.cur);
+      pv.prev.add(v.prev);
+    }
+    for (auto& [k, v] : platforms) platforms_.push_back(v);
+  }
+
+  Account& account(const std::string& currency) {
+    for (Account& a : accounts_) {
+      if (a.currency == currency) return a;
+    }
+    accounts_.push_back({currency, {}, {}, {}});
+    return accounts_.back();
+  }
+  const Account* account_of(const std::string& currency) const {
+    for (const Account& a : accounts_) {
+      if (a.currency == currency) return &a;
+    }
+    return nullptr;
+  }
+
+  bool has(AM m) const { return (ads_.metrics_present >> static_cast<unsigned>(m)) & 1u; }
+  bool has(WM m) const { return (web_.metrics_present >> static_cast<unsigned>(m)) & 1u; }
+
+  FactEntity campaign_entity(const Group& g) const {
+    return {"campaign", g.id.empty() ? g.name : g.id, g.name.empty() ? "(unnamed campaign)" : g.name,
+            std::string(platform_name(g.platform))};
+  }
+  FactEntity account_entity(const std::string& currency) const {
+    return {"account", currency, accounts_.size() > 1 ? "Account (" + currency + ")" : "Account", ""};
+  }
+
+  Fact make(std::string_view type, std::string_view tmpl, std::string_view metric, const FactEntity& e,
+            const std::string& currency) const {
+    Fact f;
+    f.type = std::string(type);
+    f.template_id = std::string(tmpl);
+    f.metric = std::string(metric);
+    f.entity = e;
+    f.currency = currency;
+    f.period = period_;
+    f.id = f.template_id + ":" + e.platform + (e.platform.empty() ? "" : ":") + e.id + (currency.empty() ? "" : ":" + currency);
+    return f;
+  }
+
+  void set_change(Fact& f, double cur, double prev, bool points) const {
+    if (points) {
+      f.change_raw = cur - prev;
+      f.change = fmt::points(cur - prev);
+      f.change_in_points = true;
+    } else if (prev != 0) {
+      f.change_raw = (cur - prev) / prev;
+      f.change = fmt::change(*f.change_raw);
+    }
+  }
+
+  void detail(Fact& f, std::string name, std::string formatted, double raw) const {
+    f.details.emplace_back(name, std::move(formatted));
+    f.details_raw.emplace_back(std::move(name), raw);
+  }
+
+  void impact(Fact& f, double money) const {
+    f.impact_raw = mathx::round_to(money, 2);
+    f.impact = fmt::money(*f.impact_raw, f.currency);
+  }
+
+  std::string render(const Fact& f) const {
+    const auto it = book_.templates.find(f.template_id);
+    if (it == book_.templates.end()) return f.template_id;
+    std::map<std::string, std::string, std::less<>> vars = {
+        {"value", f.value}, {"days", std::to_string(days_)}, {"entity", f.entity.name},
+        {"metric_label", label(f.metric)}};
+    if (f.previous) vars["previous"] = *f.previous;
+    if (f.change) vars["change"] = *f.change;
+    if (f.impact) vars["impact"] = *f.impact;
+    for (const auto& [k, v] : f.details) vars[k] = v;
+    std::string out;
+    const std::string& t = it->second;
+    for (size_t i = 0; i < t.size();) {
+      if (t[i] == '{') {
+        const size_t close = t.find('}', i);
+        if (close != std::string::npos) {
+          const auto v = vars.find(std::string_view(t).substr(i + 1, close - i - 1));
+          if (v != vars.end()) {
+            out += v->second;
+            i = close + 1;
+            continue;
+          }
+        }
+      }
+      out.push_back(t[i++]);
+    }
+    return out;
+  }
+
+  void emit(Fact f) {
+    f.confidence = mathx::round_to(f.confidence, 3);
+    if (f.change_raw) f.change_raw = mathx::round_to(*f.change_raw, 6);
+    f.sentence = render(f);
+    pending_.push_back(std::move(f));
+  }
+
+  // ---- summary -----------------------------------------------------------
+  void summary_metric(std::string_view metric, double cur, double prev, bool money, bool rate, bool points,
+                      const std::string& currency, const FactEntity& e, double n_cur, double n_prev,
+                      double x_cur, double x_prev, double count_confidence = -1) {
+    Fact f = make("summary", "summary.total", metric, e, currency);
+    const auto show = [&](double v) {
+      if (money) return fmt::money(v, currency);
+      if (metric == "roas") return fmt::multiple(v);
+      if (rate) return fmt::percent(v);
+      return fmt::count(v);
+    };
+    f.raw_value = mathx::round_to(cur, 6);
+    f.value = show(cur);
+    f.raw_previous = mathx::round_to(prev, 6);
+    f.previous = show(prev);
+    set_change(f, cur, prev, points);
+    // Confidence: proportions by the two-proportion test, counts by Poisson;
+    // money and money ratios are what was spent and earned: certain.
+    f.confidence = 1.0;
+    if (points) f.confidence = two_proportion_confidence(x_cur, n_cur, x_prev, n_prev);
+    if (!money && !rate && !points) {
+      f.confidence = count_confidence >= 0 ? count_confidence : poisson_confidence(cur, prev);
+    }
+    const double rel = prev != 0 ? (cur - prev) / std::fabs(prev) : (cur != 0 ? 1.0 : 0.0);
+    const bool steady = std::fabs(rel) < th("steady_change", 0.02) || f.confidence < th("min_confidence", 0.95);
+    if (steady || !f.change) {
+      f.template_id = "summary.total_steady";
+      f.trend = "flat";
+    } else {
+      f.trend = cur > prev ? "up" : "down";
+    }
+    // Lower is better for costs.
+    const bool costly = metric == "cpa" || metric == "cpc";
+    const bool good = (f.trend == "up") != costly;
+    f.severity = f.trend == "flat" ? "info" : (good ? "positive" : (metric == "spend" ? "info" : "warning"));
+    f.id = "summary." + std::string(metric) + (currency.empty() ? "" : ":" + currency);
+    emit(std::move(f));
+  }
+
+  void summary() {
+    for (const Account& a : accounts_) {
+      const FactEntity e = account_entity(a.currency);
+      const Sums& c = a.cur;
+      const Sums& p = a.prev;
+      if (has(AM::kSpend)) summary_metric("spend", d(c[AM::kSpend]), d(p[AM::kSpend]), true, false, false, a.currency, e, 0, 0, 0, 0);
+      if (has(AM::kConversionValue)) summary_metric("conversion_value", d(c[AM::kConversionValue]), d(p[AM::kConversionValue]), true, false, false, a.currency, e, 0, 0, 0, 0);
+      if (has(AM::kConversions)) {
+        summary_metric("conversions", d(c[AM::kConversions]), d(p[AM::kConversions]), false, false, false, a.currency, e, 0, 0, 0, 0,
+                       std::min(poisson_confidence(d(c[AM::kConversions]), d(p[AM::kConversions])),
+                                daily_confidence(a.daily, cur_, prev_, AM::kConversions)));
+      }
+      if (has(AM::kConversions) && has(AM::kSpend) && c[AM::kConversions] > 0 && p[AM::kConversions] > 0) {
+        summary_metric("cpa", d(c[AM::kSpend]) / d(c[AM::kConversions]), d(p[AM::kSpend]) / d(p[AM::kConversions]), true, true, false, a.currency, e, 0, 0, 0, 0);
+      }
+      if (has(AM::kConversionValue) && c[AM::kSpend] > 0 && p[AM::kSpend] > 0) {
+        summary_metric("roas", d(c[AM::kConversionValue]) / d(c[AM::kSpend]), d(p[AM::kConversionValue]) / d(p[AM::kSpend]), false, true, false, a.currency, e, 0, 0, 0, 0);
+      }
+      if (has(AM::kImpressions) && has(AM::kClicks) && c[AM::kImpressions] > 0 && p[AM::kImpressions] > 0) {
+        summary_metric("ctr", d(c[AM::kClicks]) / d(c[AM::kImpressions]), d(p[AM::kClicks]) / d(p[AM::kImpressions]), false, true, true, a.currency, e,
+                       d(c[AM::kImpressions]), d(p[AM::kImpressions]), d(c[AM::kClicks]), d(p[AM::kClicks]));
+      }
+    }
+    if (web_.periods) {
+      const Sums& c = web_.periods->current.sums;
+      const Sums& p = web_.periods->previous.sums;
+      const FactEntity e{"account", "web", "Website", "ga4"};
+      if (has(WM::kSessions)) summary_metric("sessions", d(c[WM::kSessions]), d(p[WM::kSessions]), false, false, false, "", e, 0, 0, 0, 0);
+      if (has(WM::kKeyEvents)) summary_metric("key_events", d(c[WM::kKeyEvents]), d(p[WM::kKeyEvents]), false, false, false, "", e, 0, 0, 0, 0);
+      if (has(WM::kEngagedSessions) && c[WM::kSessions] > 0 && p[WM::kSessions] > 0) {
+        summary_metric("engagement_rate", d(c[WM::kEngagedSessions]) / d(c[WM::kSessions]), d(p[WM::kEngagedSessions]) / d(p[WM::kSessions]), false, true, true, "", e,
+                       d(c[WM::kSessions]), d(p[WM::kSessions]), d(c[WM::kEngagedSessions]), d(p[WM::kEngagedSessions]));
+      }
+    }
+    // Best and worst platform by ROAS (or CPA without revenue), each currency apart.
+    for (const Account& a : accounts_) {
+      std::vector<const PlatformView*> ps;
+      for (const PlatformView& p : platforms_) {
+        if (p.currency == a.currency && p.cur[AM::kSpend] > 0) ps.push_back(&p);
+      }
+      if (ps.size() < 2) continue;
+      const bool by_roas = has(AM::kConversionValue) && a.cur[AM::kConversionValue] > 0;
+      auto score = [&](const PlatformView* p) -> std::optional<double> {
+        if (by_roas) return d(p->cur[AM::kConversionValue]) / d(p->cur[AM::kSpend]);
+        if (p->cur[AM::kConversions] <= 0) return std::nullopt;
+        return -d(p->cur[AM::kSpend]) / d(p->cur[AM::kConversions]);  // lower CPA is better
+      };
+      const PlatformView* best = nullptr;
+      const PlatformView* worst = nullptr;
+      for (const PlatformView* p : ps) {
+        const auto s = score(p);
+        if (!s) continue;
+        if (!best || *s > *score(best)) best = p;
+        if (!worst || *s < *score(worst)) worst = p;
+      }
+      if (!best || best == worst) continue;
+      for (const auto& [p, tmpl, sev] : {std::tuple{best, "summary.best_platform", "positive"},
+                                         std::tuple{worst, "summary.worst_platform", "warning"}}) {
+        const FactEntity e{"platform", std::string(platform_name(p->platform)), platform_label(p->platform),
+                           std::string(platform_name(p->platform))};
+        Fact f = make("summary", tmpl, by_roas ? "roas" : "cpa", e, a.currency);
+        const double v = std::fabs(*score(p));
+        f.raw_value = mathx::round_to(v, 6);
+        f.value = by_roas ? fmt::multiple(v) : fmt::money(v, a.currency);
+        f.severity = sev;
+        detail(f, "spend", fmt::money(d(p->cur[AM::kSpend]), a.currency), d(p->cur[AM::kSpend]));
+        emit(std::move(f));
+      }
+    }
+  }
+
+  // ---- grow --------------------------------------------------------------
+  void grow() {
+    for (const Account& a : accounts_) {
+      const double spend = d(a.cur[AM::kSpend]);
+      if (spend <= 0) continue;
+      const auto acc_roas = ratio(d(a.cur[AM::kConversionValue]), spend);
+      const auto acc_cvr = ratio(d(a.cur[AM::kConversions]), d(a.cur[AM::kClicks]));
+      for (const CampaignView& v : campaigns_) {
+        if (v.g->currency != a.currency) continue;
+        const double cs = d(v.cur[AM::kSpend]);
+        const double conv = d(v.cur[AM::kConversions]);
+        if (cs < spend * th("scale_min_spend_share", 0.03) || conv < th("scale_min_conversions", 5)) continue;
+        const double margin = 1 + th("scale_roas_margin", 0.2);
+        if (has(AM::kConversionValue) && acc_roas && *acc_roas > 0) {
+          const double roas = d(v.cur[AM::kConversionValue]) / cs;
+          if (roas < *acc_roas * margin) continue;
+          Fact f = make("grow", "grow.scale_campaign", "roas", campaign_entity(*v.g), a.currency);
+          f.raw_value = mathx::round_to(roas, 6);
+          f.value = fmt::multiple(roas);
+          detail(f, "account_value", fmt::multiple(*acc_roas), mathx::round_to(*acc_roas, 6));
+          detail(f, "spend", fmt::money(cs, a.currency), cs);
+          f.severity = "positive";
+          f.trend = "up";
+          // Extra revenue if 20% more budget earned this ROAS instead of the account's.
+          impact(f, 0.2 * cs * (roas - *acc_roas));
+          emit(std::move(f));
+        } else if (acc_cvr && has(AM::kClicks)) {
+          const double clicks = d(v.cur[AM::kClicks]);
+          if (clicks <= 0) continue;
+          const double cvr = conv / clicks;
+          if (cvr < *acc_cvr * margin) continue;
+          const double conf = adjusted(two_proportion_confidence(conv, clicks, d(a.cur[AM::kConversions]) - conv,
+                                                                 d(a.cur[AM::kClicks]) - clicks), a.currency);
+          if (conf < th("min_confidence", 0.95)) continue;
+          Fact f = make("grow", "grow.scale_campaign_cvr", "cvr", campaign_entity(*v.g), a.currency);
+          f.raw_value = mathx::round_to(cvr, 6);
+          f.value = fmt::percent(cvr);
+          f.confidence = conf;
+          detail(f, "account_value", fmt::percent(*acc_cvr), mathx::round_to(*acc_cvr, 6));
+          detail(f, "clicks", fmt::count(clicks), clicks);
+          f.severity = "positive";
+          f.trend = "up";
+          const auto cpa = ratio(spend, d(a.cur[AM::kConversions]));
+          if (cpa) impact(f, 0.2 * clicks * (cvr - *acc_cvr) * *cpa);
+          emit(std::move(f));
+        }
+      }
+      // Platforms gaining share of spend while beating the account's ROAS.
+      const double prev_spend = d(a.prev[AM::kSpend]);
+      if (acc_roas && prev_spend > 0) {
+        for (const PlatformView& p : platforms_) {
+          if (p.currency != a.currency || p.cur[AM::kSpend] <= 0) continue;
+          const double share = d(p.cur[AM::kSpend]) / spend, prev_share = d(p.prev[AM::kSpend]) / prev_spend;
+          const double roas = d(p.cur[AM::kConversionValue]) / d(p.cur[AM::kSpend]);
+          if (prev_share <= 0 || share < prev_share * (1 + th("platform_share_rise", 0.1)) || roas <= *acc_roas) continue;
+          const FactEntity e{"platform", std::string(platform_name(p.platform)), platform_label(p.platform),
+                             std::string(platform_name(p.platform))};
+          Fact f = make("grow", "grow.platform_share", "spend_share", e, a.currency);
+          f.raw_value = mathx::round_to(share, 6);
+          f.value = fmt::percent(share);
+          f.raw_previous = mathx::round_to(prev_share, 6);
+          f.previous = fmt::percent(prev_share);
+          set_change(f, share, prev_share, true);
+          f.trend = "up";
+          f.severity = "positive";
+          detail(f, "roas", fmt::multiple(roas), mathx::round_to(roas, 6));
+          detail(f, "account_roas", fmt::multiple(*acc_roas), mathx::round_to(*acc_roas, 6));
+          impact(f, d(p.cur[AM::kSpend]) * (roas - *acc_roas) * 0.2);
+          emit(std::move(f));
+        }
+      }
+      // Rising conversions, by campaign, when the rise is beyond Poisson noise.
+      if (has(AM::kConversions)) {
+        const auto cpa = ratio(spend, d(a.cur[AM::kConversions]));
+        const auto vpc = ratio(d(a.cur[AM::kConversionValue]), d(a.cur[AM::kConversions]));
+        for (const CampaignView& v : campaigns_) {
+          if (v.g->currency != a.currency) continue;
+          const double c = d(v.cur[AM::kConversions]), p = d(v.prev[AM::kConversions]);
+          if (c < th("rising_min_conversions", 10) || p <= 0 || c < p * (1 + th("rising_conversions", 0.2))) continue;
+          const double conf = adjusted(
+              std::min(poisson_confidence(c, p), daily_confidence(v.g->by_day, cur_, prev_, AM::kConversions)), a.currency);
+          if (conf < th("min_confidence", 0.95)) continue;
+          Fact f = make("grow", "grow.rising_conversions", "conversions", campaign_entity(*v.g), a.currency);
+          f.raw_value = c;
+          f.value = fmt::count(c);
+          f.raw_previous = p;
+          f.previous = fmt::count(p);
+          set_change(f, c, p, false);
+          f.confidence = conf;
+          f.trend = "up";
+          f.severity = "positive";
+          const double per = has(AM::kConversionValue) && vpc ? *vpc : (cpa ? *cpa : 0);
+          impact(f, (c - p) * per);
+          emit(std::move(f));
+        }
+      }
+    }
+  }
+
+  // ---- optimize ----------------------------------------------------------
+  void optimize() {
+    for (const Account& a : accounts_) {
+      const double spend = d(a.cur[AM::kSpend]);
+      if (spend <= 0) continue;
+      const auto acc_cpa = ratio(spend, d(a.cur[AM::kConversions]));
+      for (const CampaignView& v : campaigns_) {
+        if (v.g->currency != a.currency) continue;
+        const double cs = d(v.cur[AM::kSpend]), conv = d(v.cur[AM::kConversions]), clicks = d(v.cur[AM::kClicks]);
+        // Wasted spend: money out, nothing in.
+        if (has(AM::kConversions) && conv == 0 && cs >= spend * th("wasted_min_spend_share", 0.01) &&
+            clicks >= th("wasted_min_clicks", 20) && acc_cpa) {
+          Fact f = make("optimize", "optimize.wasted_spend", "spend", campaign_entity(*v.g), a.currency);
+          f.raw_value = cs;
+          f.value = fmt::money(cs, a.currency);
+          detail(f, "clicks", fmt::count(clicks), clicks);
+          f.severity = cs >= spend * 0.05 ? "critical" : "warning";
+          // At the account's conversion rate these clicks would have converted;
+          // the chance they all missed by luck is (1 - cvr)^clicks.
+          const double acc_cvr = d(a.cur[AM::kConversions]) / std::max(1.0, d(a.cur[AM::kClicks]));
+          f.confidence = 1.0 - mathx::exp(clicks * mathx::log(std::max(1e-12, 1.0 - std::min(acc_cvr, 0.999999))));
+          impact(f, cs);
+          if (f.confidence >= th("min_confidence", 0.95)) emit(std::move(f));
+        }
+        // CPA well above the account's.
+        if (acc_cpa && conv > 0 && cs >= spend * th("high_cpa_min_spend_share", 0.03)) {
+          const double cpa = cs / conv;
+          if (cpa >= *acc_cpa * th("high_cpa_ratio", 1.5)) {
+            Fact f = make("optimize", "optimize.high_cpa", "cpa", campaign_entity(*v.g), a.currency);
+            f.raw_value = mathx::round_to(cpa, 6);
+            f.value = fmt::money(cpa, a.currency);
+            detail(f, "account_value", fmt::money(*acc_cpa, a.currency), mathx::round_to(*acc_cpa, 6));
+            detail(f, "spend", fmt::money(cs, a.currency), cs);
+            f.severity = "warning";
+            impact(f, cs - conv * *acc_cpa);  // what the same conversions cost over the account's CPA
+            emit(std::move(f));
+          }
+        }
+        // CPC inflation period over period.
+        const double pclicks = d(v.prev[AM::kClicks]), pspend = d(v.prev[AM::kSpend]);
+        if (clicks >= th("cpc_min_clicks", 100) && pclicks >= th("cpc_min_clicks", 100) && pspend > 0) {
+          const double cpc = cs / clicks, pcpc = pspend / pclicks;
+          const double conf =
+              cpc >= pcpc * (1 + th("cpc_inflation", 0.2))
+                  ? adjusted(daily_ratio_confidence(v.g->by_day, cur_, prev_, AM::kSpend, AM::kClicks), a.currency)
+                  : 0.0;
+          if (conf >= th("min_confidence", 0.95)) {
+            Fact f = make("optimize", "optimize.cpc_inflation", "cpc", campaign_entity(*v.g), a.currency);
+            f.confidence = conf;
+            f.raw_value = mathx::round_to(cpc, 6);
+            f.value = fmt::money(cpc, a.currency);
+            f.raw_previous = mathx::round_to(pcpc, 6);
+            f.previous = fmt::money(pcpc, a.currency);
+            set_change(f, cpc, pcpc, false);
+            f.trend = "up";
+            f.severity = "warning";
+            impact(f, (cpc - pcpc) * clicks);
+            emit(std::move(f));
+          }
+        }
+      }
+      // CTR far below the other campaigns', and significantly so.
+      if (has(AM::kImpressions) && has(AM::kClicks)) {
+        const double imp = d(a.cur[AM::kImpressions]), clk = d(a.cur[AM::kClicks]);
+        const auto acc_cpc = ratio(spend, clk);
+        for (const CampaignView& v : campaigns_) {
+          if (v.g->currency != a.currency) continue;
+          const double ci = d(v.cur[AM::kImpressions]), cc = d(v.cur[AM::kClicks]);
+          const double oi = imp - ci, oc = clk - cc;
+          if (ci < th("low_ctr_min_impressions", 1000) || oi <= 0) continue;
+          const double ctr = cc / ci, peer = oc / oi;
+          if (ctr >= peer * th("low_ctr_ratio", 0.5)) continue;
+          const double conf = adjusted(two_proportion_confidence(cc, ci, oc, oi), a.currency);
+          if (conf < th("min_confidence", 0.95)) continue;
+          Fact f = make("optimize", "optimize.low_ctr", "ctr", campaign_entity(*v.g), a.currency);
+          f.raw_value = mathx::round_to(ctr, 6);
+          f.value = fmt::percent(ctr);
+          f.confidence = conf;
+          detail(f, "peer_value", fmt::percent(peer), mathx::round_to(peer, 6));
+          detail(f, "impressions", fmt::count(ci), ci);
+          f.severity = "warning";
+          if (acc_cpc) impact(f, (peer - ctr) * ci * *acc_cpc);
+          emit(std::move(f));
+        }
+      }
+    }
+  }
+
+  // ---- protect -----------------------------------------------------------
+  void anomalies(const Account& a) {
+    const int base_days = static_cast<int>(th("anomaly_baseline_days", 28));
+    const int recent = static_cast<int>(th("anomaly_recent_days", 7));
+    struct Series {
+      const char* metric;
+      AM m;
+      bool money;
+    };
+    for (const Series& s : {Series{"spend", AM::kSpend, true}, Series{"conversions", AM::kConversions, false},
+                            Series{"clicks", AM::kClicks, false}}) {
+      if (!has(s.m)) continue;
+      for (Day day = cur_.end - recent + 1; day <= cur_.end; ++day) {
+        std::vector<double> base;
+        for (Day b = day - base_days; b < day; ++b) {
+          const auto it = a.daily.find(b);
+          base.push_back(it == a.daily.end() ? 0.0 : d(it->second[s.m]));
+        }
+        const auto it = a.daily.find(day);
+        if (it == a.daily.end()) continue;
+        const double x = d(it->second[s.m]);
+        const double med = median(base);
+        std::vector<double> dev;
+        for (double b : base) dev.push_back(std::fabs(b - med));
+        // A floor under the MAD: a perfectly flat history must not turn a
+        // small wobble into an alarm.
+        const double mad = std::max(median(dev), 0.05 * med);
+        if (med <= 0 || mad <= 0) continue;
+        const double z = 0.6745 * (x - med) / mad;
+        if (std::fabs(z) < th("anomaly_robust_z", 3.5) || std::fabs(x - med) < th("anomaly_min_deviation", 0.3) * med) continue;
+        Fact f = make("protect", z > 0 ? "protect.anomaly_high" : "protect.anomaly_low", s.metric,
+                      account_entity(a.currency), a.currency);
+        f.id += ":" + iso_date(day);
+        f.raw_value = x;
+        f.value = s.money ? fmt::money(x, a.currency) : fmt::count(x);
+        f.raw_previous = med;
+        f.previous = s.money ? fmt::money(med, a.currency) : fmt::count(med);
+        set_change(f, x, med, false);
+        f.trend = z > 0 ? "up" : "down";
+        f.severity = (s.m == AM::kConversions && z < 0) || (s.m == AM::kSpend && z > 0) ? "critical" : "warning";
+        f.confidence = 2.0 * mathx::normal_cdf(std::fabs(z)) - 1.0;
+        detail(f, "date", iso_date(day), 0);
+        f.details_raw.pop_back();  // a date, not a number
+        const auto cpa = ratio(d(a.cur[AM::kSpend]), d(a.cur[AM::kConversions]));
+        impact(f, s.money ? std::fabs(x - med) : std::fabs(x - med) * (s.m == AM::kConversions && cpa ? *cpa : 0));
+        emit(std::move(f));
+      }
+    }
+  }
+
+  void protect() {
+    for (const Account& a : accounts_) {
+      anomalies(a);
+      const double spend = d(a.cur[AM::kSpend]);
+      const int zero_days = static_cast<int>(th("tracking_zero_days", 3));
+      for (const CampaignView& v : campaigns_) {
+        if (v.g->currency != a.currency) continue;
+        const auto& bd = v.g->by_day;
+        // Tracking breakage: conversions stop dead while clicks go on.
+        if (has(AM::kConversions) && has(AM::kClicks)) {
+          double zero_clicks = 0, conv_tail = 0, zero_spend = 0;
+          for (Day day = cur_.end - zero_days + 1; day <= cur_.end; ++day) {
+            const auto it = bd.find(day);
+            if (it == bd.end()) continue;
+            zero_clicks += d(it->second[AM::kClicks]);
+            zero_spend += d(it->second[AM::kSpend]);
+            conv_tail += d(it->second[AM::kConversions]);
+          }
+          const Window before{cur_.end - zero_days - days_ + 1, cur_.end - zero_days};
+          const Sums b = window_sums(bd, before);
+          const double bconv = d(b[AM::kConversions]), bclicks = d(b[AM::kClicks]);
+          const double expected = bclicks > 0 ? zero_clicks * bconv / bclicks : 0;
+          const double clicks_per_day_before = bclicks / days_, clicks_per_day_now = zero_clicks / zero_days;
+          if (conv_tail == 0 && expected >= th("tracking_min_expected", 3) &&
+              clicks_per_day_now >= 0.5 * clicks_per_day_before) {
+            Fact f = make("protect", "protect.tracking_break", "conversions", campaign_entity(*v.g), a.currency);
+            f.raw_value = zero_clicks;
+            f.value = fmt::count(zero_clicks);
+            f.raw_previous = bconv;
+            f.previous = fmt::count(bconv);
+            f.trend = "down";
+            f.severity = "critical";
+            f.confidence = 1.0 - mathx::exp(-expected);  // P(at least one conversion) had tracking worked
+            detail(f, "zero_days", std::to_string(zero_days), zero_days);
+            impact(f, zero_spend);
+            emit(std::move(f));
+          }
+        }
+        // Spend spikes: a day at several times the campaign's usual spend.
+        if (has(AM::kSpend)) {
+          const int base_days = static_cast<int>(th("anomaly_baseline_days", 28));
+          const int recent = static_cast<int>(th("anomaly_recent_days", 7));
+          for (Day day = cur_.end - recent + 1; day <= cur_.end; ++day) {
+            const auto it = bd.find(day);
+            if (it == bd.end()) continue;
+            const double x = d(it->second[AM::kSpend]);
+            std::vector<double> base;
+            for (Day b = day - base_days; b < day; ++b) {
+              const auto bi = bd.find(b);
+              base.push_back(bi == bd.end() ? 0.0 : d(bi->second[AM::kSpend]));
+            }
+            const double med = median(base);
+            if (med <= 0 || x < med * th("spike_ratio", 3.0) || x < spend * th("spike_min_spend_share", 0.01)) continue;
+            Fact f = make("protect", "protect.spend_spike", "spend", campaign_entity(*v.g), a.currency);
+            f.id += ":" + iso_date(day);
+            f.raw_value = x;
+            f.value = fmt::money(x, a.currency);
+            f.raw_previous = med;
+            f.previous = fmt::money(med, a.currency);
+            set_change(f, x, med, false);
+            f.trend = "up";
+            f.severity = "warning";
+            detail(f, "date", iso_date(day), 0);
+            f.details_raw.pop_back();
+            detail(f, "ratio", fmt::multiple(x / med), mathx::round_to(x / med, 6));
+            impact(f, x - med);
+            emit(std::move(f));
+          }
+        }
+        // Meta frequency fatigue: frequency up while CTR falls, significantly.
+        if (v.g->platform == Platform::kMetaAds && has(AM::kReach)) {
+          const double ri = d(v.cur[AM::kReach]), pri = d(v.prev[AM::kReach]);
+          const double imp = d(v.cur[AM::kImpressions]), pimp = d(v.prev[AM::kImpressions]);
+          if (ri <= 0 || pri <= 0 || imp < th("low_ctr_min_impressions", 1000) || pimp <= 0) continue;
+          const double freq = imp / ri, pfreq = pimp / pri;
+          const double ctr = d(v.cur[AM::kClicks]) / imp, pctr = d(v.prev[AM::kClicks]) / pimp;
+          if (freq < pfreq * (1 + th("frequency_rise", 0.15)) || ctr >= pctr) continue;
+          const double conf = adjusted(two_proportion_confidence(d(v.cur[AM::kClicks]), imp, d(v.prev[AM::kClicks]), pimp), a.currency);
+          if (conf < th("min_confidence", 0.95)) continue;
+          Fact f = make("protect", "protect.frequency_fatigue", "frequency", campaign_entity(*v.g), a.currency);
+          f.raw_value = mathx::round_to(freq, 6);
+          f.value = fmt::count(mathx::round_to(freq, 1));
+          f.raw_previous = mathx::round_to(pfreq, 6);
+          f.previous = fmt::count(mathx::round_to(pfreq, 1));
+          set_change(f, freq, pfreq, false);
+          f.trend = "up";
+          f.severity = "warning";
+          f.confidence = conf;
+          detail(f, "ctr", fmt::percent(ctr), mathx::round_to(ctr, 6));
+          detail(f, "ctr_previous", fmt::percent(pctr), mathx::round_to(pctr, 6));
+          const auto cpc = ratio(d(v.cur[AM::kSpend]), d(v.cur[AM::kClicks]));
+          if (cpc) impact(f, (pctr - ctr) * imp * *cpc);
+          emit(std::move(f));
+        }
+      }
+      // Pacing: the last 7 days' run-rate over the next period vs the last one.
+      const Sums last7 = window_sums(a.daily, {cur_.end - 6, cur_.end});
+      const double prev_spend = d(a.cur[AM::kSpend]);
+      if (has(AM::kSpend) && prev_spend > 0 && days_ >= 7) {
+        const double run = d(last7[AM::kSpend]) / 7.0 * days_;
+        const double change = (run - prev_spend) / prev_spend;
+        if (std::fabs(change) >= th("pacing_change", 0.25)) {
+          Fact f = make("protect", "protect.pacing", "spend", account_entity(a.currency), a.currency);
+          f.raw_value = mathx::round_to(run, 2);
+          f.value = fmt::money(run, a.currency);
+          f.raw_previous = prev_spend;
+          f.previous = fmt::money(prev_spend, a.currency);
+          set_change(f, run, prev_spend, false);
+          f.trend = change > 0 ? "up" : "down";
+          f.severity = "info";
+          impact(f, std::fabs(run - prev_spend));
+          emit(std::move(f));
+        }
+      }
+    }
+  }
+
+  const Rollup& ads_;
+  const Rollup& web_;
+  const FactBook& book_;
+  HighlightResult& out_;
+  int days_ = 0;
+  Window cur_, prev_;
+  std::string period_;
+  std::vector<Account> accounts_;
+  std::vector<CampaignView> campaigns_;
+  std::vector<PlatformView> platforms_;
+
+ public:
+  std::vector<Fact> pending_;
+};
+
+}  // namespace
+
+HighlightResult highlight(const Rollup& ads, const Rollup& web, const HighlightOptions& options,
+                          const FactBook& book) {
+  HighlightResult out;
+  Builder b(ads, web, book, out);
+  b.run(options.type);
+  std::vector<Fact> facts = std::move(b.pending_);
+  if (options.type == HighlightType::kSummary) {
+    // What moved comes before what held steady; otherwise the fixed order
+    // (spend, revenue, conversions, CPA, ROAS, CTR, then platforms).
+    std::stable_partition(facts.begin(), facts.end(), [](const Fact& f) { return f.trend != "flat" || f.template_id != "summary.total_steady"; });
+  } else {
+    // Most money at stake first; ties by id, so the order never wobbles.
+    std::stable_sort(facts.begin(), facts.end(), [](const Fact& x, const Fact& y) {
+      const double ix = x.impact_raw.value_or(0), iy = y.impact_raw.value_or(0);
+      if (ix != iy) return ix > iy;
+      return x.id < y.id;
+    });
+  }
+  if (options.max_facts >= 0 && facts.size() > static_cast<size_t>(options.max_facts)) {
+    facts.resize(static_cast<size_t>(options.max_facts));
+  }
+  out.facts = std::move(facts);
+  return out;
+}
+
+}  // namespace glint

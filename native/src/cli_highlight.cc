@@ -1,0 +1,139 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "engine_client.h"
+
+namespace glint::native {
+
+namespace {
+
+constexpr const char* kHighlightHelp =
+    "usage: glint highlight [--type grow|optimize|protect|summary|all] [--days N]\n"
+    "                       [--anchor YYYY-MM-DD] [--max N] [--json] FILE...\n"
+    "\n"
+    "Bronze facts: what changed in the last N days against the N before, and\n"
+    "what to do about it, computed from the data with templates (no AI).\n"
+    "\n"
+    "  --type T        summary (default): totals and their change, best/worst platform\n"
+    "                  grow: campaigns and platforms worth more budget, rising conversions\n"
+    "                  optimize: high CPA, spend without conversions, low CTR, CPC inflation\n"
+    "                  protect: anomalies, tracking breakage, spend spikes, frequency, pacing\n"
+    "                  all: the four, one after the other\n"
+    "  --days N        period length (default 30)\n"
+    "  --anchor DATE   last day of the current period (default: the data's last date)\n"
+    "  --max N         at most N facts per type (default 5)\n"
+    "  --json          the highlight response as JSON (schemas/highlight_response.schema.json)\n";
+
+}  // namespace
+
+int run_highlight(const std::vector<std::string>& args) {
+  bool json = false;
+  std::string type = "summary";
+  std::vector<std::string> files;
+  nlohmann::json options = nlohmann::json::object();
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      std::fputs(kHighlightHelp, stdout);
+      return 0;
+    }
+    if (a == "--json") {
+      json = true;
+      continue;
+    }
+    if (a == "--type" || a == "--days" || a == "--anchor" || a == "--max") {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "glint highlight: %s needs a value (see glint highlight --help)\n", a.c_str());
+        return 2;
+      }
+      const std::string& v = args[++i];
+      if (a == "--type") {
+        type = v;
+      } else if (a == "--anchor") {
+        options["anchor"] = v;
+      } else {
+        char* end = nullptr;
+        const long n = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end != '\0' || n < (a == "--max" ? 0 : 1) || n > 3660) {
+          std::fprintf(stderr, "glint highlight: %s '%s' is not a valid number\n", a.c_str(), v.c_str());
+          return 2;
+        }
+        options[a == "--days" ? "days" : "max_facts"] = n;
+      }
+      continue;
+    }
+    if (a.size() > 1 && a[0] == '-') {
+      std::fprintf(stderr, "glint highlight: unknown option '%s' (see glint highlight --help)\n", a.c_str());
+      return 2;
+    }
+    files.push_back(a);
+  }
+  std::vector<std::string> types = {type};
+  if (type == "all") types = {"summary", "grow", "optimize", "protect"};
+  for (const std::string& t : types) {
+    if (t != "summary" && t != "grow" && t != "optimize" && t != "protect") {
+      std::fprintf(stderr, "glint highlight: --type must be grow, optimize, protect, summary or all (got '%s')\n",
+                   t.c_str());
+      return 2;
+    }
+  }
+  if (files.empty()) {
+    std::fprintf(stderr, "glint highlight: expected at least one FILE (see glint highlight --help)\n");
+    return 2;
+  }
+  EngineClient client;
+  std::vector<int64_t> handles;
+  for (const std::string& f : files) {
+    Result<int64_t> h = client.ingest_file(f, isatty(STDERR_FILENO) != 0);
+    if (!h.ok()) {
+      std::fprintf(stderr, "glint highlight: %s\n", h.status().message().c_str());
+      continue;
+    }
+    handles.push_back(h.value());
+  }
+  if (handles.empty()) return 1;
+  options["handles"] = handles;
+  nlohmann::json all = nlohmann::json::array();
+  for (const std::string& t : types) {
+    options["highlight_type"] = t;
+    Result<std::string> r = client.call("report.highlight", options);
+    if (!r.ok()) {
+      std::fprintf(stderr, "glint highlight: %s\n", r.status().message().c_str());
+      return r.status().code() == ErrorCode::kInvalidRequest ? 2 : 1;
+    }
+    if (json) {
+      if (types.size() == 1) {
+        std::fwrite(r.value().data(), 1, r.value().size(), stdout);
+        std::fputc('\n', stdout);
+      } else {
+        all.push_back(nlohmann::json::parse(r.value()));
+      }
+      continue;
+    }
+    const auto doc = nlohmann::json::parse(r.value());
+    std::printf("%s", t.c_str());
+    if (!doc["date_range"].is_null()) {
+      std::printf(" — %s to %s vs %s to %s", doc["date_range"]["start"].get<std::string>().c_str(),
+                  doc["date_range"]["end"].get<std::string>().c_str(),
+                  doc["date_range"]["previous_start"].get<std::string>().c_str(),
+                  doc["date_range"]["previous_end"].get<std::string>().c_str());
+    }
+    std::printf("\n");
+    if (doc["facts"].empty()) std::printf("  (nothing stands out)\n");
+    for (const auto& f : doc["facts"]) {
+      const std::string sev = f["severity"].get<std::string>();
+      const char* mark = sev == "critical" ? "!!" : sev == "warning" ? "! " : sev == "positive" ? "+ " : "  ";
+      std::printf("  %s %s\n", mark, f["sentence"].get<std::string>().c_str());
+    }
+    std::printf("\n");
+  }
+  if (json && types.size() > 1) std::printf("%s\n", all.dump().c_str());
+  return 0;
+}
+
+}  // namespace glint::native
