@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "glint/analysis.h"
 #include "glint/columns.h"
 #include "glint/insights.h"
 #include "glint/ingest.h"
@@ -76,6 +77,8 @@ struct Request {
 struct ReportOptions {
   int days = 30;
   std::optional<Day> anchor;
+  bool full = false;
+  AnalysisOptions analysis;
 };
 
 // The closed inputs named by "handles".
@@ -96,6 +99,15 @@ Status read_report_options(const Request& req, ReportOptions& out) {
   int64_t days = out.days;
   if (Status s = req.integer("days", 1, 3660, days); !s.ok()) return s;
   out.days = static_cast<int>(days);
+  if (const auto it = req.doc.find("full"); it != req.doc.end() && !it->is_null()) {
+    if (!it->is_boolean()) return Status(ErrorCode::kInvalidRequest, "'full' must be true or false");
+    out.full = it->get<bool>();
+  }
+  int64_t forecast = out.analysis.forecast_days, limit = 50;
+  if (Status s = req.integer("forecast_days", 1, 366, forecast); !s.ok()) return s;
+  if (Status s = req.integer("budget_increase_limit", 0, 1000, limit); !s.ok()) return s;
+  out.analysis.forecast_days = static_cast<int>(forecast);
+  out.analysis.budget_increase_limit = static_cast<double>(limit) / 100.0;
   return req.date("anchor", out.anchor);
 }
 
@@ -126,7 +138,8 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       Result<Dataset> d = ingest.finish();
       if (!d.ok()) return error_result(d.status().code(), d.status().message());
       const Dataset* inputs[] = {&d.value()};
-      return ok_result(analyze_report_json(inputs, opts.days, opts.anchor));
+      return ok_result(analyze_report_json(inputs, opts.days, opts.anchor, opts.full ? &st.facts : nullptr,
+                                           opts.full ? &opts.analysis : nullptr));
     }
 
     if (method == "ingest.open") {
@@ -168,7 +181,8 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       if (Status s = read_report_options(req, opts); !s.ok()) return error_result(s.code(), s.message());
       std::vector<const Dataset*> inputs;
       if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
-      return ok_result(analyze_report_json(inputs, opts.days, opts.anchor));
+      return ok_result(analyze_report_json(inputs, opts.days, opts.anchor, opts.full ? &st.facts : nullptr,
+                                           opts.full ? &opts.analysis : nullptr));
     }
 
     if (method == "report.highlight") {

@@ -237,7 +237,8 @@ Json input_json(const InputReport& r) {
   return j;
 }
 
-Json analyze_report_json(std::span<const Dataset* const> inputs, int days, std::optional<Day> anchor) {
+Json analyze_report_json(std::span<const Dataset* const> inputs, int days, std::optional<Day> anchor,
+                         const FactBook* book, const AnalysisOptions* analysis) {
   Json doc;
   bool ads = false, web = false;
   for (const Dataset* d : inputs) {
@@ -248,15 +249,17 @@ Json analyze_report_json(std::span<const Dataset* const> inputs, int days, std::
   Json in = Json::array();
   for (const Dataset* d : inputs) in.push_back(input_json(d->report));
   doc["inputs"] = std::move(in);
-  if (ads || !web) put_sections(doc, roll_up(inputs, DataKind::kAds, days, anchor));
+  const Rollup a = roll_up(inputs, DataKind::kAds, days, anchor);
+  const Rollup w = roll_up(inputs, DataKind::kWeb, days, anchor);
+  if (ads || !web) put_sections(doc, a);
   if (web) {
-    const Rollup w = roll_up(inputs, DataKind::kWeb, days, anchor);
     if (ads) {
       put_sections(doc["web"], w);
     } else {
       put_sections(doc, w);
     }
   }
+  if (book != nullptr && analysis != nullptr) doc["analysis"] = analysis_json(a, w, *book, *analysis);
   return doc;
 }
 

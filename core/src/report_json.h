@@ -5,6 +5,7 @@
 #include <span>
 
 #include "glint/ingest.h"
+#include "glint/analysis.h"
 #include "glint/insights.h"
 #include "glint/rollup.h"
 #include "json_out.h"
@@ -20,10 +21,15 @@ json_out::Json input_json(const InputReport& r);
 void put_metrics(json_out::Json& out, const Sums& s, DataKind kind, uint32_t present, bool no_money = false);
 
 // The analyze report (schemas/analyze_report.schema.json).
+// With `analysis`, the performance analysis is added as "analysis".
 json_out::Json analyze_report_json(std::span<const Dataset* const> inputs, int days,
-                                   std::optional<Day> anchor);
+                                   std::optional<Day> anchor, const FactBook* book = nullptr,
+                                   const AnalysisOptions* analysis = nullptr);
 
 // The bronze highlight response (schemas/highlight_response.schema.json).
 json_out::Json highlight_json(const HighlightResult& r, HighlightType type);
+
+// The performance analysis (schemas/performance_analysis.schema.json).
+json_out::Json analysis_json(const Rollup& ads, const Rollup& web, const FactBook& book, const AnalysisOptions& options);
 
 }  // namespace glint

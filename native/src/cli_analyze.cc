@@ -15,7 +15,7 @@ namespace glint::native {
 namespace {
 
 constexpr const char* kAnalyzeHelp =
-    "usage: glint analyze [--json] [--days N] [--anchor YYYY-MM-DD] FILE...\n"
+    "usage: glint analyze [--json] [--full] [--days N] [--anchor YYYY-MM-DD] FILE...\n"
     "\n"
     "Reads ad-platform and web-analytics exports (Google Ads, Meta, GA4, TikTok,\n"
     "LinkedIn, Microsoft Ads or any CSV with known columns; UTF-8/16 or\n"
@@ -25,6 +25,10 @@ constexpr const char* kAnalyzeHelp =
     "report. Ratios come from sums; money is never added across currencies.\n"
     "\n"
     "  --json            print the report as JSON (schemas/analyze_report.schema.json)\n"
+    "  --full            add the performance analysis: top/bottom performers, comparisons,\n"
+    "                    trends, recommendations, action plan, budget reallocation, forecast\n"
+    "  --forecast-days N days to forecast (default 30)\n"
+    "  --budget-increase-limit P  no campaign raised by more than P percent (default 50)\n"
     "  --days N          period length for the comparison (default 30)\n"
     "  --anchor DATE     last day of the current period (default: the data's last date)\n"
     "  FILE              a file, or - for standard input\n"
@@ -100,8 +104,45 @@ void print_sections(const nlohmann::json& doc, bool web) {
                 str(p["current"]["start"]).c_str(), str(p["current"]["end"]).c_str(), p["days"].get<int>(),
                 str(p["previous"]["start"]).c_str(), str(p["previous"]["end"]).c_str());
     for (const auto& [metric, change] : p["change"].items()) {
-      std::printf("    %-22s %14s -> %-14s %s\n", metric.c_str(), num(p["previous"][metric], 2).c_str(),
-                  num(p["current"][metric], 2).c_str(), signed_pct(change).c_str());
+      const bool rate = p["change_points"].contains(metric);
+      const auto show = [&](const nlohmann::json& v) { return rate ? pct(v) : num(v, 2); };
+      std::printf("    %-22s %14s -> %-14s %s\n", metric.c_str(), show(p["previous"][metric]).c_str(),
+                  show(p["current"][metric]).c_str(), signed_pct(change).c_str());
+    }
+  }
+}
+
+void print_analysis(const nlohmann::json& a) {
+  for (const auto& c : a["by_currency"]) {
+    const std::string cur = c["currency"].is_null() ? "" : " (" + c["currency"].get<std::string>() + ")";
+    const std::string metric = c["performance_metric"].get<std::string>();
+    std::printf("\nperformance%s, ranked by %s:\n", cur.c_str(), metric.c_str());
+    for (const char* side : {"top", "bottom"}) {
+      for (const auto& p : c["performers"][side]) {
+        std::printf("  %-6s %-40.40s %s %s on spend %s\n", side, str(p["campaign"]).c_str(), metric.c_str(),
+                    num(p[metric], 2).c_str(), num(p["spend"], 2).c_str());
+      }
+    }
+    const auto& r = c["budget_reallocation"];
+    const std::string obj = r["objective"].get<std::string>();
+    std::printf("  budget reallocation (total %s kept): %s %s -> %s\n", num(r["total_budget"], 2).c_str(), obj.c_str(),
+                num(r["before"][obj], 2).c_str(), num(r["after"][obj], 2).c_str());
+    const auto& f = c["forecast"];
+    if (!f.is_null()) {
+      std::printf("  forecast %s to %s: spend %s [%s, %s], conversions %s, revenue %s\n", str(f["start"]).c_str(),
+                  str(f["end"]).c_str(), num(f["spend"]["value"], 2).c_str(), num(f["spend"]["low"], 2).c_str(),
+                  num(f["spend"]["high"], 2).c_str(), num(f["conversions"]["value"], 1).c_str(),
+                  num(f["revenue"]["value"], 2).c_str());
+      if (!f["backtest"].is_null()) {
+        std::printf("  forecast backtest on %s to %s: spend WAPE %s\n", str(f["backtest"]["start"]).c_str(),
+                    str(f["backtest"]["end"]).c_str(), pct(f["backtest"]["errors"]["spend"]["wape"]).c_str());
+      }
+    }
+  }
+  std::printf("\naction plan:\n");
+  for (const char* when : {"immediate", "this_week", "this_month"}) {
+    for (const auto& x : a["action_plan"]["plan"][when]) {
+      std::printf("  [%s] %-20s %s\n", when, str(x["action"]).c_str(), str(x["justification"]).c_str());
     }
   }
 }
@@ -145,6 +186,7 @@ void print_text(const nlohmann::json& report) {
     std::printf("\nweb analytics:\n");
     print_sections(report["web"], true);
   }
+  if (report.contains("analysis")) print_analysis(report["analysis"]);
 }
 
 }  // namespace
@@ -161,6 +203,22 @@ int run_analyze(const std::vector<std::string>& args) {
     }
     if (a == "--json") {
       json = true;
+    } else if (a == "--full") {
+      options["full"] = true;
+    } else if (a == "--forecast-days" || a == "--budget-increase-limit") {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "glint analyze: %s needs a value (see glint analyze --help)\n", a.c_str());
+        return 2;
+      }
+      const std::string& v = args[++i];
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || n < 0 || n > 1000) {
+        std::fprintf(stderr, "glint analyze: %s '%s' must be a whole number\n", a.c_str(), v.c_str());
+        return 2;
+      }
+      options[a == "--forecast-days" ? "forecast_days" : "budget_increase_limit"] = n;
+      options["full"] = true;
     } else if (a == "--days" || a == "--anchor") {
       if (i + 1 >= args.size()) {
         std::fprintf(stderr, "glint analyze: %s needs a value (see glint analyze --help)\n", a.c_str());

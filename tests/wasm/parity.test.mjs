@@ -66,6 +66,39 @@ for (const name of fixtures) {
   console.log(`ok   ${name} (${bytes.length} bytes, identical JSON)`);
 }
 
+// Highlights and the full analysis: byte-identical too, and schema-valid.
+const validateHighlight = schemaValidator('highlight_response.schema.json');
+const validateAnalysis = schemaValidator('performance_analysis.schema.json');
+for (const name of fixtures) {
+  const file = path.join(dataDir, name);
+  const bytes = fs.readFileSync(file);
+  const { handle } = core.call('ingest.open', { name: file });
+  core.call('ingest.feed', { handle }, bytes);
+  try {
+    core.call('ingest.close', { handle });
+  } catch {
+    continue;  // unreadable fixtures were compared above
+  }
+  for (const type of ['summary', 'grow', 'optimize', 'protect']) {
+    const wasmText = core.callRaw('report.highlight', JSON.stringify({ handles: [handle], highlight_type: type }), null);
+    const native = spawnSync(glint, ['highlight', '--json', '--type', type, file], { encoding: 'utf8' });
+    const problems = validateHighlight(JSON.parse(wasmText));
+    if (native.stdout.replace(/\n$/, '') !== wasmText || problems.length) {
+      failures++;
+      console.error(`FAIL ${name} highlight ${type}: ${problems.join('; ') || 'native and wasm differ'}`);
+    }
+  }
+  const fullWasm = core.callRaw('report.analyze', JSON.stringify({ handles: [handle], full: true }), null);
+  const fullNative = spawnSync(glint, ['analyze', '--json', '--full', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const analysisProblems = validateAnalysis(JSON.parse(fullWasm).analysis ?? {});
+  if (fullNative.stdout.replace(/\n$/, '') !== fullWasm || analysisProblems.length) {
+    failures++;
+    console.error(`FAIL ${name} analyze --full: ${analysisProblems.join('; ') || 'native and wasm differ'}`);
+  } else {
+    console.log(`ok   ${name}: highlights and full analysis identical`);
+  }
+}
+
 // Errors cross the boundary as error documents, never as crashes.
 for (const [label, bytes] of [['empty', new Uint8Array()], ['binary', Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2])]]) {
   const doc = JSON.parse(core.callRaw('analyze', '{"name":"x"}', bytes));
