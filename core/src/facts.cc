@@ -63,11 +63,7 @@ struct Window {
   bool contains(Day day) const { return day >= start && day <= end; }
 };
 
-Sums window_sums(const std::map<Day, Sums>& by_day, const Window& w) {
-  Sums s;
-  for (auto it = by_day.lower_bound(w.start); it != by_day.end() && it->first <= w.end; ++it) s.add(it->second);
-  return s;
-}
+Sums window_sums(const DaySeries& by_day, const Window& w) { return by_day.window(w.start, w.end); }
 
 std::optional<double> ratio(double num, double den) {
   if (den == 0) return std::nullopt;
@@ -96,13 +92,13 @@ double poisson_confidence(double c1, double c2) {
 // over-dispersed — far noisier than Poisson — so where the days are known this
 // is the honest test; days without rows count as zero.
 template <typename M>
-double daily_confidence(const std::map<Day, Sums>& by_day, const Window& a, const Window& b, M metric) {
+double daily_confidence(const DaySeries& by_day, const Window& a, const Window& b, M metric) {
   auto stats = [&](const Window& w, double& mean, double& var) {
     const int n = w.end - w.start + 1;
     double sum = 0, sq = 0;
-    for (Day day = w.start; day <= w.end; ++day) {
-      const auto it = by_day.find(day);
-      const double x = it == by_day.end() ? 0.0 : d(it->second[metric]);
+    const auto& pts = by_day.points();
+    for (size_t i = by_day.lower_bound(w.start); i < pts.size() && pts[i].first <= w.end; ++i) {
+      const double x = d(pts[i].second[metric]);  // days without a point add 0
       sum += x;
       sq += x * x;
     }
@@ -119,12 +115,13 @@ double daily_confidence(const std::map<Day, Sums>& by_day, const Window& a, cons
 
 // The same for a daily ratio (CPC = spend / clicks), over the days that have
 // a denominator.
-double daily_ratio_confidence(const std::map<Day, Sums>& by_day, const Window& a, const Window& b, AdMetric num,
+double daily_ratio_confidence(const DaySeries& by_day, const Window& a, const Window& b, AdMetric num,
                               AdMetric den) {
   auto stats = [&](const Window& w, double& mean, double& var) {
     std::vector<double> xs;
-    for (auto it = by_day.lower_bound(w.start); it != by_day.end() && it->first <= w.end; ++it) {
-      if (it->second[den] > 0) xs.push_back(d(it->second[num]) / d(it->second[den]));
+    const auto& pts = by_day.points();
+    for (size_t i = by_day.lower_bound(w.start); i < pts.size() && pts[i].first <= w.end; ++i) {
+      if (pts[i].second[den] > 0) xs.push_back(d(pts[i].second[num]) / d(pts[i].second[den]));
     }
     const double n = static_cast<double>(xs.size());
     double sum = 0;
@@ -145,9 +142,12 @@ double daily_ratio_confidence(const std::map<Day, Sums>& by_day, const Window& a
 
 double median(std::vector<double> v) {
   if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
   const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n / 2), v.end());
+  const double hi = v[n / 2];
+  if (n % 2) return hi;
+  const double lo = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n / 2));
+  return (lo + hi) / 2;
 }
 
 std::string platform_label(Platform p) {
@@ -166,7 +166,7 @@ std::string platform_label(Platform p) {
 struct Account {
   std::string currency;
   Sums cur, prev;
-  std::map<Day, Sums> daily;
+  DaySeries daily;
 };
 
 struct CampaignView {
@@ -228,10 +228,11 @@ class Builder {
     for (const std::string& c : ads_.currencies) accounts_.push_back({c, {}, {}, {}});
     for (const DayGroup& dg : ads_.by_day) {
       Account& a = account(dg.currency);
-      a.daily[dg.day].add(dg.sums);
+      a.daily.add(dg.day, dg.sums);
       if (cur_.contains(dg.day)) a.cur.add(dg.sums);
       if (prev_.contains(dg.day)) a.prev.add(dg.sums);
     }
+    for (Account& a : accounts_) a.daily.seal();
     std::map<std::pair<int, std::string>, PlatformView> platforms;
     for (const Group& g : ads_.groups) {
       CampaignView v{&g, window_sums(g.by_day, cur_), window_sums(g.by_day, prev_)};
@@ -652,12 +653,12 @@ class Builder {
       for (Day day = cur_.end - recent + 1; day <= cur_.end; ++day) {
         std::vector<double> base;
         for (Day b = day - base_days; b < day; ++b) {
-          const auto it = a.daily.find(b);
-          base.push_back(it == a.daily.end() ? 0.0 : d(it->second[s.m]));
+          const Sums* bs = a.daily.at(b);
+          base.push_back(bs == nullptr ? 0.0 : d((*bs)[s.m]));
         }
-        const auto it = a.daily.find(day);
-        if (it == a.daily.end()) continue;
-        const double x = d(it->second[s.m]);
+        const Sums* today = a.daily.at(day);
+        if (today == nullptr) continue;
+        const double x = d((*today)[s.m]);
         const double med = median(base);
         std::vector<double> dev;
         for (double b : base) dev.push_back(std::fabs(b - med));
@@ -699,11 +700,11 @@ class Builder {
         if (has(AM::kConversions) && has(AM::kClicks)) {
           double zero_clicks = 0, conv_tail = 0, zero_spend = 0;
           for (Day day = cur_.end - zero_days + 1; day <= cur_.end; ++day) {
-            const auto it = bd.find(day);
-            if (it == bd.end()) continue;
-            zero_clicks += d(it->second[AM::kClicks]);
-            zero_spend += d(it->second[AM::kSpend]);
-            conv_tail += d(it->second[AM::kConversions]);
+            const Sums* x = bd.at(day);
+            if (x == nullptr) continue;
+            zero_clicks += d((*x)[AM::kClicks]);
+            zero_spend += d((*x)[AM::kSpend]);
+            conv_tail += d((*x)[AM::kConversions]);
           }
           const Window before{cur_.end - zero_days - days_ + 1, cur_.end - zero_days};
           const Sums b = window_sums(bd, before);
@@ -729,16 +730,23 @@ class Builder {
         if (has(AM::kSpend)) {
           const int base_days = static_cast<int>(th("anomaly_baseline_days", 28));
           const int recent = static_cast<int>(th("anomaly_recent_days", 7));
+          // The campaign's daily spend over the baseline and recent days, once.
+          const Day from = cur_.end - recent + 1 - base_days;
+          std::vector<double> spend_by_day(static_cast<size_t>(cur_.end - from + 1), 0.0);
+          const auto& pts = bd.points();
+          for (size_t i = bd.lower_bound(from); i < pts.size() && pts[i].first <= cur_.end; ++i) {
+            spend_by_day[static_cast<size_t>(pts[i].first - from)] = d(pts[i].second[AM::kSpend]);
+          }
           for (Day day = cur_.end - recent + 1; day <= cur_.end; ++day) {
-            const auto it = bd.find(day);
-            if (it == bd.end()) continue;
-            const double x = d(it->second[AM::kSpend]);
-            std::vector<double> base;
-            for (Day b = day - base_days; b < day; ++b) {
-              const auto bi = bd.find(b);
-              base.push_back(bi == bd.end() ? 0.0 : d(bi->second[AM::kSpend]));
-            }
-            const double med = median(base);
+            if (bd.at(day) == nullptr) continue;
+            const size_t at = static_cast<size_t>(day - from);
+            const double x = spend_by_day[at];
+            if (x < spend * th("spike_min_spend_share", 0.01)) continue;
+            const auto b0 = spend_by_day.begin() + static_cast<std::ptrdiff_t>(at) - base_days;
+            const auto b1 = spend_by_day.begin() + static_cast<std::ptrdiff_t>(at);
+            // The median is at least the minimum: most days are ruled out without it.
+            if (x < *std::min_element(b0, b1) * th("spike_ratio", 3.0) && *std::min_element(b0, b1) > 0) continue;
+            const double med = median(std::vector<double>(b0, b1));
             if (med <= 0 || x < med * th("spike_ratio", 3.0) || x < spend * th("spike_min_spend_share", 0.01)) continue;
             Fact f = make("protect", "protect.spend_spike", "spend", campaign_entity(*v.g), a.currency);
             f.id += ":" + iso_date(day);

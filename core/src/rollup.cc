@@ -18,6 +18,36 @@ int64_t weight(const Sums& s, DataKind kind) {
 
 }  // namespace
 
+const Sums* DaySeries::at(Day day) const {
+  const size_t i = lower_bound(day);
+  return i < points_.size() && points_[i].first == day ? &points_[i].second : nullptr;
+}
+
+size_t DaySeries::lower_bound(Day day) const {
+  return static_cast<size_t>(std::lower_bound(points_.begin(), points_.end(), day,
+                                              [](const Point& p, Day d) { return p.first < d; }) -
+                             points_.begin());
+}
+
+Sums DaySeries::window(Day start, Day end) const {
+  Sums s;
+  for (size_t i = lower_bound(start); i < points_.size() && points_[i].first <= end; ++i) s.add(points_[i].second);
+  return s;
+}
+
+void DaySeries::seal() {
+  std::stable_sort(points_.begin(), points_.end(), [](const Point& a, const Point& b) { return a.first < b.first; });
+  size_t out = 0;
+  for (size_t i = 0; i < points_.size(); ++i) {
+    if (out > 0 && points_[out - 1].first == points_[i].first) {
+      points_[out - 1].second.add(points_[i].second);
+    } else {
+      points_[out++] = points_[i];
+    }
+  }
+  points_.resize(out);
+}
+
 Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, std::optional<Day> anchor) {
   Rollup r;
   r.kind = kind;
@@ -82,7 +112,7 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
       Group& g = groups[group_of[c.entity]];
       g.sums.add(c.sums);
       if (c.day != kNoDay) {
-        g.by_day[c.day].add(c.sums);
+        g.by_day.add(c.day, c.sums);
         days_map[{c.day, currency_of[c.entity]}].add(c.sums);
         if (!r.date_min || c.day < *r.date_min) r.date_min = c.day;
         if (!r.date_max || c.day > *r.date_max) r.date_max = c.day;
@@ -91,7 +121,10 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
   }
   for (const Group& p : platforms) r.totals_by_currency[p.currency].add(p.sums);
   for (auto& [k, i] : platform_index) r.by_platform.push_back(std::move(platforms[i]));
-  for (auto& [k, i] : group_index) r.groups.push_back(std::move(groups[i]));
+  for (auto& [k, i] : group_index) {
+    groups[i].by_day.seal();
+    r.groups.push_back(std::move(groups[i]));
+  }
 
   r.currencies.assign(currencies.begin(), currencies.end());
   const auto by_weight = [kind](const Group& a, const Group& b) {

@@ -12,11 +12,34 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "glint/ingest.h"
 
 namespace glint {
+
+// A metric series by day: sorted, one point per day with data (sparse, so a
+// campaign active on two days three years apart costs two points).
+class DaySeries {
+ public:
+  using Point = std::pair<Day, Sums>;
+  const std::vector<Point>& points() const { return points_; }
+  // Sums of `day`, or nullptr when it has no data.
+  const Sums* at(Day day) const;
+  // Sums over [start, end], inclusive.
+  Sums window(Day start, Day end) const;
+  // Index of the first point on or after `day`.
+  size_t lower_bound(Day day) const;
+  bool empty() const { return points_.empty(); }
+
+  // Building: add in any order, then seal() once.
+  void add(Day day, const Sums& s) { points_.emplace_back(day, s); }
+  void seal();
+
+ private:
+  std::vector<Point> points_;
+};
 
 struct Group {
   Platform platform = Platform::kGeneric;
@@ -26,7 +49,7 @@ struct Group {
   std::string account_id;
   std::string source, medium;  // web only
   Sums sums;
-  std::map<Day, Sums> by_day;  // filled for campaigns and sources
+  DaySeries by_day;  // filled for campaigns and sources
 };
 
 struct DayGroup {
