@@ -129,6 +129,7 @@ class AnalysisBuilder {
     for (const std::string& c : ads_.currencies) per_currency.push_back(for_currency(c));
     doc["by_currency"] = std::move(per_currency);
     doc["action_plan"] = action_plan();
+    doc["web_journey"] = web_journey();
     doc["assumptions"] = {
         {"performers", "top and bottom 10% of campaigns (at least one each) by ROAS, or by CPA when the data has no "
                        "revenue, among campaigns with at least " + fmt::percent(o_.spend_floor_share) +
@@ -445,6 +446,61 @@ class AnalysisBuilder {
       out["backtest"] = nullptr;
     }
     out["model"] = "weekday-seasonal level";
+    return out;
+  }
+
+  // Ads to conversion: clicks → sessions → engaged sessions → key events, and
+  // the traffic sources that lose the most on the way.
+  Json web_journey() {
+    if (!web_.date_max) return nullptr;
+    using WM = WebMetric;
+    const Sums& w = web_.totals;
+    const bool has_clicks = (ads_.metrics_present >> static_cast<unsigned>(AM::kClicks)) & 1u;
+    Json steps = Json::array();
+    std::vector<std::pair<const char*, std::optional<double>>> counts = {
+        {"Ad clicks", has_clicks ? std::optional<double>(d(ads_.totals[AM::kClicks])) : std::nullopt},
+        {"Sessions", d(w[WM::kSessions])},
+        {"Engaged sessions", d(w[WM::kEngagedSessions])},
+        {"Key events", d(w[WM::kKeyEvents])}};
+    std::optional<double> prev, first;
+    for (const auto& [name, count] : counts) {
+      if (!count) continue;
+      if (!first) first = *count;
+      Json x;
+      x["name"] = name;
+      x["count"] = r6(*count);
+      x["rate_from_previous"] = prev ? opt(div(*count, *prev)) : Json(nullptr);
+      x["dropoff"] = prev ? opt(div(*prev - *count, *prev)) : Json(nullptr);
+      x["percentage"] = opt(div(*count, *first));
+      steps.push_back(std::move(x));
+      prev = *count;
+    }
+    Json sources = Json::array();
+    const double total_sessions = d(w[WM::kSessions]);
+    std::vector<std::pair<double, Json>> ranked;
+    for (const Group& g : web_.groups) {
+      const double sessions = d(g.sums[WM::kSessions]);
+      if (sessions <= 0) continue;
+      Json x;
+      x["source"] = g.source;
+      x["medium"] = g.medium;
+      put_metrics(x, g.sums, DataKind::kWeb, web_.metrics_present);
+      const double dropoff = 1.0 - d(g.sums[WM::kKeyEvents]) / sessions;
+      x["dropoff"] = r6(dropoff);
+      x["session_share"] = opt(div(sessions, total_sessions));
+      sources.push_back(x);
+      if (sessions >= total_sessions * 0.01) ranked.emplace_back(dropoff, x);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    Json worst = Json::array();
+    for (size_t i = 0; i < ranked.size() && i < 5; ++i) worst.push_back(ranked[i].second);
+    Json out;
+    out["steps"] = std::move(steps);
+    out["overall_conversion"] = has_clicks ? opt(div(d(w[WM::kKeyEvents]), d(ads_.totals[AM::kClicks])))
+                                           : opt(div(d(w[WM::kKeyEvents]), total_sessions));
+    out["sources"] = std::move(sources);
+    out["worst_sources"] = std::move(worst);
+    out["note"] = "sources with at least 1% of sessions are ranked by drop-off (1 − key events / sessions)";
     return out;
   }
 

@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "glint/analysis.h"
@@ -11,6 +12,7 @@
 #include "glint/values.h"
 #include "json_out.h"
 #include "report_json.h"
+#include "table_analyses.h"
 
 namespace glint {
 
@@ -111,6 +113,81 @@ Status read_report_options(const Request& req, ReportOptions& out) {
   return req.date("anchor", out.anchor);
 }
 
+Json export_json(const Dataset& d) {
+  Json out;
+  out["kind"] = std::string(data_kind_name(d.report.kind));
+  out["name"] = d.report.table.name;
+  out["platform"] = std::string(platform_name(d.report.platform));
+  out["metrics_present"] = d.report.metrics_present;
+  out["rows"] = d.report.rows;
+  out["input"] = input_json(d.report);
+  Json entities = Json::array();
+  for (const Entity& e : d.entities) {
+    entities.push_back({{"platform", std::string(platform_name(e.platform))}, {"currency", e.currency}, {"dims", e.dims}});
+  }
+  out["entities"] = std::move(entities);
+  Json cells = Json::array();
+  for (const Cell& c : d.cells) {
+    Json row = Json::array({c.entity, c.day == kNoDay ? Json(nullptr) : Json(c.day), c.sums.rows});
+    for (int64_t v : c.sums.v) row.push_back(v);
+    cells.push_back(std::move(row));
+  }
+  out["cells"] = std::move(cells);
+  return out;
+}
+
+Result<Dataset> import_json(const Json& doc) {
+  const auto bad = [](const std::string& what) { return Status(ErrorCode::kInvalidRequest, "ingest.import: " + what); };
+  Dataset d;
+  const std::string kind = doc.value("kind", "");
+  if (kind != "ads" && kind != "web") return bad("'kind' must be ads or web");
+  d.report.kind = kind == "web" ? DataKind::kWeb : DataKind::kAds;
+  d.report.table.name = doc.value("name", "stored");
+  d.report.platform = platform_from_name(doc.value("platform", "generic")).value_or(Platform::kGeneric);
+  if (!doc.contains("metrics_present") || !doc["metrics_present"].is_number_unsigned()) return bad("'metrics_present' must be a mask");
+  d.report.metrics_present = doc["metrics_present"].get<uint32_t>();
+  const auto ents = doc.find("entities");
+  const auto cells = doc.find("cells");
+  if (ents == doc.end() || !ents->is_array() || cells == doc.end() || !cells->is_array()) return bad("'entities' and 'cells' must be arrays");
+  const size_t dims = d.report.kind == DataKind::kAds ? kAdDims : kWebDims;
+  std::set<std::string> currencies;
+  for (const Json& e : *ents) {
+    if (!e.is_object() || !e.contains("dims") || !e["dims"].is_array() || e["dims"].size() != dims) return bad("an entity is malformed");
+    Entity x;
+    x.platform = platform_from_name(e.value("platform", "generic")).value_or(Platform::kGeneric);
+    x.currency = e.value("currency", "");
+    for (const Json& v : e["dims"]) {
+      if (!v.is_string()) return bad("an entity dimension is not a string");
+      x.dims.push_back(v.get<std::string>());
+    }
+    if (!x.currency.empty()) currencies.insert(x.currency);
+    d.entities.push_back(std::move(x));
+  }
+  for (const Json& c : *cells) {
+    if (!c.is_array() || c.size() != 3 + kMetricSlots || !c[0].is_number_unsigned() || c[0].get<size_t>() >= d.entities.size()) {
+      return bad("a cell is malformed");
+    }
+    if ((!c[1].is_null() && !c[1].is_number_integer()) || !c[2].is_number_integer()) return bad("a cell's day or rows is not an integer");
+    Cell x;
+    x.entity = c[0].get<uint32_t>();
+    x.day = c[1].is_null() ? kNoDay : c[1].get<Day>();
+    x.sums.rows = c[2].get<int64_t>();
+    for (size_t i = 0; i < kMetricSlots; ++i) {
+      if (!c[3 + i].is_number_integer()) return bad("a cell value is not an integer");
+      x.sums.v[i] = c[3 + i].get<int64_t>();
+    }
+    d.report.rows += static_cast<uint64_t>(x.sums.rows);
+    if (x.day != kNoDay) {
+      if (!d.report.date_min || x.day < *d.report.date_min) d.report.date_min = x.day;
+      if (!d.report.date_max || x.day > *d.report.date_max) d.report.date_max = x.day;
+    }
+    d.cells.push_back(x);
+  }
+  d.report.currencies.assign(currencies.begin(), currencies.end());
+  if (currencies.size() == 1) d.report.currency = *currencies.begin();
+  return d;
+}
+
 }  // namespace
 
 Engine::Engine() : state_(std::make_unique<State>()) {}
@@ -169,6 +246,23 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       return ok_result(out);
     }
 
+    if (method == "ingest.export") {
+      // A closed input's aggregates, for a server to store (ingest.import reads them back).
+      int64_t handle = 0;
+      if (Status s = req.integer("handle", 1, INT64_MAX, handle); !s.ok()) return error_result(s.code(), s.message());
+      const auto it = st.closed.find(handle);
+      if (it == st.closed.end()) return error_result(ErrorCode::kUnknownHandle, "no closed input with handle " + std::to_string(handle));
+      return ok_result(export_json(it->second));
+    }
+
+    if (method == "ingest.import") {
+      Result<Dataset> d = import_json(doc);
+      if (!d.ok()) return error_result(d.status().code(), d.status().message());
+      const int64_t handle = st.next_handle++;
+      st.closed.emplace(handle, std::move(d.value()));
+      return ok_result({{"handle", handle}});
+    }
+
     if (method == "ingest.drop") {
       int64_t handle = 0;
       if (Status s = req.integer("handle", 1, INT64_MAX, handle); !s.ok()) return error_result(s.code(), s.message());
@@ -204,6 +298,8 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       const HighlightResult r = highlight(ads, web, {*type, static_cast<int>(max_facts)}, st.facts);
       return ok_result(highlight_json(r, *type));
     }
+
+    if (auto r = call_table_analysis(method, doc, payload, st.aliases, st.locale)) return std::move(*r);
 
     return error_result(ErrorCode::kUnknownMethod, "unknown method '" + std::string(method) + "'");
   } catch (const std::exception& e) {

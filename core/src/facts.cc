@@ -211,6 +211,16 @@ class Builder {
  private:
   double th(std::string_view k, double fallback) const { return book_.threshold(k, fallback); }
 
+  // A spend floor for campaign facts: a share of the account, but never more
+  // than `of_average` times the average campaign's spend, so that accounts
+  // with hundreds of campaigns still get facts about their campaigns.
+  double spend_floor(const Account& a, double share, double of_average) const {
+    double n = 0;
+    for (const CampaignView& v : campaigns_) n += v.g->currency == a.currency && v.cur[AM::kSpend] > 0;
+    const double spend = d(a.cur[AM::kSpend]);
+    return n > 0 ? std::min(spend * share, of_average * spend / n) : spend * share;
+  }
+
   // Testing every campaign at 95% would let one in twenty flat campaigns
   // through by chance: campaign-level confidences are Bonferroni-adjusted
   // for the number of campaigns in the account (family-wise error ≤ 5%).
@@ -462,7 +472,7 @@ class Builder {
         if (v.g->currency != a.currency) continue;
         const double cs = d(v.cur[AM::kSpend]);
         const double conv = d(v.cur[AM::kConversions]);
-        if (cs < spend * th("scale_min_spend_share", 0.03) || conv < th("scale_min_conversions", 5)) continue;
+        if (cs < spend_floor(a, th("scale_min_spend_share", 0.03), 1.0) || conv < th("scale_min_conversions", 5)) continue;
         const double margin = 1 + th("scale_roas_margin", 0.2);
         if (has(AM::kConversionValue) && acc_roas && *acc_roas > 0) {
           const double roas = d(v.cur[AM::kConversionValue]) / cs;
@@ -560,7 +570,7 @@ class Builder {
         if (v.g->currency != a.currency) continue;
         const double cs = d(v.cur[AM::kSpend]), conv = d(v.cur[AM::kConversions]), clicks = d(v.cur[AM::kClicks]);
         // Wasted spend: money out, nothing in.
-        if (has(AM::kConversions) && conv == 0 && cs >= spend * th("wasted_min_spend_share", 0.01) &&
+        if (has(AM::kConversions) && conv == 0 && cs >= spend_floor(a, th("wasted_min_spend_share", 0.01), 0.5) &&
             clicks >= th("wasted_min_clicks", 20) && acc_cpa) {
           Fact f = make("optimize", "optimize.wasted_spend", "spend", campaign_entity(*v.g), a.currency);
           f.raw_value = cs;
@@ -575,7 +585,7 @@ class Builder {
           if (f.confidence >= th("min_confidence", 0.95)) emit(std::move(f));
         }
         // CPA well above the account's.
-        if (acc_cpa && conv > 0 && cs >= spend * th("high_cpa_min_spend_share", 0.03)) {
+        if (acc_cpa && conv > 0 && cs >= spend_floor(a, th("high_cpa_min_spend_share", 0.03), 1.0)) {
           const double cpa = cs / conv;
           if (cpa >= *acc_cpa * th("high_cpa_ratio", 1.5)) {
             Fact f = make("optimize", "optimize.high_cpa", "cpa", campaign_entity(*v.g), a.currency);
@@ -611,12 +621,19 @@ class Builder {
           }
         }
       }
-      // CTR far below the other campaigns', and significantly so.
+      // CTR far below the other campaigns' on the same platform (search and
+      // social click differently), and significantly so.
       if (has(AM::kImpressions) && has(AM::kClicks)) {
-        const double imp = d(a.cur[AM::kImpressions]), clk = d(a.cur[AM::kClicks]);
-        const auto acc_cpc = ratio(spend, clk);
+        const auto acc_cpc = ratio(spend, d(a.cur[AM::kClicks]));
+        std::map<Platform, std::pair<double, double>> by_platform;  // impressions, clicks
         for (const CampaignView& v : campaigns_) {
           if (v.g->currency != a.currency) continue;
+          by_platform[v.g->platform].first += d(v.cur[AM::kImpressions]);
+          by_platform[v.g->platform].second += d(v.cur[AM::kClicks]);
+        }
+        for (const CampaignView& v : campaigns_) {
+          if (v.g->currency != a.currency) continue;
+          const auto [imp, clk] = by_platform[v.g->platform];
           const double ci = d(v.cur[AM::kImpressions]), cc = d(v.cur[AM::kClicks]);
           const double oi = imp - ci, oc = clk - cc;
           if (ci < th("low_ctr_min_impressions", 1000) || oi <= 0) continue;
@@ -741,13 +758,14 @@ class Builder {
             if (bd.at(day) == nullptr) continue;
             const size_t at = static_cast<size_t>(day - from);
             const double x = spend_by_day[at];
-            if (x < spend * th("spike_min_spend_share", 0.01)) continue;
+            // Worth a look only when the day matters to the account's daily spend.
+            if (x < spend / days_ * th("spike_min_spend_share", 0.01)) continue;
             const auto b0 = spend_by_day.begin() + static_cast<std::ptrdiff_t>(at) - base_days;
             const auto b1 = spend_by_day.begin() + static_cast<std::ptrdiff_t>(at);
             // The median is at least the minimum: most days are ruled out without it.
             if (x < *std::min_element(b0, b1) * th("spike_ratio", 3.0) && *std::min_element(b0, b1) > 0) continue;
             const double med = median(std::vector<double>(b0, b1));
-            if (med <= 0 || x < med * th("spike_ratio", 3.0) || x < spend * th("spike_min_spend_share", 0.01)) continue;
+            if (med <= 0 || x < med * th("spike_ratio", 3.0)) continue;
             Fact f = make("protect", "protect.spend_spike", "spend", campaign_entity(*v.g), a.currency);
             f.id += ":" + iso_date(day);
             f.raw_value = x;

@@ -6,98 +6,180 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
+#include <cstdlib>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <thread>
 
-#include "glint/engine.h"
+#include "app.h"
 #include "storage.h"
 
 namespace glint::native {
 
 namespace {
 
-std::string iso8601_utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+// The worker pool, counting the connections it is serving.
+class CountingPool final : public httplib::TaskQueue {
+ public:
+  CountingPool(size_t threads, Metrics& m) : pool_(threads), metrics_(m) {}
+  void enqueue(std::function<void()> fn) override {
+    pool_.enqueue([fn = std::move(fn), this]() {
+      ++metrics_.open_connections;
+      fn();
+      --metrics_.open_connections;
+    });
+  }
+  void shutdown() override { pool_.shutdown(); }
 
-void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
-
-void send_error(httplib::Response& res, int status, std::string_view code, std::string_view detail) {
-  send_json(res, status, {{"detail", detail}, {"code", code}});
-}
+ private:
+  httplib::ThreadPool pool_;
+  Metrics& metrics_;
+};
 
 std::string resolve_web_root(const ServerConfig& config) {
   if (!config.web_root.empty()) return config.web_root;
-  if (const char* env = std::getenv("GLINT_WEB_ROOT"); env != nullptr && *env != '\0') return env;
   return GLINT_DEFAULT_WEB_ROOT;
 }
 
-// One JSON line per request on stderr. The query string is left out: clients
-// may put a session id there.
+// One JSON line per request on stderr. No query string (clients put session
+// ids there), no headers, no bodies: nothing secret reaches the log.
 void access_log(const httplib::Request& req, const httplib::Response& res) {
-  nlohmann::json line = {{"ts", iso8601_utc_now()},
-                         {"method", req.method},
-                         {"path", req.path},
-                         {"status", res.status},
-                         {"remote", req.remote_addr}};
-  std::fprintf(stderr, "%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  json line = {{"ts", now_iso()}, {"method", req.method}, {"path", req.path}, {"status", res.status},
+               {"bytes", res.body.size()}, {"remote", req.remote_addr}};
+  std::fprintf(stderr, "%s\n", line.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
+}
+
+bool parse_int(const char* s, long lo, long hi, long& out) {
+  char* end = nullptr;
+  const long v = std::strtol(s, &end, 10);
+  if (*s == '\0' || *end != '\0' || v < lo || v > hi) return false;
+  out = v;
+  return true;
 }
 
 }  // namespace
 
+std::string config_from_env(ServerConfig& c) {
+  auto str = [](const char* name, std::string& out) {
+    if (const char* v = std::getenv(name); v != nullptr && *v != '\0') out = v;
+  };
+  std::string error;
+  auto num = [&](const char* name, long lo, long hi, auto& out) {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') return;
+    long n = 0;
+    if (!parse_int(v, lo, hi, n)) {
+      error = std::string(name) + "='" + v + "' must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+      return;
+    }
+    out = static_cast<std::remove_reference_t<decltype(out)>>(n);
+  };
+  str("GLINT_HOST", c.host);
+  str("GLINT_DATA_DIR", c.data_dir);
+  str("GLINT_WEB_ROOT", c.web_root);
+  str("GLINT_INTERNAL_API_KEY", c.internal_api_key);
+  num("GLINT_PORT", 0, 65535, c.port);
+  num("GLINT_THREADS", 1, 256, c.threads);
+  long mb = static_cast<long>(c.max_body_bytes >> 20);
+  num("GLINT_MAX_BODY_MB", 1, 65536, mb);
+  c.max_body_bytes = static_cast<size_t>(mb) << 20;
+  num("GLINT_READ_TIMEOUT", 1, 3600, c.read_timeout_s);
+  num("GLINT_WRITE_TIMEOUT", 1, 3600, c.write_timeout_s);
+  num("GLINT_SESSION_TTL_HOURS", 1, 24 * 365, c.session_ttl_hours);
+  num("GLINT_PBKDF2_ITERATIONS", 1000, 10000000, c.pbkdf2_iterations);
+  num("GLINT_RATE_INSIGHTS_PER_MIN", 1, 100000, c.insights_per_minute);
+  num("GLINT_RATE_CHAT_PER_MIN", 1, 100000, c.chat_per_minute);
+  num("GLINT_LOGIN_FAILURES", 1, 1000, c.login_failures_allowed);
+  if (const char* v = std::getenv("GLINT_DEMO"); v != nullptr && std::string_view(v) == "1") c.demo = true;
+  return error;
+}
+
 int serve(const ServerConfig& config) {
-  // Signals are taken by one waiting thread, never by a handler mid-request.
+  // Signals go to one waiting thread, never to a handler mid-request.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
 
   const std::string db_path = (std::filesystem::path(config.data_dir) / "glint.db").string();
-  Result<std::unique_ptr<Database>> db = Database::open(db_path);
-  if (!db.ok()) {
-    std::fprintf(stderr, "glint serve: %s\n", db.status().message().c_str());
+  Result<int> migrated = migrate_database(db_path);
+  if (!migrated.ok()) {
+    std::fprintf(stderr, "glint serve: %s\n", migrated.status().message().c_str());
     return 1;
   }
+  App app(config, db_path);
 
   httplib::Server server;
+  server.new_task_queue = [&app] { return new CountingPool(static_cast<size_t>(app.config.threads), app.metrics); };
+  server.set_payload_max_length(config.max_body_bytes);
+  server.set_read_timeout(config.read_timeout_s, 0);
+  server.set_write_timeout(config.write_timeout_s, 0);
+  server.set_keep_alive_max_count(static_cast<size_t>(config.keep_alive_max));
+  server.set_keep_alive_timeout(5);
+
   const std::string web_root = resolve_web_root(config);
   const bool have_page = std::filesystem::exists(std::filesystem::path(web_root) / "index.html");
   if (have_page) {
     server.set_mount_point("/", web_root);
   } else {
-    std::fprintf(stderr,
-                 "glint serve: no page at %s (build the wasm preset, or pass --web-root); "
-                 "serving the API only\n",
+    std::fprintf(stderr, "glint serve: no page at %s (build the wasm preset, or pass --web-root); serving the API only\n",
                  web_root.c_str());
   }
-
-  server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, {{"status", "healthy"}, {"timestamp", iso8601_utc_now()}});
+  // GET / is the page for browsers and a status document for API clients.
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == "/" && (req.method == "GET" || req.method == "HEAD")) {
+      const std::string accept = req.get_header_value("Accept");
+      if (accept.find("application/json") != std::string::npos && accept.find("text/html") == std::string::npos) {
+        res.set_content(R"({"status":"ok","service":"glint"})", "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
   });
-  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.status == 404) {
-      send_error(res, 404, "not_found", "no route for " + req.method + " " + req.path);
-    } else if (res.body.empty()) {
-      send_error(res, res.status, "http_" + std::to_string(res.status), "request failed with HTTP status " + std::to_string(res.status));
+
+  Router router(server, app);
+  router.add("GET", "/health", {.auth = false}, [](Ctx& c) {
+    try {
+      (void)c.app.store.database_bytes();
+      c.send(200, {{"status", "healthy"}, {"timestamp", now_iso()}});
+    } catch (const std::exception&) {
+      c.send(503, {{"status", "unhealthy"}, {"timestamp", now_iso()}, {"detail", "database unavailable"}});
     }
   });
-  server.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        send_error(res, 500, "internal", "internal server error");
-      });
+  router.add("GET", "/metrics", {.auth = false}, [](Ctx& c) {
+    c.res.set_content(c.app.metrics.render(c.app.store.database_bytes()), "text/plain; version=0.0.4");
+  });
+  register_auth_routes(router, app);
+  register_tenant_routes(router, app);
+  register_onboarding_routes(router, app);
+  register_internal_routes(router, app);
+  register_data_routes(router, app);
+
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 404 && (res.body.empty() || res.get_header_value("Content-Type") != "application/json")) {
+      send_error(res, 404, "not_found", "no route for " + req.method + " " + req.path);
+    } else if (res.status == 413) {
+      send_error(res, 413, "payload_too_large", "the request body is larger than the server accepts");
+    } else if (res.body.empty()) {
+      send_error(res, res.status, "http_" + std::to_string(res.status),
+                 "request failed with HTTP status " + std::to_string(res.status));
+    }
+  });
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    send_error(res, 500, "internal", "internal error");
+  });
   server.set_logger(access_log);
+
+  if (config.demo) {
+    try {
+      const auto [email, password] = seed_demo(app);
+      std::printf("demo workspace ready: sign in as %s with password %s\n", email.c_str(), password.c_str());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "glint serve: could not seed the demo: %s\n", e.what());
+      return 1;
+    }
+  }
 
   int port = config.port;
   if (port == 0) {
@@ -117,16 +199,13 @@ int serve(const ServerConfig& config) {
     server.stop();
   });
 
-  std::printf("glint %s serving on http://%s:%d/ (database %s)\n", std::string(version()).c_str(),
-              config.host.c_str(), port, db_path.c_str());
+  std::printf("glint %s serving on http://%s:%d/ (database %s, schema v%d)\n", std::string(version()).c_str(),
+              config.host.c_str(), port, db_path.c_str(), migrated.value());
   std::fflush(stdout);
   server.listen_after_bind();
 
-  // listen_after_bind returns after stop(); if it returned on its own, wake
-  // the waiter so it can be joined.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
-  db.value().reset();
   std::fprintf(stderr, "glint serve: stopped\n");
   return 0;
 }

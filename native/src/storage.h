@@ -1,41 +1,21 @@
-// storage — the server's SQLite database.
+// storage — opening the server's SQLite file and migrating it.
 //
-// One file in WAL mode; the migrations in schemas/sql/NNN_name.sql (compiled
-// into the binary) are applied at open, in order, each in its own
-// BEGIN IMMEDIATE transaction, and PRAGMA user_version records the last one
-// applied. Statements are always prepared. A Database is used by one thread
-// at a time; open one per worker when needed (WAL lets readers run alongside
-// the single writer).
+// The migrations in schemas/sql/NNN_name.sql are compiled into the binary and
+// applied at start, in order, each in its own BEGIN IMMEDIATE transaction;
+// PRAGMA user_version records the last one applied. A database newer than
+// this binary is refused rather than guessed at.
 #pragma once
 
-#include <memory>
 #include <string>
 
 #include "glint/status.h"
 
-struct sqlite3;
-
 namespace glint::native {
 
-class Database {
- public:
-  // Opens (creating it and its folder if needed) and migrates `path`.
-  static Result<std::unique_ptr<Database>> open(const std::string& path);
-  ~Database();
-  Database(const Database&) = delete;
-  Database& operator=(const Database&) = delete;
-
-  // PRAGMA user_version: the number of the last migration applied.
-  int schema_version() const;
-  // Number of migrations compiled into this binary.
-  static int latest_version();
-  sqlite3* handle() const { return db_; }
-
- private:
-  explicit Database(sqlite3* db) : db_(db) {}
-  Status migrate();
-
-  sqlite3* db_;
-};
+// Creates the file (and its folder) if needed and applies pending migrations;
+// returns the schema version.
+Result<int> migrate_database(const std::string& path);
+// Number of the newest migration compiled into this binary.
+int latest_schema_version();
 
 }  // namespace glint::native

@@ -1,0 +1,312 @@
+// Data and analysis: dataset uploads (streamed), /file-insights, /eda, the
+// bronze highlights and the ad-insights / website-analytics endpoints over a
+// workspace's stored data. All numbers come from core through Engine::call.
+#include <chrono>
+
+#include "app.h"
+#include "crypto.h"
+
+namespace glint::native {
+
+namespace {
+
+json call_core(Engine& e, std::string_view method, const json& request, std::span<const std::byte> payload = {}) {
+  CallResult r = e.call(method, request.dump(), payload);
+  if (!r.ok()) {
+    const json err = json::parse(r.body, nullptr, false);
+    const std::string msg = err.is_object() && err.contains("error") ? err["error"].value("message", "failed") : "failed";
+    const std::string code = err.is_object() && err.contains("error") ? err["error"].value("code", "internal") : "internal";
+    throw HttpError{status_for_core_error(r.code), code, msg};
+  }
+  return json::parse(r.body);
+}
+
+// Multipart parts streamed into core inputs, part by part: a file never sits
+// in memory whole. Fields without a filename are kept as small strings.
+struct Upload {
+  struct Part {
+    std::string field, filename;
+    int64_t handle = 0;
+    std::optional<json> input;  // after close
+    std::optional<HttpError> error;
+  };
+  Engine engine;
+  std::vector<Part> parts;
+  std::map<std::string, std::string> fields;
+  std::string current_field;
+  bool in_file = false;
+
+  void close_current() {
+    if (!in_file || parts.empty()) return;
+    Part& p = parts.back();
+    in_file = false;
+    try {
+      const json closed = call_core(engine, "ingest.close", {{"handle", p.handle}});
+      p.input = closed["input"];
+    } catch (const HttpError& e) {
+      p.error = e;
+    }
+  }
+
+  void read(Ctx& c, const httplib::ContentReader& reader) {
+    if (!c.req.is_multipart_form_data()) {
+      throw HttpError{415, "unsupported_media_type", "upload files as multipart/form-data"};
+    }
+    reader(
+        [&](const httplib::MultipartFormData& part) {
+          close_current();
+          if (part.filename.empty()) {
+            current_field = part.name;
+            fields[part.name].clear();
+            return true;
+          }
+          current_field.clear();
+          const json opened = call_core(engine, "ingest.open", {{"name", part.filename}});
+          parts.push_back({part.name, part.filename, opened["handle"].get<int64_t>(), std::nullopt, std::nullopt});
+          in_file = true;
+          return true;
+        },
+        [&](const char* data, size_t len) {
+          if (in_file) {
+            call_core(engine, "ingest.feed", {{"handle", parts.back().handle}},
+                      std::as_bytes(std::span<const char>(data, len)));
+          } else if (!current_field.empty() && fields[current_field].size() + len <= 4096) {
+            fields[current_field].append(data, len);
+          }
+          return true;
+        });
+    close_current();
+    if (parts.empty()) throw HttpError{422, "no_file", "the form holds no file: attach one or more CSV exports"};
+  }
+
+  std::vector<int64_t> good_handles() const {
+    std::vector<int64_t> out;
+    for (const Part& p : parts) {
+      if (p.input) out.push_back(p.handle);
+    }
+    return out;
+  }
+
+  json errors() const {
+    json out = json::array();
+    for (const Part& p : parts) {
+      if (p.error) out.push_back({{"file", p.filename}, {"field", p.field}, {"code", p.error->code}, {"detail", p.error->detail}});
+    }
+    return out;
+  }
+
+  // 422 naming the files when nothing could be read.
+  void require_some() const {
+    if (!good_handles().empty()) return;
+    const Part& p = parts.front();
+    throw HttpError{p.error ? p.error->status : 422, p.error ? p.error->code : "unreadable", p.error ? p.error->detail : "no file could be read"};
+  }
+};
+
+json dataset_json(const DatasetMeta& m) {
+  return {{"id", m.public_id}, {"name", m.name}, {"platform", m.platform}, {"kind", m.kind}, {"bytes", m.bytes},
+          {"rows", m.rows}, {"date_min", m.date_min ? json(*m.date_min) : json(nullptr)},
+          {"date_max", m.date_max ? json(*m.date_max) : json(nullptr)}, {"created_at", m.created_at},
+          {"report", json::parse(m.report, nullptr, false)}};
+}
+
+int days_param(Ctx& c, const json& b) {
+  if (auto range = c.param(b, "date_range")) {
+    for (const auto& [key, days] : {std::pair{"7_days", 7}, std::pair{"14_days", 14}, std::pair{"30_days", 30}, std::pair{"90_days", 90}}) {
+      if (*range == key) return days;
+    }
+    throw HttpError{422, "invalid_parameter", "'date_range' must be 7_days, 14_days, 30_days or 90_days"};
+  }
+  if (auto d = c.param(b, "days")) {
+    char* end = nullptr;
+    const long v = std::strtol(d->c_str(), &end, 10);
+    if (d->empty() || *end != '\0' || v < 1 || v > 3660) throw HttpError{422, "invalid_parameter", "'days' must be from 1 to 3660"};
+    return static_cast<int>(v);
+  }
+  return 30;
+}
+
+// The full analysis of the current workspace's stored data.
+json workspace_analysis(Ctx& c, const json& b) {
+  const Tenant t = c.current_tenant();
+  json req = {{"full", true}, {"days", days_param(c, b)}};
+  if (auto limit = c.param(b, "budget_increase_limit")) {
+    char* end = nullptr;
+    const long v = std::strtol(limit->c_str(), &end, 10);
+    if (limit->empty() || *end != '\0' || v < 0 || v > 1000) {
+      throw HttpError{422, "invalid_parameter", "'budget_increase_limit' is a percentage from 0 to 1000"};
+    }
+    req["budget_increase_limit"] = v;
+  }
+  return c.app.engines.with(c.app.store, t.id, [&](Engine& e, const std::vector<int64_t>& handles) {
+    if (handles.empty()) throw HttpError{404, "no_data", "this workspace has no data yet: upload an export with POST /api/datasets"};
+    req["handles"] = handles;
+    return call_core(e, "report.analyze", req);
+  });
+}
+
+void analysis_endpoint(Router& r, const char* path, const std::function<json(const json& report)>& pick) {
+  for (const char* m : {"GET", "POST"}) {
+    r.add(m, path, {.auth = true, .rate_group = "insights"}, [pick](Ctx& c) {
+      const json b = c.req.method == "POST" ? c.body() : json::object();
+      const json report = workspace_analysis(c, b);
+      json out = pick(report);
+      out["success"] = true;
+      c.send(200, out);
+    });
+  }
+}
+
+}  // namespace
+
+void register_data_routes(Router& r, App&) {
+  r.add_stream("/api/datasets", {}, [](Ctx& c, const httplib::ContentReader& reader) {
+    const Tenant t = c.current_tenant();
+    Upload up;
+    up.read(c, reader);
+    up.require_some();
+    json stored = json::array();
+    for (const Upload::Part& p : up.parts) {
+      if (!p.input) continue;
+      const json exported = call_core(up.engine, "ingest.export", {{"handle", p.handle}});
+      const json& in = *p.input;
+      DatasetMeta meta;
+      meta.name = p.filename;
+      meta.platform = in.value("platform", "generic");
+      meta.kind = in.value("kind", "ads");
+      meta.bytes = in.value("bytes", int64_t{0});
+      meta.rows = in.value("rows", int64_t{0});
+      if (in["date_min"].is_string()) meta.date_min = in["date_min"].get<std::string>();
+      if (in["date_max"].is_string()) meta.date_max = in["date_max"].get<std::string>();
+      meta.report = in.dump();
+      stored.push_back(dataset_json(c.app.store.insert_dataset(t.id, c.me().id, meta, exported.dump())));
+    }
+    c.send(201, {{"success", true}, {"tenant_id", t.public_id}, {"datasets", stored}, {"errors", up.errors()}});
+  });
+  r.add("GET", "/api/datasets", {}, [](Ctx& c) {
+    const Tenant t = c.current_tenant();
+    json list = json::array();
+    for (const DatasetMeta& m : c.app.store.datasets(t.id)) list.push_back(dataset_json(m));
+    c.send(200, {{"tenant_id", t.public_id}, {"datasets", list}, {"total", list.size()}});
+  });
+  r.add("DELETE", "/api/datasets/([^/]+)", {}, [](Ctx& c) {
+    const Tenant t = c.current_tenant("admin");
+    if (!c.app.store.delete_dataset(t.id, c.capture(1))) throw HttpError{404, "not_found", "no such dataset"};
+    c.send(200, {{"success", true}, {"deleted", c.capture(1)}});
+  });
+
+  // The performance analysis of uploaded files, stored nowhere.
+  r.add_stream("/file-insights", {.auth = true, .rate_group = "insights"}, [](Ctx& c, const httplib::ContentReader& reader) {
+    Upload up;
+    up.read(c, reader);
+    up.require_some();
+    json report = call_core(up.engine, "report.analyze", {{"handles", up.good_handles()}, {"full", true}});
+    report["success"] = true;
+    report["errors"] = up.errors();
+    c.send(200, report);
+  });
+
+  // Column profile; the HTML report is kept for its owner under /eda/reports/ID.
+  r.add_stream("/eda", {.auth = true, .rate_group = "insights"}, [](Ctx& c, const httplib::ContentReader& reader) {
+    if (!c.req.is_multipart_form_data()) throw HttpError{415, "unsupported_media_type", "upload the file as multipart/form-data"};
+    std::string name, bytes;
+    bool got_file = false;
+    reader(
+        [&](const httplib::MultipartFormData& part) {
+          if (!part.filename.empty() && !got_file) {
+            name = part.filename;
+            got_file = true;
+          }
+          return true;
+        },
+        [&](const char* data, size_t len) {
+          if (got_file && name.size() > 0) bytes.append(data, len);
+          return true;
+        });
+    if (!got_file) throw HttpError{422, "no_file", "the form holds no file"};
+    Engine engine;
+    json profile = call_core(engine, "profile", {{"name", name}, {"html", true}},
+                             std::as_bytes(std::span<const char>(bytes.data(), bytes.size())));
+    std::string html = profile.contains("html") && profile["html"].is_string() ? profile["html"].get<std::string>() : "";
+    profile.erase("html");
+    json out = {{"success", true}, {"profile", profile}};
+    if (!html.empty()) {
+      const std::string id = crypto::random_hex(16);
+      c.app.store.save_eda(id, c.me().id, name, html);
+      out["report_url"] = "/eda/reports/" + id;
+    }
+    c.send(200, out);
+  });
+  r.add("GET", "/eda/reports/([0-9a-f]{32})", {}, [](Ctx& c) {
+    const auto html = c.app.store.eda_html(c.capture(1), c.me().id);
+    if (!html) throw HttpError{404, "not_found", "no such report"};
+    c.res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    c.res.set_content(*html, "text/html; charset=utf-8");
+  });
+
+  r.add("POST", "/api/bronze/highlight", {.auth = true, .rate_group = "insights"}, [](Ctx& c) {
+    const auto start = std::chrono::steady_clock::now();
+    const json b = c.body();
+    const std::string type = c.param(b, "highlight_type").value_or("summary");
+    const int days = days_param(c, b);
+    const Tenant t = c.current_tenant();
+    json out = c.app.engines.with(c.app.store, t.id, [&](Engine& e, const std::vector<int64_t>& handles) {
+      if (handles.empty()) {
+        return json{{"success", true}, {"highlight_type", type}, {"date_range", nullptr}, {"facts", json::array()},
+                    {"note", "no data yet: upload an export with POST /api/datasets"}};
+      }
+      return call_core(e, "report.highlight", {{"handles", handles}, {"highlight_type", type}, {"days", days}});
+    });
+    out["response_time_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    c.send(200, out);
+  });
+
+  analysis_endpoint(r, "/ad-performance-analysis", [](const json& rep) {
+    const json& a = rep["analysis"];
+    json per = json::array();
+    for (const json& c : a["by_currency"]) {
+      per.push_back({{"currency", c["currency"]}, {"performance_metric", c["performance_metric"]}, {"performers", c["performers"]},
+                     {"platform_comparison", c["platform_comparison"]}});
+    }
+    return json{{"summary", a["summary"]}, {"by_currency", per}, {"periods", rep["periods"]}};
+  });
+  analysis_endpoint(r, "/campaign-comparison", [](const json& rep) {
+    json per = json::array();
+    for (const json& c : rep["analysis"]["by_currency"]) per.push_back({{"currency", c["currency"]}, {"campaigns", c["campaign_comparison"]}});
+    return json{{"by_currency", per}};
+  });
+  analysis_endpoint(r, "/ad-recommendations", [](const json& rep) {
+    return json{{"recommendations", rep["analysis"]["action_plan"]["recommendations"]}};
+  });
+  analysis_endpoint(r, "/performance-trends", [](const json& rep) {
+    json per = json::array();
+    for (const json& c : rep["analysis"]["by_currency"]) per.push_back({{"currency", c["currency"]}, {"trends", c["trends"]}, {"forecast", c["forecast"]}});
+    return json{{"by_currency", per}};
+  });
+  analysis_endpoint(r, "/optimization-action-plan", [](const json& rep) {
+    return json{{"action_plan", rep["analysis"]["action_plan"]["plan"]}, {"assumptions", rep["analysis"]["assumptions"]}};
+  });
+  analysis_endpoint(r, "/budget-reallocation-plan", [](const json& rep) {
+    json per = json::array();
+    for (const json& c : rep["analysis"]["by_currency"]) per.push_back({{"currency", c["currency"]}, {"plan", c["budget_reallocation"]}});
+    return json{{"by_currency", per}, {"assumption", rep["analysis"]["assumptions"]["reallocation"]}};
+  });
+  const auto web = [](const json& rep, const char* part) -> json {
+    const json& j = rep["analysis"]["web_journey"];
+    if (j.is_null()) throw HttpError{404, "no_web_data", "this workspace has no web-analytics data (upload a GA4 export)"};
+    return part == nullptr ? j : j[part];
+  };
+  analysis_endpoint(r, "/user-journey-analysis", [web](const json& rep) {
+    return json{{"journey", web(rep, "steps")}, {"overallConversion", web(rep, "overall_conversion")}};
+  });
+  analysis_endpoint(r, "/drop-off-analysis", [web](const json& rep) {
+    return json{{"steps", web(rep, "steps")}, {"worst_sources", web(rep, "worst_sources")}, {"note", web(rep, "note")}};
+  });
+  analysis_endpoint(r, "/conversion-funnel-optimization", [web](const json& rep) {
+    return json{{"steps", web(rep, "steps")}, {"overallConversion", web(rep, "overall_conversion")},
+                {"worst_sources", web(rep, "worst_sources")}};
+  });
+  analysis_endpoint(r, "/traffic-quality-analysis", [web](const json& rep) { return json{{"sources", web(rep, "sources")}}; });
+}
+
+}  // namespace glint::native

@@ -1,0 +1,139 @@
+// store — everything the server keeps, behind one narrow interface.
+//
+// Callers see domain values (User, Tenant, Invite …), never SQL; every
+// multi-step write runs in one BEGIN IMMEDIATE transaction inside the store,
+// so a crash leaves an operation wholly done or wholly absent. SQLite is the
+// implementation today; a server database can replace it behind these calls.
+// Thread-safe: each call borrows its own connection from a pool.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db.h"
+#include "glint/status.h"
+
+namespace glint::native {
+
+struct User {
+  int64_t id = 0;
+  std::string public_id, email, name, created_at;
+};
+
+struct Session {
+  int64_t user_id = 0;
+  std::optional<int64_t> current_tenant_id;
+  int64_t expires_at = 0;
+};
+
+struct Tenant {
+  int64_t id = 0;
+  std::string public_id, name, slug, created_at;
+  std::string role;  // the caller's role in it
+  int64_t members = 0;
+};
+
+struct Member {
+  std::string user_id, email, name, role, joined_at;
+};
+
+struct Invite {
+  int64_t id = 0;
+  std::string public_id, email, role, created_at;
+  int64_t expires_at = 0;
+  int64_t tenant_id = 0;
+  std::string tenant_public_id, tenant_name;
+  std::optional<std::string> accepted_at, revoked_at;
+};
+
+struct Onboarding {
+  std::string step, status, data, updated_at;
+};
+
+struct DatasetMeta {
+  int64_t id = 0;
+  std::string public_id, name, platform, kind, created_at;
+  int64_t bytes = 0, rows = 0;
+  std::optional<std::string> date_min, date_max;
+  std::string report;  // JSON
+};
+
+// One stored dataset in the shape core's ingest.import reads.
+struct StoredDataset {
+  DatasetMeta meta;
+  std::string import_json;
+};
+
+class Store {
+ public:
+  Store(std::string path, size_t connections);
+
+  // Accounts and sessions.
+  Result<User> create_user(const std::string& email, const std::string& name, const std::string& password_hash);
+  std::optional<std::pair<User, std::string>> user_by_email(const std::string& email);  // user, password hash
+  std::optional<User> user_by_id(int64_t id);
+  void set_password(int64_t user_id, const std::string& password_hash);
+  void create_session(const std::string& id_hash, int64_t user_id, int64_t now, int64_t expires_at);
+  std::optional<Session> session(const std::string& id_hash, int64_t now);
+  void delete_session(const std::string& id_hash);
+  void set_session_tenant(const std::string& id_hash, std::optional<int64_t> tenant_id);
+  int64_t purge_expired_sessions(int64_t now);
+
+  // Workspaces.
+  Tenant create_tenant(int64_t user_id, const std::string& name);
+  std::vector<Tenant> tenants_of(int64_t user_id);
+  // The tenant if the user is a member of it (else nullopt: callers answer 404).
+  std::optional<Tenant> tenant_for(const std::string& public_id, int64_t user_id);
+  std::optional<Tenant> tenant_by_id_for(int64_t tenant_id, int64_t user_id);
+  void rename_tenant(int64_t tenant_id, const std::string& name);
+  void delete_tenant(int64_t tenant_id);
+  std::vector<Member> members(int64_t tenant_id);
+  // kNoData: not a member; kInvalidRequest: would leave the workspace without an owner.
+  Status set_role(int64_t tenant_id, const std::string& user_public_id, const std::string& role);
+  Status remove_member(int64_t tenant_id, const std::string& user_public_id);
+
+  // Invites (tokens are stored hashed).
+  Invite create_invite(int64_t tenant_id, const std::string& email, const std::string& role,
+                       const std::string& token_hash, int64_t expires_at, int64_t by_user);
+  std::vector<Invite> invites(int64_t tenant_id);
+  bool revoke_invite(int64_t tenant_id, const std::string& invite_public_id);
+  std::optional<Invite> invite_by_token_hash(const std::string& token_hash);
+  // Joins the user to the invite's workspace; kNoData when not usable
+  // (expired, revoked, used, or for another e-mail address).
+  Result<Tenant> accept_invite(const std::string& token_hash, const User& user, int64_t now);
+  std::vector<Invite> pending_invites_for(const std::string& email, int64_t now);
+
+  // Onboarding.
+  Onboarding onboarding(int64_t user_id);
+  void save_onboarding(int64_t user_id, const Onboarding& o);
+
+  // Datasets: rows replace the overlapping rows of earlier uploads (same
+  // platform and account, dates inside the new upload's range).
+  DatasetMeta insert_dataset(int64_t tenant_id, int64_t user_id, const DatasetMeta& meta, const std::string& export_json);
+  std::vector<DatasetMeta> datasets(int64_t tenant_id);
+  bool delete_dataset(int64_t tenant_id, const std::string& public_id);
+  std::vector<StoredDataset> tenant_data(int64_t tenant_id);
+  int64_t data_version(int64_t tenant_id);  // changes whenever its datasets change
+
+  // EDA reports, readable by their owner only.
+  void save_eda(const std::string& id, int64_t user_id, const std::string& name, const std::string& html);
+  std::optional<std::string> eda_html(const std::string& id, int64_t user_id);
+
+  // Internal API.
+  std::vector<User> users();
+  std::vector<Tenant> all_tenants_of(int64_t user_id) { return tenants_of(user_id); }
+
+  // Health: a round-trip and the database size in bytes.
+  int64_t database_bytes();
+  const std::string& path() const { return pool_.path(); }
+
+ private:
+  db::Pool pool_;
+};
+
+std::string now_iso();
+int64_t now_unix();
+
+}  // namespace glint::native
