@@ -1,0 +1,123 @@
+// Test helpers: a glint server process on a free loopback port, and a small
+// JSON client that speaks to it like the page or a seeds client would.
+#pragma once
+
+#include <httplib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/process.h"
+
+namespace glint::testing {
+
+using nlohmann::json;
+
+struct Reply {
+  int status = 0;
+  json body;
+  std::string text;
+  httplib::Headers headers;
+  std::string header(const std::string& k) const {
+    auto it = headers.find(k);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+class Server {
+ public:
+  explicit Server(std::vector<std::string> env = {}, std::vector<std::string> args = {}, const std::string& tag = "api") {
+    dir_ = std::filesystem::temp_directory_path() / ("glint_" + tag + "_" + std::to_string(getpid()) + "_" + std::to_string(counter()++));
+    std::filesystem::remove_all(dir_);
+    std::vector<std::string> argv = {GLINT_BINARY, "serve", "--port", "0", "--data-dir", (dir_ / "data").string(), "--web-root",
+                                     (dir_ / "web").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::filesystem::create_directories(dir_ / "web");
+    env_ = env;
+    argv_ = argv;
+    start();
+  }
+  ~Server() {
+    proc_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void start() {
+    proc_ = std::make_unique<Process>(argv_, env_);
+    const std::string line = proc_->wait_for_line("serving on", 30000);
+    port_ = port_from_line(line);
+  }
+  int stop(int sig) { return proc_->stop(sig); }
+  int port() const { return port_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path db() const { return dir_ / "data" / "glint.db"; }
+  Process& process() { return *proc_; }
+
+  Reply request(const std::string& method, const std::string& path, const json* body = nullptr, const std::string& session = "",
+                httplib::Headers extra = {}) const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_connection_timeout(10);
+    c.set_read_timeout(60);
+    httplib::Headers h = extra;
+    if (!session.empty()) h.emplace("X-Session-ID", session);
+    const std::string payload = body ? body->dump() : "";
+    auto send = [&]() {
+      if (method == "DELETE") return c.Delete(path, h);
+      if (method == "POST") return c.Post(path, h, payload, "application/json");
+      if (method == "PUT") return c.Put(path, h, payload, "application/json");
+      if (method == "PATCH") return c.Patch(path, h, payload, "application/json");
+      return c.Get(path, h);
+    };
+    httplib::Result r = send();
+    Reply out;
+    if (!r) return out;
+    out.status = r->status;
+    out.text = r->body;
+    out.headers = r->headers;
+    out.body = json::parse(r->body, nullptr, false);
+    return out;
+  }
+  Reply get(const std::string& p, const std::string& s = "") const { return request("GET", p, nullptr, s); }
+  Reply del(const std::string& p, const std::string& s = "") const { return request("DELETE", p, nullptr, s); }
+  Reply post(const std::string& p, const json& b, const std::string& s = "") const { return request("POST", p, &b, s); }
+  Reply patch(const std::string& p, const json& b, const std::string& s = "") const { return request("PATCH", p, &b, s); }
+  Reply put(const std::string& p, const json& b, const std::string& s = "") const { return request("PUT", p, &b, s); }
+
+  Reply upload(const std::string& path, const std::vector<std::pair<std::string, std::string>>& files, const std::string& session,
+               const std::string& field = "file") const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(120);
+    httplib::MultipartFormDataItems items;
+    for (const auto& [name, content] : files) items.push_back({field, content, name, "text/csv"});
+    const httplib::Headers h = {{"X-Session-ID", session}};
+    auto r = c.Post(path, h, items);
+    Reply out;
+    if (!r) return out;
+    out.status = r->status;
+    out.text = r->body;
+    out.headers = r->headers;
+    out.body = json::parse(r->body, nullptr, false);
+    return out;
+  }
+
+  // Registers (and signs in) a new account; returns its session id.
+  std::string account(const std::string& email, const std::string& password = "correct horse battery") const {
+    const Reply r = post("/api/auth/register", {{"email", email}, {"password", password}, {"name", email.substr(0, email.find('@'))}});
+    return r.status == 201 ? r.body["session_id"].get<std::string>() : std::string();
+  }
+
+ private:
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  std::filesystem::path dir_;
+  std::vector<std::string> env_, argv_;
+  std::unique_ptr<Process> proc_;
+  int port_ = -1;
+};
+
+}  // namespace glint::testing
