@@ -268,7 +268,16 @@ void Router::run(const httplib::Request& req, httplib::Response& res, const std:
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
+std::vector<std::string> Router::methods_for(const std::string& path) const {
+  std::vector<std::string> out;
+  for (const auto& [m, re] : routes_) {
+    if (std::regex_match(path, re) && std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+  }
+  return out;
+}
+
 void Router::add(const char* method, const std::string& pattern, const RouteOptions& o, Handler h) {
+  routes_.emplace_back(method, std::regex(pattern));
   auto fn = [this, pattern, o, h](const httplib::Request& req, httplib::Response& res) {
     run(req, res, pattern, o, [&](Ctx& c) { h(c); });
   };
@@ -287,6 +296,7 @@ void Router::add(const char* method, const std::string& pattern, const RouteOpti
 }
 
 void Router::add_stream(const std::string& pattern, const RouteOptions& o, StreamHandler h) {
+  routes_.emplace_back("POST", std::regex(pattern));
   s_.Post(pattern, [this, pattern, o, h](const httplib::Request& req, httplib::Response& res,
                                           const httplib::ContentReader& reader) {
     run(req, res, pattern, o, [&](Ctx& c) { h(c, reader); });

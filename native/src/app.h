@@ -12,6 +12,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -152,12 +153,15 @@ class Router {
   // Routes that take a streamed body (multipart uploads).
   using StreamHandler = std::function<void(Ctx&, const httplib::ContentReader&)>;
   void add_stream(const std::string& pattern, const RouteOptions& o, StreamHandler h);
+  // Methods some route accepts for `path` (for 405 and the Allow header).
+  std::vector<std::string> methods_for(const std::string& path) const;
 
  private:
   void run(const httplib::Request& req, httplib::Response& res, const std::string& pattern, const RouteOptions& o,
            const std::function<void(Ctx&)>& body);
   httplib::Server& s_;
   App& app_;
+  std::vector<std::pair<std::string, std::regex>> routes_;  // method, pattern
 };
 
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& detail);

@@ -156,8 +156,16 @@ int serve(const ServerConfig& config) {
   register_internal_routes(router, app);
   register_data_routes(router, app);
 
-  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  server.set_error_handler([&router](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404 && (res.body.empty() || res.get_header_value("Content-Type") != "application/json")) {
+      const std::vector<std::string> allowed = router.methods_for(req.path);
+      if (!allowed.empty()) {
+        std::string allow;
+        for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+        res.set_header("Allow", allow);
+        send_error(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path + " (allowed: " + allow + ")");
+        return;
+      }
       send_error(res, 404, "not_found", "no route for " + req.method + " " + req.path);
     } else if (res.status == 413) {
       send_error(res, 413, "payload_too_large", "the request body is larger than the server accepts");

@@ -298,6 +298,9 @@ TEST_F(Api, HostileInput) {
   auto xml = c.Post("/api/tenants", {{"X-Session-ID", s}}, "<name>x</name>", "application/xml");
   ASSERT_TRUE(xml);
   EXPECT_EQ(xml->status, 415);
+  const Reply wrong_method = server_->del("/api/auth/login");
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(wrong_method.header("Allow"), "POST");
   const Reply nf = server_->get("/api/nope");
   EXPECT_EQ(nf.status, 404);
   EXPECT_EQ(nf.body["code"], "not_found");
