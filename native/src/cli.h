@@ -11,5 +11,6 @@ namespace glint::native {
 int run_analyze(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
 int run_highlight(const std::vector<std::string>& args);
+int run_migrate(const std::vector<std::string>& args);
 
 }  // namespace glint::native

@@ -17,6 +17,7 @@ constexpr const char* kHelp =
     "commands:\n"
     "  analyze FILE     per-campaign sums and derived metrics of an ad export\n"
     "  highlight FILE   bronze facts: what changed and what to do (grow, optimize, protect, summary)\n"
+    "  migrate          create or upgrade the database (data/glint.db)\n"
     "  serve            run the HTTP server and the page (default http://127.0.0.1:8080/)\n"
     "\n"
     "options:\n"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   if (command == "analyze") return glint::native::run_analyze(args);
   if (command == "serve") return glint::native::run_serve(args);
   if (command == "highlight") return glint::native::run_highlight(args);
+  if (command == "migrate") return glint::native::run_migrate(args);
   std::fprintf(stderr, "glint: unknown command '%s' (see glint --help)\n", command.c_str());
   return 2;
 }

@@ -96,6 +96,18 @@ TEST(Cli, AnalyzeJsonPrintsTheReport) {
   fs::remove(f);
 }
 
+TEST(Cli, MigrateCreatesTheDatabaseAtTheLatestSchema) {
+  const fs::path dir = fs::temp_directory_path() / ("glint_cli_migrate_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const CliRun first = run("migrate --data-dir " + dir.string());
+  EXPECT_EQ(first.status, 0) << first.err;
+  EXPECT_TRUE(fs::exists(dir / "glint.db"));
+  const CliRun again = run("migrate --data-dir " + dir.string());  // idempotent
+  EXPECT_EQ(again.status, 0);
+  EXPECT_EQ(first.out, again.out);
+  fs::remove_all(dir);
+}
+
 TEST(Cli, UnknownCommandsAndOptionsAreUsageErrors) {
   EXPECT_EQ(run("frobnicate").status, 2);
   EXPECT_EQ(run("analyze --bogus x.csv").status, 2);
