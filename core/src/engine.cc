@@ -8,6 +8,7 @@
 #include "glint/analysis.h"
 #include "glint/columns.h"
 #include "glint/insights.h"
+#include "glint/rollup.h"
 #include "glint/ingest.h"
 #include "glint/values.h"
 #include "json_out.h"
@@ -32,6 +33,22 @@ struct Engine::State {
   int64_t next_handle = 1;
   std::map<int64_t, std::unique_ptr<Ingest>> open;
   std::map<int64_t, Dataset> closed;
+  // Roll-ups of closed inputs, by (handles, days, anchor). A server asks the
+  // same questions of the same data many times; inputs are immutable once
+  // closed, and dropping or adding one clears the cache.
+  std::map<std::string, std::shared_ptr<const std::pair<Rollup, Rollup>>> rollups;
+
+  std::shared_ptr<const std::pair<Rollup, Rollup>> rolled(const Json& handles, const std::vector<const Dataset*>& inputs,
+                                                          int days, std::optional<Day> anchor) {
+    std::string key = handles.dump() + "|" + std::to_string(days) + "|" + (anchor ? std::to_string(*anchor) : "");
+    auto it = rollups.find(key);
+    if (it != rollups.end()) return it->second;
+    if (rollups.size() > 64) rollups.clear();
+    auto r = std::make_shared<const std::pair<Rollup, Rollup>>(roll_up(inputs, DataKind::kAds, days, anchor),
+                                                               roll_up(inputs, DataKind::kWeb, days, anchor));
+    rollups.emplace(std::move(key), r);
+    return r;
+  }
 };
 
 namespace {
@@ -243,6 +260,7 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       if (!d.ok()) return error_result(d.status().code(), d.status().message());
       Json out = {{"handle", handle}, {"input", input_json(d.value().report)}};
       st.closed.emplace(handle, std::move(d.value()));
+      st.rollups.clear();
       return ok_result(out);
     }
 
@@ -260,6 +278,7 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       if (!d.ok()) return error_result(d.status().code(), d.status().message());
       const int64_t handle = st.next_handle++;
       st.closed.emplace(handle, std::move(d.value()));
+      st.rollups.clear();
       return ok_result({{"handle", handle}});
     }
 
@@ -267,6 +286,7 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       int64_t handle = 0;
       if (Status s = req.integer("handle", 1, INT64_MAX, handle); !s.ok()) return error_result(s.code(), s.message());
       const bool found = st.open.erase(handle) + st.closed.erase(handle) > 0;
+      st.rollups.clear();
       return ok_result({{"handle", handle}, {"dropped", found}});
     }
 
@@ -293,9 +313,8 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       if (Status s = req.integer("max_facts", 0, 100, max_facts); !s.ok()) return error_result(s.code(), s.message());
       std::vector<const Dataset*> inputs;
       if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
-      const Rollup ads = roll_up(inputs, DataKind::kAds, opts.days, opts.anchor);
-      const Rollup web = roll_up(inputs, DataKind::kWeb, opts.days, opts.anchor);
-      const HighlightResult r = highlight(ads, web, {*type, static_cast<int>(max_facts)}, st.facts);
+      const auto rolled = st.rolled(doc["handles"], inputs, opts.days, opts.anchor);
+      const HighlightResult r = highlight(rolled->first, rolled->second, {*type, static_cast<int>(max_facts)}, st.facts);
       return ok_result(highlight_json(r, *type));
     }
 

@@ -97,30 +97,48 @@ std::string Metrics::render(int64_t database_bytes) const {
   return o.str();
 }
 
+std::shared_ptr<TenantEngines::Entry> TenantEngines::entry(int64_t tenant_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = entries_[tenant_id];
+  if (!slot) slot = std::make_shared<Entry>();
+  return slot;
+}
+
+void TenantEngines::refresh(Store& store, int64_t tenant_id, Entry& e) {
+  const int64_t version = store.data_version(tenant_id);
+  if (e.engine && version == e.version) return;
+  auto engine = std::make_unique<Engine>();
+  std::vector<int64_t> handles;
+  for (const StoredDataset& d : store.tenant_data(tenant_id)) {
+    const CallResult r = engine->call("ingest.import", d.import_json);
+    if (!r.ok()) throw HttpError{500, "internal", "stored data could not be loaded"};
+    handles.push_back(json::parse(r.body)["handle"].get<int64_t>());
+  }
+  e.engine = std::move(engine);
+  e.handles = std::move(handles);
+  e.answers.clear();
+  e.version = version;
+}
+
 json TenantEngines::with(Store& store, int64_t tenant_id,
                          const std::function<json(Engine&, const std::vector<int64_t>&)>& fn) {
-  std::shared_ptr<Entry> e;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto& slot = entries_[tenant_id];
-    if (!slot) slot = std::make_shared<Entry>();
-    e = slot;
-  }
+  auto e = entry(tenant_id);
   std::lock_guard<std::mutex> lock(e->mu);
-  const int64_t version = store.data_version(tenant_id);
-  if (!e->engine || version != e->version) {
-    auto engine = std::make_unique<Engine>();
-    std::vector<int64_t> handles;
-    for (const StoredDataset& d : store.tenant_data(tenant_id)) {
-      const CallResult r = engine->call("ingest.import", d.import_json);
-      if (!r.ok()) throw HttpError{500, "internal", "stored data could not be loaded"};
-      handles.push_back(json::parse(r.body)["handle"].get<int64_t>());
-    }
-    e->engine = std::move(engine);
-    e->handles = std::move(handles);
-    e->version = version;
-  }
+  refresh(store, tenant_id, *e);
   return fn(*e->engine, e->handles);
+}
+
+json TenantEngines::cached(Store& store, int64_t tenant_id, const std::string& key,
+                           const std::function<json(Engine&, const std::vector<int64_t>&)>& fn) {
+  auto e = entry(tenant_id);
+  std::lock_guard<std::mutex> lock(e->mu);
+  refresh(store, tenant_id, *e);
+  auto it = e->answers.find(key);
+  if (it != e->answers.end()) return it->second;
+  json answer = fn(*e->engine, e->handles);
+  if (e->answers.size() > 256) e->answers.clear();
+  e->answers.emplace(key, answer);
+  return answer;
 }
 
 bool role_at_least(const std::string& role, const char* min_role) {

@@ -87,6 +87,10 @@ class TenantEngines {
  public:
   // Runs `fn(engine, handles)` against the tenant's current data.
   json with(Store& store, int64_t tenant_id, const std::function<json(Engine&, const std::vector<int64_t>&)>& fn);
+  // The same, remembering the answer by `key` until the data changes: core
+  // is deterministic, so the same question of the same data has one answer.
+  json cached(Store& store, int64_t tenant_id, const std::string& key,
+              const std::function<json(Engine&, const std::vector<int64_t>&)>& fn);
 
  private:
   struct Entry {
@@ -94,7 +98,10 @@ class TenantEngines {
     int64_t version = -1;
     std::unique_ptr<Engine> engine;
     std::vector<int64_t> handles;
+    std::map<std::string, json> answers;
   };
+  std::shared_ptr<Entry> entry(int64_t tenant_id);
+  void refresh(Store& store, int64_t tenant_id, Entry& e);
   std::mutex mu_;
   std::map<int64_t, std::shared_ptr<Entry>> entries_;
 };

@@ -138,7 +138,7 @@ json workspace_analysis(Ctx& c, const json& b) {
     }
     req["budget_increase_limit"] = v;
   }
-  return c.app.engines.with(c.app.store, t.id, [&](Engine& e, const std::vector<int64_t>& handles) {
+  return c.app.engines.cached(c.app.store, t.id, "analysis|" + req.dump(), [&](Engine& e, const std::vector<int64_t>& handles) {
     if (handles.empty()) throw HttpError{404, "no_data", "this workspace has no data yet: upload an export with POST /api/datasets"};
     req["handles"] = handles;
     return call_core(e, "report.analyze", req);
@@ -250,7 +250,8 @@ void register_data_routes(Router& r, App&) {
     const std::string type = c.param(b, "highlight_type").value_or("summary");
     const int days = days_param(c, b);
     const Tenant t = c.current_tenant();
-    json out = c.app.engines.with(c.app.store, t.id, [&](Engine& e, const std::vector<int64_t>& handles) {
+    const std::string key = "highlight|" + type + "|" + std::to_string(days);
+    json out = c.app.engines.cached(c.app.store, t.id, key, [&](Engine& e, const std::vector<int64_t>& handles) {
       if (handles.empty()) {
         return json{{"success", true}, {"highlight_type", type}, {"date_range", nullptr}, {"facts", json::array()},
                     {"note", "no data yet: upload an export with POST /api/datasets"}};

@@ -1,7 +1,10 @@
 #include "server.h"
 
 #include <httplib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <signal.h>
 
 #include <chrono>
@@ -34,6 +37,23 @@ class CountingPool final : public httplib::TaskQueue {
   httplib::ThreadPool pool_;
   Metrics& metrics_;
 };
+
+// cpp-httplib 0.11 listens with a backlog of 5: a burst of connections
+// overflows it and clients wait for SYN retransmits (1 s, 3 s …). Listening
+// again on the bound socket raises the backlog (Linux allows re-listen).
+void widen_backlog(int port) {
+  for (int fd = 3; fd < 1024; ++fd) {
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
+    sockaddr_storage addr{};
+    socklen_t alen = sizeof addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) continue;
+    const int bound = addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+                                                 : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    if (bound == port) listen(fd, 1024);
+  }
+}
 
 std::string resolve_web_root(const ServerConfig& config) {
   if (!config.web_root.empty()) return config.web_root;
@@ -117,6 +137,7 @@ int serve(const ServerConfig& config) {
   server.set_write_timeout(config.write_timeout_s, 0);
   server.set_keep_alive_max_count(static_cast<size_t>(config.keep_alive_max));
   server.set_keep_alive_timeout(5);
+  server.set_tcp_nodelay(true);  // headers and body go out without waiting on delayed ACKs
 
   const std::string web_root = resolve_web_root(config);
   const bool have_page = std::filesystem::exists(std::filesystem::path(web_root) / "index.html");
@@ -200,6 +221,8 @@ int serve(const ServerConfig& config) {
     std::fprintf(stderr, "glint serve: cannot listen on %s:%d\n", config.host.c_str(), config.port);
     return 1;
   }
+
+  widen_backlog(port);
 
   std::thread waiter([&server, signals]() {
     int sig = 0;

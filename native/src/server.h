@@ -21,7 +21,7 @@ struct ServerConfig {
   size_t max_body_bytes = 256u << 20;  // request bodies beyond this get a 413
   int read_timeout_s = 15;
   int write_timeout_s = 15;
-  int keep_alive_max = 100;
+  int keep_alive_max = 1000;
   bool demo = false;               // seed a demo workspace with 90 days of data
   std::string internal_api_key;    // enables /api/internal/* when set
   int session_ttl_hours = 24 * 7;
