@@ -440,12 +440,15 @@ class Ingest::Builder final : public TableSink {
     return false;
   }
 
+  // Platform named in the row; the few distinct labels a file uses are
+  // remembered, so a file alternating "Google Ads" and "Meta" folds no text.
   Platform row_platform(std::string_view label) {
-    if (label != last_platform_label_) {
-      last_platform_label_.assign(label);
-      last_platform_ = platform_from_label(label).value_or(mapping_.platform);
+    for (const auto& [known, p] : platform_labels_) {
+      if (known == label) return p;
     }
-    return last_platform_;
+    const Platform p = platform_from_label(label).value_or(mapping_.platform);
+    if (platform_labels_.size() < 32) platform_labels_.emplace_back(std::string(label), p);
+    return p;
   }
 
   std::optional<Day> read_date(size_t col, std::string_view cell, uint64_t line, bool& failed) {
@@ -660,8 +663,7 @@ class Ingest::Builder final : public TableSink {
 
   const IngestContext& ctx_;
   const std::array<bool, 256> total_first_, meta_total_first_;
-  std::string last_platform_label_ = "\x01";
-  Platform last_platform_ = Platform::kGeneric;
+  std::vector<std::pair<std::string, Platform>> platform_labels_;
   InputReport report_;
   ColumnMapping mapping_;
   DataKind kind_ = DataKind::kAds;
@@ -685,7 +687,7 @@ class Ingest::Builder final : public TableSink {
   std::vector<uint32_t> same_hash_next_;                    // per entity: an older one with its hash
   std::vector<Entity> entities_;
   std::vector<DaySlots> slots_;
-  std::vector<Cell> cells_;
+  std::deque<Cell> cells_;
 };
 
 Ingest::Ingest(std::string name, const IngestContext& context)

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <climits>
+#include <deque>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -90,7 +91,7 @@ struct InputReport {
 struct Dataset {
   InputReport report;
   std::vector<Entity> entities;
-  std::vector<Cell> cells;
+  std::deque<Cell> cells;  // chunked: growing never copies (or doubles) the aggregates
 };
 
 // Context shared by every ingest: parsed schemas.
