@@ -261,6 +261,32 @@ TEST_F(Api, DatasetsAreStoredPerWorkspaceAndOverlapsReplaceNotAdd) {
   EXPECT_EQ(server_->get("/api/datasets", s).body["total"], 2);
 }
 
+TEST_F(Api, WebAnalyticsEndpointsReadStoredGa4Data) {
+  const auto [s, id] = owner_with_workspace("Web Co");
+  std::string ga4 = "# Traffic acquisition\nDate,Session source / medium,Sessions,Engaged sessions,Key events,Total revenue\n";
+  for (int d = 1; d <= 28; ++d) {
+    const std::string date = "202603" + std::string(d < 10 ? "0" : "") + std::to_string(d);
+    ga4 += date + ",google / cpc,100,60,6,120.00\n" + date + ",facebook / paid_social,80,20,1,10.00\n";
+  }
+  ASSERT_EQ(server_->upload("/api/datasets", {{"ga4.csv", ga4}, {"google.csv", csv_days(28, 28, 1)}}, s).status, 201);
+  const Reply journey = server_->get("/user-journey-analysis", s);
+  ASSERT_EQ(journey.status, 200) << journey.text;
+  // clicks → sessions → engaged → key events, from the sums of both files.
+  ASSERT_EQ(journey.body["journey"].size(), 4u);
+  EXPECT_EQ(journey.body["journey"][0]["count"], 28 * 3 * 50);
+  EXPECT_EQ(journey.body["journey"][1]["count"], 28 * 180);
+  EXPECT_EQ(journey.body["journey"][2]["count"], 28 * 80);
+  EXPECT_EQ(journey.body["journey"][3]["count"], 28 * 7);
+  EXPECT_NEAR(journey.body["overallConversion"].get<double>(), 7.0 / 150.0, 1e-6);  // rounded to 6 decimals
+  const Reply drop = server_->get("/drop-off-analysis", s);
+  ASSERT_EQ(drop.status, 200);
+  EXPECT_EQ(drop.body["worst_sources"][0]["source"], "facebook");
+  const Reply quality = server_->post("/traffic-quality-analysis", {{"date_range", "30_days"}}, s);
+  ASSERT_EQ(quality.status, 200);
+  EXPECT_EQ(quality.body["sources"].size(), 2u);
+  EXPECT_EQ(server_->get("/conversion-funnel-optimization", s).status, 200);
+}
+
 TEST_F(Api, UploadsOfUnreadableFilesAreClearErrors) {
   const auto [s, id] = owner_with_workspace();
   const Reply empty = server_->upload("/api/datasets", {{"empty.csv", ""}}, s);
