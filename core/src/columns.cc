@@ -17,7 +17,8 @@ constexpr std::array<std::string_view, static_cast<size_t>(Field::kCount)> kFiel
     "impressions", "clicks", "spend", "conversions", "conversion_value", "reach", "video_views",
     "frequency", "result_indicator", "results", "clicks_all",
     "source", "medium", "source_medium", "landing_page", "device",
-    "sessions", "engaged_sessions", "users", "new_users", "views", "key_events", "revenue"};
+    "sessions", "engaged_sessions", "users", "new_users", "views", "key_events", "revenue",
+    "user_id", "session_id", "event_name", "timestamp", "channel", "converted", "value", "step", "count"};
 
 constexpr std::array<std::string_view, static_cast<size_t>(Platform::kCount)> kPlatformNames = {
     "google_ads", "meta_ads", "ga4", "tiktok_ads", "linkedin_ads", "microsoft_ads", "generic"};

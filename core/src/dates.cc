@@ -47,7 +47,7 @@ int weekday(Day d) {
 
 std::string iso_date(Day d) {
   const Civil c = civil_from_day(d);
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
   return buf;
 }

@@ -11,6 +11,9 @@ namespace glint::native {
 int run_analyze(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
 int run_highlight(const std::vector<std::string>& args);
+int run_funnel(const std::vector<std::string>& args);
+int run_attribution(const std::vector<std::string>& args);
+int run_profile(const std::vector<std::string>& args);
 int run_migrate(const std::vector<std::string>& args);
 
 }  // namespace glint::native

@@ -81,7 +81,7 @@ std::string ga4_csv(Day first, int days, Rng& rng) {
   const char* sources[] = {"google / cpc", "facebook / paid_social", "google / organic", "(direct) / (none)", "newsletter / email",
                            "bing / organic", "instagram / paid_social", "partner.example / referral"};
   for (int d = 0; d < days; ++d) {
-    char date[16];
+    char date[32];
     const Civil cv = civil_from_day(first + d);
     std::snprintf(date, sizeof date, "%04d%02d%02d", cv.year, cv.month, cv.day);
     for (int s = 0; s < 8; ++s) {

@@ -17,6 +17,9 @@ constexpr const char* kHelp =
     "commands:\n"
     "  analyze FILE     per-campaign sums and derived metrics of an ad export\n"
     "  highlight FILE   bronze facts: what changed and what to do (grow, optimize, protect, summary)\n"
+    "  funnel FILE      step counts, conversion and time to convert (events, step totals or GA4 sessions)\n"
+    "  attribution FILE channel credit: first, last, linear, time decay, position based, Markov\n"
+    "  profile FILE     column profile: types, missing, distinct, quantiles, correlations, alerts (--html)\n"
     "  migrate          create or upgrade the database (data/glint.db)\n"
     "  serve            run the HTTP server and the page (default http://127.0.0.1:8080/)\n"
     "\n"
@@ -41,6 +44,9 @@ int main(int argc, char** argv) {
   if (command == "analyze") return glint::native::run_analyze(args);
   if (command == "serve") return glint::native::run_serve(args);
   if (command == "highlight") return glint::native::run_highlight(args);
+  if (command == "funnel") return glint::native::run_funnel(args);
+  if (command == "attribution") return glint::native::run_attribution(args);
+  if (command == "profile") return glint::native::run_profile(args);
   if (command == "migrate") return glint::native::run_migrate(args);
   std::fprintf(stderr, "glint: unknown command '%s' (see glint --help)\n", command.c_str());
   return 2;

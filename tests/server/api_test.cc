@@ -19,7 +19,7 @@ namespace {
 std::string csv_days(int first_day, int days, int scale, const std::string& account = "123-456-7890") {
   std::string csv = "Day,Customer ID,Campaign,Campaign ID,Currency code,Impr.,Clicks,Cost,Conversions,Conv. value\n";
   for (int d = first_day; d < first_day + days; ++d) {
-    char date[16];
+    char date[32];
     std::snprintf(date, sizeof date, "2026-%02d-%02d", 1 + d / 28, 1 + d % 28);
     for (int c = 0; c < 3; ++c) {
       csv += std::string(date) + "," + account + ",Campaign " + std::to_string(c) + "," + std::to_string(500 + c) + ",USD," +
@@ -35,7 +35,7 @@ std::string csv_wide(int campaigns, int days) {
   std::string csv = "Day,Campaign,Campaign ID,Impr.,Clicks,Cost\n";
   csv.reserve(static_cast<size_t>(campaigns) * days * 40);
   for (int d = 0; d < days; ++d) {
-    char date[16];
+    char date[32];
     std::snprintf(date, sizeof date, "2026-%02d-%02d", 1 + d / 28, 1 + d % 28);
     for (int c = 0; c < campaigns; ++c) {
       csv += std::string(date) + ",C" + std::to_string(c) + "," + std::to_string(c) + ",100,5,1.25\n";

@@ -34,6 +34,8 @@ enum class Field : uint8_t {
   kSource, kMedium, kSourceMedium, kLandingPage, kDevice,
   // web analytics metrics
   kSessions, kEngagedSessions, kUsers, kNewUsers, kViews, kKeyEvents, kRevenue,
+  // event-level rows and touchpoints (funnel, attribution); appended, never reordered
+  kUserId, kSessionId, kEventName, kTimestamp, kChannel, kConverted, kValue, kStep, kStepCount,
   kCount
 };
 

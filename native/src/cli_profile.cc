@@ -1,0 +1,183 @@
+// glint profile: core's "profile" method over one file; --html writes the
+// page core rendered (so the browser's wasm build gives the same page).
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "engine_client.h"
+#include "files.h"
+
+namespace glint::native {
+
+namespace {
+
+constexpr const char* kProfileHelp =
+    "usage: glint profile [--json] [--html OUT.html] [--top N] [--bins N] FILE\n"
+    "\n"
+    "What is in a table, column by column: inferred type (integer, decimal, money,\n"
+    "percent, date, boolean, categorical, text, identifier), missing and distinct\n"
+    "values, zeros and negatives, min/max/mean/stddev, quantiles, a histogram, the\n"
+    "most frequent values, date ranges and gaps; for the table: duplicate rows,\n"
+    "memory, Pearson and Spearman correlations and alerts. Large files stay in\n"
+    "bounded memory (sketches past documented thresholds, error bounds reported).\n"
+    "\n"
+    "  --json        the profile as JSON (schemas/profile_report.schema.json)\n"
+    "  --html OUT    also write a self-contained HTML report (no network requests)\n"
+    "  --top N       most frequent values per column (default 10)\n"
+    "  --bins N      histogram bins (default 20)\n"
+    "\n"
+    "Exit status: 0 with a report, 1 when the input cannot be read, 2 on a usage error.\n";
+
+std::string val(const nlohmann::json& v) {
+  if (v.is_null()) return "-";
+  if (v.is_string()) return v.get<std::string>();
+  char buf[64];
+  if (v.is_number_integer() || v.is_number_unsigned()) {
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v.get<int64_t>()));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.4g", v.get<double>());
+  }
+  return buf;
+}
+
+void print_text(const nlohmann::json& doc) {
+  const auto& t = doc["table"];
+  std::printf("%s: %lld rows, %lld columns, %lld duplicate rows, %.2f%% cells missing\n\n",
+              doc["input"]["name"].get<std::string>().c_str(),
+              static_cast<long long>(t["rows"].get<int64_t>()),
+              static_cast<long long>(t["columns"].get<int64_t>()),
+              static_cast<long long>(t["duplicate_rows"].get<int64_t>()),
+              t["missing_share"].is_null() ? 0.0 : t["missing_share"].get<double>() * 100.0);
+  std::printf("  %-26s %-11s %8s %9s %12s %12s %12s\n", "column", "type", "missing", "distinct",
+              "min", "median", "max");
+  for (const auto& c : doc["columns"]) {
+    std::string mn = val(c["min"]),
+                md = c["quantiles"].is_null() ? "-" : val(c["quantiles"]["p50"]),
+                mx = val(c["max"]);
+    if (!c["date"].is_null()) {
+      mn = val(c["date"]["min"]);
+      md = val(c["date"]["quantiles"]["p50"]);
+      mx = val(c["date"]["max"]);
+    } else if (c["min"].is_null() && !c["top_values"].empty()) {
+      md = "top: " + c["top_values"][0]["value"].get<std::string>();
+    }
+    char missing[32];
+    std::snprintf(missing, sizeof missing, "%.1f%%",
+                  c["missing_share"].is_null() ? 0.0 : c["missing_share"].get<double>() * 100.0);
+    std::printf("  %-26.26s %-11s %8s %9s %12.12s %12.12s %12.12s\n",
+                c["name"].get<std::string>().c_str(), c["type"].get<std::string>().c_str(), missing,
+                val(c["distinct"]).c_str(), mn.c_str(), md.c_str(), mx.c_str());
+  }
+  if (!doc["alerts"].empty()) {
+    std::printf("\nalerts:\n");
+    for (const auto& a : doc["alerts"]) {
+      std::printf("  [%s] %s: %s\n", a["severity"].get<std::string>().c_str(),
+                  a["column"].is_null() ? "table" : a["column"].get<std::string>().c_str(),
+                  a["message"].get<std::string>().c_str());
+    }
+  }
+  const auto& corr = doc["correlations"];
+  if (corr["columns"].size() >= 2) {
+    std::printf("\nstrongest correlations (Pearson / Spearman):\n");
+    const auto& cols = corr["columns"];
+    for (size_t i = 0; i < cols.size(); ++i) {
+      for (size_t j = i + 1; j < cols.size(); ++j) {
+        std::printf("  %-24.24s %-24.24s %8s %8s\n", cols[i].get<std::string>().c_str(),
+                    cols[j].get<std::string>().c_str(), val(corr["pearson"][i][j]).c_str(),
+                    val(corr["spearman"][i][j]).c_str());
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int run_profile(const std::vector<std::string>& args) {
+  bool json = false;
+  std::string file, html_out;
+  nlohmann::json request = nlohmann::json::object();
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      std::fputs(kProfileHelp, stdout);
+      return 0;
+    }
+    if (a == "--json") {
+      json = true;
+      continue;
+    }
+    if (a == "--html" || a == "--top" || a == "--bins") {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "glint profile: %s needs a value (see glint profile --help)\n",
+                     a.c_str());
+        return 2;
+      }
+      const std::string& v = args[++i];
+      if (a == "--html") {
+        html_out = v;
+      } else {
+        char* end = nullptr;
+        const long n = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end != '\0') {
+          std::fprintf(stderr, "glint profile: %s '%s' is not a whole number\n", a.c_str(),
+                       v.c_str());
+          return 2;
+        }
+        request[a == "--top" ? "top_values" : "histogram_bins"] = n;
+      }
+      continue;
+    }
+    if (a.size() > 1 && a[0] == '-') {
+      std::fprintf(stderr, "glint profile: unknown option '%s' (see glint profile --help)\n",
+                   a.c_str());
+      return 2;
+    }
+    if (!file.empty()) {
+      std::fprintf(stderr, "glint profile: one FILE only (got '%s' and '%s')\n", file.c_str(),
+                   a.c_str());
+      return 2;
+    }
+    file = a;
+  }
+  if (file.empty()) {
+    std::fprintf(stderr, "glint profile: expected a FILE (see glint profile --help)\n");
+    return 2;
+  }
+  Result<std::string> bytes = read_file(file);
+  if (!bytes.ok()) {
+    std::fprintf(stderr, "glint profile: %s\n", bytes.status().message().c_str());
+    return 1;
+  }
+  request["name"] = file;
+  if (!html_out.empty()) request["html"] = true;
+  EngineClient client;
+  Result<std::string> r = client.call("profile", request, std::as_bytes(std::span(bytes.value())));
+  if (!r.ok()) {
+    std::fprintf(stderr, "glint profile: %s\n", r.status().message().c_str());
+    return r.status().code() == ErrorCode::kInvalidRequest ? 2 : 1;
+  }
+  nlohmann::json doc = nlohmann::json::parse(r.value());
+  if (!html_out.empty()) {
+    const std::string page = doc["html"].get<std::string>();
+    std::FILE* f = std::fopen(html_out.c_str(), "wb");
+    bool ok = f != nullptr && std::fwrite(page.data(), 1, page.size(), f) == page.size();
+    if (f != nullptr) ok = std::fclose(f) == 0 && ok;
+    if (!ok) {
+      std::fprintf(stderr, "glint profile: cannot write %s\n", html_out.c_str());
+      return 1;
+    }
+    if (!json) std::fprintf(stderr, "wrote %s\n", html_out.c_str());
+  }
+  if (json) {
+    std::fwrite(r.value().data(), 1, r.value().size(), stdout);
+    std::fputc('\n', stdout);
+  } else {
+    print_text(doc);
+  }
+  return 0;
+}
+
+}  // namespace glint::native
