@@ -8,10 +8,18 @@
 // page starts the worker through a blob: URL; the page itself (src/app.js) is
 // bundled into one classic script. Served over http the same files work.
 //
+// The page's npm runtime dependencies (uPlot and its stylesheet) are bundled
+// in from node_modules, pinned by package-lock.json: nothing is fetched from a
+// CDN, and the page makes no network request once loaded.
+//
+// Size budget: the page's wasm + JS (+ CSS and HTML) must stay under 1.5 MB
+// gzipped; the build prints the figures and fails over budget.
+//
 // usage: node build.mjs --core path/to/glint_core.js --out path/to/dist
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -59,8 +67,25 @@ await build({
   define: { GLINT_WORKER_SOURCE: JSON.stringify(workerSource) },
   outfile: path.join(out, 'app.js'),
 });
-for (const f of ['index.html', 'src/style.css']) {
-  fs.copyFileSync(path.join(here, f), path.join(out, path.basename(f)));
+await build({
+  ...common,
+  format: undefined,
+  target: undefined,
+  entryPoints: [path.join(here, 'src/style.css')],
+  outfile: path.join(out, 'style.css'),
+});
+fs.copyFileSync(path.join(here, 'index.html'), path.join(out, 'index.html'));
+
+const BUDGET = 1.5 * 1000 * 1000;
+const gz = (f) => zlib.gzipSync(fs.readFileSync(path.join(out, f)), { level: 9 }).length;
+const raw = (f) => fs.statSync(path.join(out, f)).size;
+const files = ['app.js', 'style.css', 'index.html'];
+const total = files.reduce((n, f) => n + gz(f), 0);
+const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
+console.log(`web: ${out}`);
+for (const f of files) console.log(`  ${f.padEnd(10)} ${kb(raw(f)).padStart(9)}  gzip ${kb(gz(f)).padStart(8)}${f === 'app.js' ? '  (page + worker + wasm core + uPlot)' : ''}`);
+console.log(`  total gzipped ${kb(total)} of the ${kb(BUDGET)} budget`);
+if (total > BUDGET) {
+  console.error(`web/build.mjs: the page is ${kb(total)} gzipped, over the ${kb(BUDGET)} budget`);
+  process.exit(1);
 }
-const size = (f) => fs.statSync(path.join(out, f)).size;
-console.log(`web: ${out} (app.js ${(size('app.js') / 1024).toFixed(0)} KiB incl. the wasm core)`);

@@ -587,7 +587,11 @@ class Builder {
         // CPA well above the account's.
         if (acc_cpa && conv > 0 && cs >= spend_floor(a, th("high_cpa_min_spend_share", 0.03), 1.0)) {
           const double cpa = cs / conv;
-          if (cpa >= *acc_cpa * th("high_cpa_ratio", 1.5)) {
+          // A high CPA that earns its keep (ROAS at or above the account's)
+          // is not a problem to fix: high-value conversions cost more.
+          const auto acc_roas = ratio(d(a.cur[AM::kConversionValue]), spend);
+          const bool earns = has(AM::kConversionValue) && acc_roas && d(v.cur[AM::kConversionValue]) / cs >= *acc_roas;
+          if (cpa >= *acc_cpa * th("high_cpa_ratio", 1.5) && !earns) {
             Fact f = make("optimize", "optimize.high_cpa", "cpa", campaign_entity(*v.g), a.currency);
             f.raw_value = mathx::round_to(cpa, 6);
             f.value = fmt::money(cpa, a.currency);

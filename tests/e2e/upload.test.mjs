@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import { argValue } from '../support/golden.mjs';
 import { launchChromium, startServer } from '../support/browser.mjs';
+import * as fmt from '../../web/src/format.js';
 
 const webDir = argValue('--web-dir');
 const glint = argValue('--glint');
@@ -22,11 +23,10 @@ const native = spawnSync(glint, ['analyze', '--json', fixture], { encoding: 'utf
 assert.equal(native.status, 0, native.stderr);
 const expected = JSON.parse(native.stdout);
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const percent = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const show = (v, f) => (v === null ? '–' : f.format(v));
-const rowText = (name, m) => [name, show(m.impressions, integer), show(m.clicks, integer), show(m.spend, money), show(m.ctr, percent), show(m.cpc, money)];
+// The page formats with web/src/format.js; the test formats core's numbers
+// the same way and compares them with what the page shows.
+const KEYS = ['impressions', 'clicks', 'spend', 'ctr', 'cpc'];
+const rowText = (name, m) => [name, ...KEYS.map((k) => fmt.metric(k, m[k], m.currency ?? null))];
 
 async function checkPage(browser, url, label) {
   const page = await browser.newPage();
@@ -37,12 +37,14 @@ async function checkPage(browser, url, label) {
   await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Ready'), null, { timeout: 20000 });
   await page.setInputFiles('#file', fixture);
   await page.waitForSelector('#results:not([hidden])', { timeout: 20000 });
-  const rows = await page.$$eval('#campaigns tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
-  const total = await page.$$eval('#campaigns tfoot tr', (trs) => [...trs[0].cells].map((c) => c.textContent));
+  await page.waitForSelector('#campaigns tbody tr', { timeout: 20000 });
+  const read = (trs, keys) => trs.map((tr) => [tr.querySelector('.name-text').textContent, ...keys.map((k) => tr.querySelector(`td[data-key="${k}"]`).textContent)]);
+  const rows = await page.$$eval('#campaigns tbody tr', read, KEYS);
+  const [total] = await page.$$eval('#campaigns tfoot tr', read, KEYS);
   assert.deepEqual(rows, expected.by_campaign.map((c) => rowText(c.campaign, c)), `${label}: campaign rows`);
   assert.deepEqual(total, rowText('Total', expected.totals), `${label}: total row`);
   // The raw values behind the cells are exactly core's numbers.
-  const rawSpend = await page.$$eval('#campaigns tbody tr td:nth-child(4)', (tds) => tds.map((td) => Number(td.dataset.value)));
+  const rawSpend = await page.$$eval('#campaigns tbody tr td[data-key="spend"]', (tds) => tds.map((td) => Number(td.dataset.value)));
   assert.deepEqual(rawSpend, expected.by_campaign.map((c) => c.spend), `${label}: raw spend`);
   await page.screenshot({ path: path.join(artifacts, `e2e-upload-${label}.png`), fullPage: true });
 

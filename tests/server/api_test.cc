@@ -313,6 +313,23 @@ TEST_F(Api, FileInsightsAnalysesWithoutStoring) {
   EXPECT_EQ(server_->upload("/file-insights", {{"x.bin", std::string("\x7f" "ELF\0\1\2\3", 8)}}, s).status, 422);
 }
 
+TEST_F(Api, EdaProfilesAFileAndKeepsTheHtmlForItsOwner) {
+  const std::string s = server_->account(unique_email("eda"));
+  const Reply r = server_->upload("/eda", {{"google.csv", csv_days(0, 10, 1)}}, s);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["profile"]["table"]["rows"], 30);
+  EXPECT_EQ(r.body["profile"].count("html"), 0u);
+  const std::string url = r.body["report_url"];
+  EXPECT_EQ(url.rfind("/eda/reports/", 0), 0u);  // a URL under the server, not a file path
+  const Reply page = server_->get(url, s);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.header("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(page.text.find("<html"), std::string::npos);
+  EXPECT_EQ(server_->get(url, server_->account(unique_email("other"))).status, 404);
+  EXPECT_EQ(server_->get(url).status, 401);
+  EXPECT_EQ(server_->upload("/eda", {{"empty.csv", ""}}, s).status, 422);
+}
+
 TEST_F(Api, HostileInput) {
   const auto [s, id] = owner_with_workspace();
   // Malformed JSON, wrong content type, unknown routes.

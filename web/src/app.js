@@ -1,48 +1,46 @@
-// The page's main thread: starts the worker, sends it the chosen file and
-// renders what core computed. No arithmetic here: every number shown comes
-// from the core's response; this file only formats it.
-/* global GLINT_WORKER_SOURCE */
+// The page's main thread: takes the files a person drops or picks, hands them
+// to the worker (which runs the wasm core) and renders what core computed.
+// No arithmetic here: every number shown comes from a core response; this
+// code only formats, orders and lays it out.
+import { $, h, nextFrame } from './dom.js';
+import { Engine } from './engine.js';
+import * as fmt from './format.js';
+import { renderKpis, renderTotals } from './views/kpis.js';
+import { Highlights } from './views/highlights.js';
+import { TrendChart, AD_VIEWS, WEB_VIEWS } from './views/chart.js';
+import { CampaignTable } from './views/campaigns.js';
+import { renderActions, renderReallocation, renderForecast, actionsCsv, reallocationCsv } from './views/plan.js';
+import { fileItem, inputDetails } from './views/inputs.js';
+import { funnelBlock, funnelFromCore, attributionBlock, profileBlock } from './views/tables.js';
 
-const worker = new Worker(URL.createObjectURL(new Blob([GLINT_WORKER_SOURCE], { type: 'text/javascript' })));
-const pending = new Map();
-let nextId = 1;
-
-worker.onmessage = (event) => {
-  const { id, ok, result, error } = event.data;
-  const p = pending.get(id);
-  if (!p) return;
-  pending.delete(id);
-  if (ok) p.resolve(result);
-  else p.reject(Object.assign(new Error(error.message), { code: error.code }));
+const engine = new Engine();
+const state = {
+  version: null,
+  methods: {},
+  entries: [], // {key, file, state, progress, handle, input, error, tables}
+  days: 30,
+  report: null,
+  highlights: null,
+  generation: 0,
 };
+let nextKey = 1;
+const TABLE_METHODS = ['funnel', 'attribution', 'profile'];
 
-function rpc(method, request, file) {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ id, method, request, file });
-  });
-}
+const highlights = new Highlights($('highlight-tabs'), $('highlight-panel'));
+const chart = new TrendChart($('chart'), $('chart-legend'));
+const campaigns = new CampaignTable({ table: $('campaigns'), filter: $('campaign-filter'), platform: $('campaign-platform'), count: $('campaign-count'), more: $('campaigns-more') });
 
-const $ = (id) => document.getElementById(id);
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const percent = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-function cell(value, format, cls = 'num') {
-  const td = document.createElement('td');
-  td.className = cls;
-  td.textContent = value === null || value === undefined ? '–' : format.format(value);
-  if (value !== null && value !== undefined) td.dataset.value = String(value);
-  return td;
-}
-
-function row(name, m) {
-  const tr = document.createElement('tr');
-  const th = document.createElement('td');
-  th.textContent = name;
-  tr.append(th, cell(m.impressions, integer), cell(m.clicks, integer), cell(m.spend, money), cell(m.ctr, percent), cell(m.cpc, money));
-  return tr;
+// Work in flight (reading, analysing): exposed as body[data-busy] so a test
+// or a script can tell when the page has settled.
+let busy = 0;
+async function working(fn) {
+  busy++;
+  document.body.dataset.busy = 'true';
+  try {
+    return await fn();
+  } finally {
+    if (--busy === 0) document.body.dataset.busy = 'false';
+  }
 }
 
 function setStatus(text, isError = false) {
@@ -50,33 +48,463 @@ function setStatus(text, isError = false) {
   $('status').classList.toggle('error', isError);
 }
 
-function render(report) {
-  const body = $('campaigns').tBodies[0];
-  body.replaceChildren(...report.by_campaign.map((c) => row(c.campaign, c)));
-  $('campaigns').tFoot.replaceChildren(row('Total', report.totals));
-  const input = report.inputs[0];
-  $('diagnostics').replaceChildren(...input.diagnostics.map((d) => {
-    const li = document.createElement('li');
-    li.textContent = `Line ${d.row}${d.column ? ` (${d.column})` : ''}: ${d.message}`;
-    return li;
-  }));
-  $('results').hidden = false;
-  setStatus(`${input.name}: ${integer.format(input.rows)} rows, ${report.by_campaign.length} campaigns.`);
+// ------------------------------------------------------------------ files
+
+const paintQueued = new Set();
+function paintFile(entry) {
+  document.body.classList.toggle('has-data', state.entries.length > 0);
+  const li = fileItem(entry, removeEntry, tablesOf(entry));
+  const old = $('files').querySelector(`li[data-key="${entry.key}"]`);
+  if (old) old.replaceWith(li);
+  else $('files').append(li);
+}
+// Progress arrives per 4 MiB slice: repaint at most once a frame.
+function schedulePaint(entry) {
+  if (paintQueued.has(entry)) return;
+  paintQueued.add(entry);
+  requestAnimationFrame(() => { paintQueued.delete(entry); paintFile(entry); });
 }
 
-$('file').addEventListener('change', async (event) => {
-  const file = event.target.files[0];
-  if (!file) return;
-  setStatus(`Reading ${file.name}…`);
+const UNREADABLE = new Set(['binary_input', 'empty_input']);
+
+async function addFiles(list) {
+  const files = [...list];
+  if (files.length === 0) return;
+  if (!(await engineReady)) return;
+  const added = [];
+  for (const file of files) {
+    // The same file name again replaces the earlier copy (a fresh download).
+    const old = state.entries.find((e) => e.file.name === file.name);
+    if (old) dropEntry(old);
+    const entry = { key: nextKey++, file, state: 'queued', progress: null, handle: null, input: null, error: null, tables: null };
+    state.entries.push(entry);
+    added.push(entry);
+    paintFile(entry);
+  }
+  setStatus(files.length === 1 ? `Reading ${files[0].name}…` : `Reading ${files.length} files…`);
+  for (const entry of added) {
+    entry.state = 'reading';
+    paintFile(entry);
+    try {
+      const r = await engine.ingest(entry.file, (p) => { entry.progress = p; schedulePaint(entry); });
+      entry.handle = r.handle;
+      entry.input = r.input;
+      entry.state = 'done';
+    } catch (e) {
+      entry.state = 'error';
+      entry.error = { code: e.code, message: e.message };
+    }
+    paintQueued.delete(entry);
+    paintFile(entry);
+  }
+  await refresh();
+  await loadTables(added);
+  // A file that is no campaign report may still be a funnel, journeys or just a table.
+  const failed = added.filter((e) => e.state === 'error' && !tablesOf(e).length);
+  for (const e of added) if (e.state === 'error') paintFile(e);
+  const stillShown = state.entries.some((e) => e.state === 'done') ? ' The other files are still analysed below.' : '';
+  if (failed.length) setStatus(`${failed.map((e) => e.error.message).join(' · ')}.${stillShown}`.replace('..', '.'), true);
+  else setStatus(readSummary());
+}
+
+const VIEW_NAMES = { funnel: 'Funnel', attribution: 'Attribution', profile: 'Column profile' };
+function tablesOf(entry) {
+  return TABLE_METHODS.filter((m) => entry.tables?.[m]?.result).map((m) => VIEW_NAMES[m]);
+}
+
+function readSummary() {
+  const done = state.entries.filter((e) => e.state === 'done');
+  const tableOnly = state.entries.filter((e) => e.state === 'error' && tablesOf(e).length);
+  if (done.length === 0 && tableOnly.length === 0) return 'Ready. Choose or drop your exports.';
+  const parts = [];
+  if (done.length) parts.push(`Analysed ${done.map((e) => `${e.file.name} (${fmt.platformName(e.input.platform)}, ${fmt.integer(e.input.rows)} rows)`).join(', ')}.`);
+  for (const e of tableOnly) parts.push(`${e.file.name}: shown as ${tablesOf(e).join(' and ').toLowerCase()}.`);
+  return parts.join(' ');
+}
+
+function dropEntry(entry) {
+  state.entries = state.entries.filter((e) => e !== entry);
+  if (entry.handle) engine.call('ingest.drop', { handle: entry.handle }).catch(() => {});
+  const li = $('files').querySelector(`li[data-key="${entry.key}"]`);
+  if (li) li.remove();
+  document.body.classList.toggle('has-data', state.entries.length > 0);
+}
+
+async function removeEntry(entry) {
+  if (entry.state === 'reading' || entry.state === 'queued') return;
+  dropEntry(entry);
+  setStatus(`Removed ${entry.file.name}.`);
+  await working(refresh);
+  renderTableViews();
+  if (state.entries.length === 0) $('file').focus();
+}
+
+// ------------------------------------------------------------------ analysis
+
+async function refresh() {
+  const handles = state.entries.filter((e) => e.state === 'done').map((e) => e.handle);
+  const gen = ++state.generation;
+  if (handles.length === 0) {
+    state.report = null;
+    state.highlights = null;
+    showReport(false);
+    return;
+  }
   try {
-    render(await rpc('analyze', { name: file.name }, file));
+    const hl = await engine.highlights(handles, state.days);
+    if (gen !== state.generation) return;
+    state.highlights = hl;
+    highlights.set(hl);
+    const r = hl.summary.date_range;
+    $('highlights-range').textContent = r ? `Last ${fmt.integer(r.days)} days, ${fmt.dateRange(r.start, r.end)}, against ${fmt.dateRange(r.previous_start, r.previous_end)}.` : '';
+    showReport(true);
+    await nextFrame();
+    const report = await engine.call('report.analyze', { handles, days: state.days, full: true });
+    if (gen !== state.generation) return;
+    state.report = report;
+    renderOverview(report);
+    await nextFrame();
+    if (gen !== state.generation) return;
+    renderChart();
+    await nextFrame();
+    if (gen !== state.generation) return;
+    // One view per frame: each insertion's layout stays a short task.
+    renderCampaigns(report);
+    await nextFrame();
+    if (gen !== state.generation) return;
+    renderPlan(report);
+    await nextFrame();
+    if (gen !== state.generation) return;
+    renderInputs();
+    renderTableViews();
+    $('results').classList.remove('loading');
   } catch (e) {
-    $('results').hidden = true;
+    if (gen !== state.generation) return;
     setStatus(e.message, true);
   }
+}
+
+function showReport(visible) {
+  $('results').hidden = !visible && !hasTableViews();
+  for (const id of ['overview', 'highlights', 'platforms-section', 'trend', 'plan', 'campaigns-section', 'inputs']) $(id).hidden = !visible;
+  if (visible && !state.report) $('results').classList.add('loading');
+}
+
+// The ads and web sections of a report: {ads, web}, each {periods, totals, by_platform, by_day, currencies} or null.
+function sections(report) {
+  const pick = (s) => ({ periods: s.periods, totals: s.totals, by_platform: s.by_platform, by_day: s.by_day, currencies: s.currencies ?? [], date_min: s.date_min, date_max: s.date_max });
+  if (report.kind === 'web') return { ads: null, web: pick(report) };
+  return { ads: pick(report), web: report.kind === 'mixed' && report.web ? pick(report.web) : null };
+}
+
+function renderOverview(report) {
+  const { ads, web } = sections(report);
+  const main = ads ?? web;
+  const mainKind = ads ? 'ads' : 'web';
+  const p = main.periods;
+  $('period-label').textContent = p
+    ? `Last ${fmt.integer(p.days)} days of data: ${fmt.dateRange(p.current.start, p.current.end)} · vs ${fmt.dateRange(p.previous.start, p.previous.end)}`
+    : 'The files have no dates: totals over all rows.';
+  const currencies = main.currencies.filter(Boolean);
+  $('currency-note').hidden = currencies.length < 2;
+  $('currency-note').textContent = currencies.length > 1 ? `These files report money in ${currencies.join(' and ')}: money is shown per currency and never added across currencies.` : '';
+  if (p) renderKpis($('kpis'), p, mainKind, currencies);
+  else renderTotals($('kpis'), main.totals, mainKind, currencies);
+  $('web-kpis-wrap').hidden = !(ads && web);
+  if (ads && web) {
+    if (web.periods) renderKpis($('web-kpis'), web.periods, 'web', web.currencies.filter(Boolean));
+    else renderTotals($('web-kpis'), web.totals, 'web', web.currencies.filter(Boolean));
+  }
+  $('platforms-range').textContent = main.date_min ? `All dates in the files, ${fmt.dateRange(report.date_min ?? main.date_min, report.date_max ?? main.date_max)}: how the platforms compare.` : 'All rows: how the platforms compare.';
+  const tables = [];
+  if (ads) tables.push(platformTable(ads.by_platform, 'ads', ads.currencies));
+  if (web) tables.push(platformTable(web.by_platform, 'web', web.currencies));
+  $('platform-tables').replaceChildren(...tables);
+  $('period').hidden = !p;
+}
+
+const PLATFORM_METRICS = {
+  ads: ['spend', 'conversion_value', 'roas', 'conversions', 'cpa', 'clicks', 'ctr', 'cpc', 'impressions'],
+  web: ['sessions', 'engaged_sessions', 'engagement_rate', 'key_events', 'key_event_rate', 'revenue'],
+};
+
+function platformTable(rows, kind, currencies) {
+  const multi = currencies.filter(Boolean).length > 1;
+  const keys = PLATFORM_METRICS[kind].filter((k) => rows.some((r) => r[k] !== null && r[k] !== undefined));
+  return h('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': kind === 'web' ? 'Website by platform' : 'Ads by platform' }, h('table', { class: 'data', id: kind === 'web' ? 'web-platforms' : 'platforms' },
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, kind === 'web' ? 'Website' : 'Platform'),
+      multi ? h('th', { scope: 'col' }, 'Currency') : null,
+      keys.map((k) => h('th', { scope: 'col', class: 'num' }, fmt.METRICS[k].label)))),
+    h('tbody', null, rows.map((r) => h('tr', { dataset: { platform: r.platform } },
+      h('th', { scope: 'row' }, h('span', { class: `badge platform-${r.platform}` }, fmt.platformName(r.platform))),
+      multi ? h('td', null, r.currency ?? '–') : null,
+      keys.map((k) => h('td', { class: 'num', dataset: { key: k, value: r[k] } }, fmt.metric(k, r[k], r.currency))))))));
+}
+
+// ------------------------------------------------------------------ chart
+
+function chartSources() {
+  const { ads, web } = sections(state.report);
+  const out = [];
+  if (ads) out.push({ kind: 'ads', views: AD_VIEWS, section: ads });
+  if (web) out.push({ kind: 'web', views: WEB_VIEWS, section: web });
+  return out;
+}
+
+function renderChart() {
+  const sources = chartSources().filter((s) => s.section.by_day.length > 0);
+  $('trend').hidden = sources.length === 0;
+  if (sources.length === 0) return;
+  const select = $('trend-metric');
+  const chosen = select.value;
+  select.replaceChildren(...sources.map((s) => {
+    const opts = s.views.map((v) => h('option', { value: `${s.kind}:${v.key}` }, v.label));
+    return sources.length > 1 ? h('optgroup', { label: s.kind === 'web' ? 'Website' : 'Ads' }, opts) : opts;
+  }).flat());
+  if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+  paintChart();
+}
+
+function paintChart() {
+  const [kind, key] = $('trend-metric').value.split(':');
+  const src = chartSources().find((s) => s.kind === kind && s.section.by_day.length > 0);
+  if (!src) return;
+  const view = src.views.find((v) => v.key === key);
+  const currencies = [...new Set(src.section.by_day.map((r) => r.currency))];
+  const cs = $('trend-currency');
+  const multi = currencies.length > 1;
+  cs.hidden = !multi;
+  $('trend-currency-label').hidden = !multi;
+  if (multi) {
+    const was = cs.value;
+    cs.replaceChildren(...currencies.map((c) => h('option', { value: c ?? '' }, c ?? 'not stated')));
+    if (currencies.includes(was)) cs.value = was;
+  }
+  const currency = multi ? (cs.value || null) : currencies[0] ?? null;
+  const rows = src.section.by_day.filter((r) => r.currency === currency);
+  const p = src.section.periods;
+  chart.render(rows, view, currency, p ? p.current : null);
+  $('trend-note').textContent = p ? `Shaded: the last ${fmt.integer(p.days)} days (${fmt.dateRange(p.current.start, p.current.end)}). Hover or tap the chart to read a day.` : '';
+}
+
+// ------------------------------------------------------------------ tables
+
+function performerMap(analysis) {
+  const map = new Map();
+  for (const b of analysis?.by_currency ?? []) {
+    for (const [list, mark] of [[b.performers?.top, 'top'], [b.performers?.bottom, 'bottom']]) {
+      for (const x of list ?? []) map.set(`${x.platform}|${x.campaign_id ?? ''}|${x.campaign ?? ''}`, mark);
+    }
+  }
+  return map;
+}
+
+function renderCampaigns(report) {
+  const web = report.kind === 'web';
+  const rows = web ? report.by_source ?? [] : report.by_campaign ?? [];
+  const { ads, web: w } = sections(report);
+  const main = ads ?? w;
+  $('campaigns-title').textContent = web ? 'Traffic sources' : 'Campaigns';
+  $('campaigns').closest('.table-wrap').setAttribute('aria-label', web ? 'Traffic source table' : 'Campaign table');
+  const perfNote = report.analysis?.assumptions?.performers;
+  $('campaigns-note').textContent = `All dates in the files${report.date_min ? `, ${fmt.dateRange(report.date_min, report.date_max)}` : ''}. ${!web && perfNote ? `Marked: the ${perfNote}.` : ''}`;
+  campaigns.set({ kind: web ? 'web' : 'ads', rows, totals: main.totals, currencies: main.currencies.filter(Boolean), performers: performerMap(report.analysis), performersNote: perfNote });
+}
+
+function renderPlan(report) {
+  const a = report.analysis;
+  $('plan').hidden = !a;
+  if (!a) return;
+  renderActions($('actions'), a.action_plan);
+  const hasAds = (a.by_currency ?? []).length > 0;
+  $('realloc-wrap').hidden = !hasAds;
+  if (hasAds) renderReallocation($('realloc'), a.by_currency, a.assumptions?.reallocation);
+  renderForecast($('forecast'), a.by_currency, a.assumptions?.forecast);
+}
+
+function renderInputs() {
+  const done = state.entries.filter((e) => e.input);
+  $('input-details').replaceChildren(...done.map((e, i) => inputDetails(e.input, done.length === 1 && i === 0 && (e.input.diagnostics_total > 0 || e.input.excluded_total > 0))));
+}
+
+// ------------------------------------------------------------------ funnel, attribution, profile
+
+
+async function loadTables(entries) {
+  const methods = TABLE_METHODS.filter((m) => state.methods[m]);
+  if (methods.length === 0) return;
+  for (const entry of entries) {
+    if (!state.entries.includes(entry)) continue;
+    if (entry.state === 'error' && UNREADABLE.has(entry.error.code)) continue;
+    try {
+      entry.tables = await engine.tables(entry.file, methods);
+    } catch {
+      entry.tables = null;
+    }
+  }
+  renderTableViews();
+  if (hasTableViews()) $('results').hidden = false;
+}
+
+function tableResults(method) {
+  return state.entries.filter((e) => e.tables?.[method]?.result).map((e) => ({ entry: e, name: e.file.name, res: e.tables[method].result }));
+}
+
+// A person named the funnel's steps: ask core again with them.
+async function setFunnelSteps(entry, steps) {
+  try {
+    const r = await engine.tables(entry.file, ['funnel'], steps);
+    if (r.funnel?.result) entry.tables.funnel = r.funnel;
+    else entry.tables.funnel = { ...entry.tables.funnel, stepsError: r.funnel?.error?.message ?? 'The funnel could not be computed.' };
+  } catch (e) {
+    entry.tables.funnel = { ...entry.tables.funnel, stepsError: e.message };
+  }
+  renderTableViews();
+}
+
+function hasTableViews() {
+  return TABLE_METHODS.some((m) => tableResults(m).length > 0);
+}
+
+function skippedNote(method) {
+  const big = state.entries.filter((e) => e.tables?.[method]?.skipped === 'too_large');
+  return big.length ? `Not computed for ${big.map((e) => e.file.name).join(', ')}: files over ${fmt.bytes(big[0].tables[method].limit)} are analysed in streaming mode only.` : '';
+}
+
+function renderTableViews() {
+  // Funnel: core's funnel per file, and the ads-to-website journey of a mixed report.
+  const funnels = tableResults('funnel').map(({ entry, name }) => funnelFromCore(name, entry.tables.funnel, (steps) => working(() => setFunnelSteps(entry, steps))));
+  const journey = state.report?.analysis?.web_journey;
+  if (journey && journey.steps?.length) funnels.unshift(funnelBlock('From ad click to key event (all files)', journey.steps, journey.overall_conversion));
+  $('funnel').hidden = funnels.length === 0;
+  $('funnel-body').replaceChildren(...funnels);
+  $('funnel-note').textContent = skippedNote('funnel');
+
+  const attributions = tableResults('attribution');
+  $('attribution').hidden = attributions.length === 0;
+  $('attribution-body').replaceChildren(...attributions.map(({ name, res }) => attributionBlock(name, res)));
+  $('attribution-note').textContent = attributions.length ? 'How each model shares the conversions (and revenue) among the channels people touched on the way.' : '';
+
+  const profiles = tableResults('profile');
+  $('profile').hidden = profiles.length === 0;
+  $('profile-body').replaceChildren(...profiles.map(({ name, res }) => h('details', { class: 'input', open: profiles.length === 1 || null },
+    h('summary', null, h('span', { class: 'file-name' }, name), h('span', { class: 'muted' }, `${fmt.integer(res.table.columns)} columns, ${fmt.integer(res.table.rows)} rows`),
+      res.alerts?.length ? h('span', { class: 'pill warn' }, `${fmt.integer(res.alerts.length)} alert${res.alerts.length === 1 ? '' : 's'}`) : h('span', { class: 'pill ok' }, 'no alerts')),
+    profileBlock(name, res))));
+  $('profile-note').textContent = [profiles.length ? 'What each column holds: types, missing and distinct values, ranges, the most frequent values, and what looks wrong.' : '', skippedNote('profile')].join(' ').trim();
+}
+
+// ------------------------------------------------------------------ export
+
+function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+const stamp = () => state.report?.date_max ?? state.report?.web?.date_max ?? 'data';
+
+function exportJson() {
+  if (!state.report) return;
+  const doc = {
+    generator: `glint ${state.version} (WebAssembly, in the browser)`,
+    days: state.days,
+    files: state.entries.map((e) => ({ name: e.file.name, bytes: e.file.size, input: e.input, error: e.error, ...(e.tables ? { tables: e.tables } : {}) })),
+    report: state.report,
+    highlights: state.highlights,
+  };
+  download(`glint-report-${stamp()}.json`, 'application/json', `${JSON.stringify(doc, null, 2)}\n`);
+}
+
+function dailyCsv() {
+  const out = [];
+  for (const src of chartSources()) {
+    const keys = src.kind === 'web' ? fmt.WEB_METRICS : fmt.AD_METRICS;
+    const used = keys.filter((k) => src.section.by_day.some((r) => r[k] !== null && r[k] !== undefined));
+    out.push(fmt.csv(['date', 'currency', ...used], src.section.by_day.map((r) => [r.date, r.currency ?? '', ...used.map((k) => r[k])])));
+  }
+  return out.join('\r\n');
+}
+
+function platformsCsv() {
+  const rows = [];
+  const { ads, web } = sections(state.report);
+  const keys = [...fmt.AD_METRICS, ...fmt.WEB_METRICS].filter((k) => [...(ads?.by_platform ?? []), ...(web?.by_platform ?? [])].some((r) => r[k] !== null && r[k] !== undefined));
+  for (const r of [...(ads?.by_platform ?? []), ...(web?.by_platform ?? [])]) rows.push([r.platform, r.currency ?? '', ...keys.map((k) => r[k])]);
+  return fmt.csv(['platform', 'currency', ...keys], rows);
+}
+
+const CSV = {
+  campaigns: () => [`glint-${state.report.kind === 'web' ? 'sources' : 'campaigns'}-${stamp()}.csv`, campaigns.csv()],
+  platforms: () => [`glint-platforms-${stamp()}.csv`, platformsCsv()],
+  daily: () => [`glint-daily-${stamp()}.csv`, dailyCsv()],
+  actions: () => [`glint-action-plan-${stamp()}.csv`, actionsCsv(state.report.analysis?.action_plan)],
+  reallocation: () => [`glint-budget-reallocation-${stamp()}.csv`, reallocationCsv(state.report.analysis?.by_currency)],
+};
+
+// ------------------------------------------------------------------ wiring
+
+$('file').addEventListener('change', (event) => {
+  const files = [...event.target.files];
+  event.target.value = '';
+  working(() => addFiles(files));
 });
 
-rpc('version').then(
-  (v) => { $('version').textContent = `glint ${v.version} · offline engine (WebAssembly)`; setStatus('Ready. Choose a CSV export.'); },
-  (e) => setStatus(`The engine failed to load: ${e.message}`, true),
+let dragDepth = 0;
+const hasFiles = (ev) => ev.dataTransfer && [...ev.dataTransfer.types].includes('Files');
+document.addEventListener('dragenter', (ev) => {
+  if (!hasFiles(ev)) return;
+  ev.preventDefault();
+  dragDepth++;
+  $('drop-overlay').hidden = false;
+});
+document.addEventListener('dragover', (ev) => { if (hasFiles(ev)) ev.preventDefault(); });
+document.addEventListener('dragleave', () => {
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (dragDepth === 0) $('drop-overlay').hidden = true;
+});
+document.addEventListener('drop', (ev) => {
+  if (!hasFiles(ev)) return;
+  ev.preventDefault();
+  dragDepth = 0;
+  $('drop-overlay').hidden = true;
+  const files = [...ev.dataTransfer.files];
+  working(() => addFiles(files));
+});
+
+$('period').addEventListener('change', (ev) => {
+  state.days = Number(ev.target.value);
+  working(refresh);
+});
+$('trend-metric').addEventListener('change', paintChart);
+$('trend-currency').addEventListener('change', paintChart);
+$('export-json').addEventListener('click', exportJson);
+for (const b of document.querySelectorAll('[data-csv]')) {
+  b.setAttribute('aria-label', `Download ${b.dataset.csv === 'actions' ? 'the action plan' : b.dataset.csv === 'reallocation' ? 'the budget reallocation' : `the ${b.dataset.csv} table`} as CSV`);
+  b.addEventListener('click', () => {
+    if (!state.report) return;
+    const [name, text] = CSV[b.dataset.csv]();
+    download(name, 'text/csv', text);
+  });
+}
+
+// Resolves true once the engine has loaded (files chosen earlier wait for it).
+const engineReady = engine.version().then(
+  (v) => {
+    state.version = v.version;
+    state.methods = v.methods ?? {};
+    document.documentElement.dataset.methods = Object.entries(state.methods).filter(([, on]) => on).map(([m]) => m).join(' ');
+    $('version').textContent = `glint ${v.version} · the engine runs in this page (WebAssembly) · no data leaves your computer`;
+    setStatus('Ready. Choose or drop your exports.');
+    if (busy === 0) document.body.dataset.busy = 'false';
+    return true;
+  },
+  (e) => {
+    setStatus(`The engine failed to load: ${e.message}`, true);
+    document.body.dataset.busy = 'false';
+    return false;
+  },
 );

@@ -1,23 +1,140 @@
-// The page's worker: runs the wasm core off the main thread. Messages:
-//   in:  {id, method, request, file?}   out: {id, ok, result | error}
+// The page's worker: runs the wasm core off the main thread, so a large file
+// never freezes the page. Messages (one at a time, in the order received):
+//   in:  {id, op, ...}
+//   out: {id, progress} while reading a file, then {id, ok, result | error}
+// Operations:
+//   version              → {version, methods: {funnel, attribution, profile}}
+//   ingest {file}        → {handle, input}: the File read in 4 MiB slices
+//                          (Blob.slice) fed to core, never whole in memory
+//   call {method, request} → core's response
+//   highlights {handles, days, max_facts} → {summary, grow, optimize, protect}
+//   tables {file, methods, steps?} → {method: {result} | {error} | {skipped}}:
+//                          the analyses that need the whole file at once
+//                          (files up to 64 MiB)
 import createGlintCore from 'glint-core';
 import { Glint, GlintError } from '../../wasm/glint.mjs';
 
+const CHUNK = 4 * 1024 * 1024;
+// funnel/attribution/profile take the file's bytes in one piece; above this
+// size the page does not ask for them rather than hold the file in memory.
+const TABLE_ANALYSIS_LIMIT = 64 * 1024 * 1024;
+const HIGHLIGHT_TYPES = ['summary', 'grow', 'optimize', 'protect'];
+const TABLE_METHODS = ['funnel', 'attribution', 'profile'];
+
 const ready = Glint.create(createGlintCore);
 
-self.onmessage = async (event) => {
-  const { id, method, request, file } = event.data;
-  try {
-    const glint = await ready;
-    if (method === 'version') {
-      self.postMessage({ id, ok: true, result: { version: glint.version() } });
-      return;
+function asError(e) {
+  if (e instanceof GlintError) return { code: e.code, message: e.message };
+  return { code: 'internal', message: String(e && e.message ? e.message : e) };
+}
+
+// Which table methods this core has: an unknown method answers unknown_method
+// whatever the request, any other answer (even an error) means it exists.
+function probe(glint) {
+  const methods = {};
+  for (const m of TABLE_METHODS) {
+    try {
+      glint.call(m, { name: 'probe.csv' }, null);
+      methods[m] = true;
+    } catch (e) {
+      methods[m] = !(e instanceof GlintError && e.code === 'unknown_method');
     }
-    const bytes = file ? new Uint8Array(await file.arrayBuffer()) : null;
-    const result = glint.call(method, request ?? {}, bytes);
-    self.postMessage({ id, ok: true, result });
-  } catch (e) {
-    const error = e instanceof GlintError ? { code: e.code, message: e.message } : { code: 'internal', message: String(e && e.message ? e.message : e) };
-    self.postMessage({ id, ok: false, error });
   }
+  return methods;
+}
+
+async function ingest(glint, id, file) {
+  const { handle } = glint.call('ingest.open', { name: file.name });
+  try {
+    let fed = { bytes: 0, rows: 0 };
+    for (let offset = 0; offset < file.size; offset += CHUNK) {
+      const slice = new Uint8Array(await file.slice(offset, Math.min(offset + CHUNK, file.size)).arrayBuffer());
+      fed = glint.call('ingest.feed', { handle }, slice);
+      self.postMessage({ id, progress: { bytes: fed.bytes, total: file.size, rows: fed.rows } });
+    }
+    return glint.call('ingest.close', { handle });
+  } catch (e) {
+    try { glint.call('ingest.drop', { handle }); } catch { /* already gone */ }
+    throw e;
+  }
+}
+
+// Event-row funnels need their steps named. Without them, core lists the
+// events; the profile's most frequent values of the event column (in core's
+// order) give a first guess the page shows and lets the person change.
+function guessSteps(profile) {
+  const col = profile?.columns?.find((c) => c.field === 'event_name' || c.field === 'event');
+  return col ? col.top_values.map((v) => v.value) : [];
+}
+
+async function tables(glint, file, methods, steps) {
+  const out = {};
+  const wanted = TABLE_METHODS.filter((m) => methods.includes(m));
+  if (wanted.length === 0) return out;
+  if (file.size > TABLE_ANALYSIS_LIMIT) {
+    for (const m of wanted) out[m] = { skipped: 'too_large', limit: TABLE_ANALYSIS_LIMIT };
+    return out;
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const attempt = (m, request) => {
+    try {
+      return { result: glint.call(m, { name: file.name, ...request }, bytes) };
+    } catch (e) {
+      return { error: asError(e) };
+    }
+  };
+  // profile first: a funnel over event rows may take its first steps from it.
+  for (const m of ['profile', 'attribution', 'funnel'].filter((x) => wanted.includes(x))) {
+    if (m !== 'funnel') {
+      out[m] = attempt(m, {});
+      continue;
+    }
+    out.funnel = attempt('funnel', steps ? { steps } : {});
+    if (!steps && out.funnel.error?.code === 'invalid_request') {
+      const candidates = guessSteps(out.profile?.result ?? attempt('profile', {}).result);
+      if (candidates.length >= 2) {
+        const guessed = attempt('funnel', { steps: candidates.slice(0, 5) });
+        if (guessed.result) out.funnel = { ...guessed, guessed: true, candidates };
+      }
+    }
+  }
+  return out;
+}
+
+async function run(glint, id, msg) {
+  switch (msg.op) {
+    case 'version':
+      return { version: glint.version(), methods: probe(glint) };
+    case 'ingest':
+      return ingest(glint, id, msg.file);
+    case 'call':
+      return glint.call(msg.method, msg.request ?? {}, null);
+    case 'highlights': {
+      const out = {};
+      for (const t of HIGHLIGHT_TYPES) {
+        out[t] = glint.call('report.highlight', { handles: msg.handles, highlight_type: t, days: msg.days, max_facts: msg.max_facts ?? 5 });
+      }
+      return out;
+    }
+    case 'tables':
+      return tables(glint, msg.file, msg.methods ?? [], msg.steps ?? null);
+    default:
+      throw new GlintError('invalid_request', `unknown operation '${msg.op}'`);
+  }
+}
+
+// One operation at a time: the engine is single-threaded and an ingest
+// awaits its file slices, so later messages wait for it.
+let queue = Promise.resolve();
+self.onmessage = (event) => {
+  const msg = event.data;
+  queue = queue.then(async () => {
+    try {
+      const glint = await ready;
+      const result = await run(glint, msg.id, msg);
+      self.postMessage({ id: msg.id, ok: true, result });
+    } catch (e) {
+      self.postMessage({ id: msg.id, ok: false, error: asError(e) });
+    }
+  });
 };

@@ -1,0 +1,45 @@
+// The main thread's side of the worker: starts it from the bundled source
+// (a blob: URL, so the page also works from file://) and turns its messages
+// into promises. Nothing is computed here.
+/* global GLINT_WORKER_SOURCE */
+
+export class Engine {
+  constructor() {
+    const url = URL.createObjectURL(new Blob([GLINT_WORKER_SOURCE], { type: 'text/javascript' }));
+    this.worker = new Worker(url);
+    this.pending = new Map();
+    this.nextId = 1;
+    this.worker.onmessage = (event) => {
+      const { id, ok, result, error, progress } = event.data;
+      const p = this.pending.get(id);
+      if (!p) return;
+      if (progress) {
+        if (p.onProgress) p.onProgress(progress);
+        return;
+      }
+      this.pending.delete(id);
+      if (ok) p.resolve(result);
+      else p.reject(Object.assign(new Error(error.message), { code: error.code }));
+    };
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      const error = Object.assign(new Error(`the engine stopped: ${event.message || 'unknown error'}`), { code: 'internal' });
+      for (const p of this.pending.values()) p.reject(error);
+      this.pending.clear();
+    };
+  }
+
+  send(op, fields = {}, onProgress = null) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress });
+      this.worker.postMessage({ id, op, ...fields });
+    });
+  }
+
+  version() { return this.send('version'); }
+  ingest(file, onProgress) { return this.send('ingest', { file }, onProgress); }
+  call(method, request) { return this.send('call', { method, request }); }
+  highlights(handles, days) { return this.send('highlights', { handles, days, max_facts: 5 }); }
+  tables(file, methods, steps = null) { return this.send('tables', { file, methods, steps }); }
+}

@@ -1,0 +1,152 @@
+// The campaign table (or the traffic-source table of GA4 files): every
+// canonical metric the data has, sortable by any column, filterable by name
+// and platform, top and bottom performers marked. Sorting orders core's rows
+// by core's values; the cells are core's numbers, formatted.
+import { h } from '../dom.js';
+import * as fmt from '../format.js';
+
+// Rows drawn at first (in the current order); the rest on request.
+const ROW_LIMIT = 50;
+const present = (v) => v !== null && v !== undefined;
+
+export class CampaignTable {
+  constructor({ table, filter, platform, count, more }) {
+    this.table = table;
+    this.filterEl = filter;
+    this.platformEl = platform;
+    this.countEl = count;
+    this.moreEl = more;
+    this.sort = null; // {key, dir: 1 | -1}
+    this.showAll = false;
+    filter.addEventListener('input', () => { this.showAll = false; this.paintBody(); });
+    platform.addEventListener('change', () => { this.showAll = false; this.paintBody(); });
+    more.addEventListener('click', () => { this.showAll = true; this.paintBody(); });
+  }
+
+  // spec: {kind: 'ads' | 'web', rows, totals, currencies, performers: Map key → 'top' | 'bottom', performersNote}
+  set(spec) {
+    this.spec = spec;
+    const metricKeys = spec.kind === 'web' ? fmt.WEB_METRICS : fmt.AD_METRICS;
+    this.metrics = metricKeys.filter((k) => spec.rows.some((r) => present(r[k])) || present(spec.totals?.[k]));
+    this.multiCurrency = spec.currencies.length > 1;
+    this.nameKey = spec.kind === 'web' ? 'source' : 'campaign';
+    const platforms = [...new Set(spec.rows.map((r) => r.platform))];
+    const chosen = this.platformEl.value;
+    this.platformEl.replaceChildren(h('option', { value: '' }, 'All'),
+      ...platforms.map((p) => h('option', { value: p, selected: p === chosen }, fmt.platformName(p))));
+    if (!platforms.includes(chosen)) this.platformEl.value = '';
+    this.platformEl.disabled = platforms.length < 2;
+    if (this.sort && this.sort.key !== 'name' && !this.metrics.includes(this.sort.key)) this.sort = null;
+    this.paintHead();
+    this.paintBody();
+    this.paintFoot();
+  }
+
+  name(r) {
+    return this.spec.kind === 'web' ? `${r.source} / ${r.medium}` : r.campaign || r.campaign_id || '(no name)';
+  }
+
+  columns() {
+    return [
+      { key: 'name', label: this.spec.kind === 'web' ? 'Source / medium' : 'Campaign', text: true },
+      { key: 'platform', label: 'Platform', text: true },
+      ...(this.multiCurrency ? [{ key: 'currency', label: 'Currency', text: true }] : []),
+      ...this.metrics.map((k) => ({ key: k, label: fmt.METRICS[k].label, title: fmt.METRICS[k].title ?? fmt.METRICS[k].note })),
+    ];
+  }
+
+  paintHead() {
+    const cols = this.columns();
+    const tr = h('tr', null, cols.map((c) => {
+      const sorted = this.sort && this.sort.key === c.key;
+      return h('th', {
+        scope: 'col', class: c.text ? null : 'num',
+        'aria-sort': sorted ? (this.sort.dir > 0 ? 'ascending' : 'descending') : null,
+        dataset: { key: c.key },
+      }, h('button', { type: 'button', class: 'sort', title: c.title ? `${c.title}. Sort` : 'Sort', onclick: () => this.toggleSort(c) },
+        c.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, sorted ? (this.sort.dir > 0 ? '↑' : '↓') : '↕')));
+    }));
+    this.table.tHead.replaceChildren(tr);
+  }
+
+  toggleSort(c) {
+    if (this.sort && this.sort.key === c.key) this.sort = { key: c.key, dir: -this.sort.dir };
+    else this.sort = { key: c.key, dir: c.text ? 1 : -1 };
+    this.paintHead();
+    this.paintBody();
+    const btn = this.table.tHead.querySelector(`th[data-key="${c.key}"] button`);
+    if (btn) btn.focus();
+  }
+
+  visibleRows() {
+    const q = this.filterEl.value.trim().toLowerCase();
+    const p = this.platformEl.value;
+    let rows = this.spec.rows.filter((r) => (!p || r.platform === p) && (!q || this.name(r).toLowerCase().includes(q)));
+    if (this.sort) {
+      const { key, dir } = this.sort;
+      const val = (r) => (key === 'name' ? this.name(r) : key === 'platform' ? fmt.platformName(r.platform) : r[key]);
+      rows = rows.slice().sort((a, b) => {
+        const x = val(a), y = val(b);
+        if (!present(x) && !present(y)) return 0;
+        if (!present(x)) return 1; // nulls last either way
+        if (!present(y)) return -1;
+        if (typeof x === 'string') return dir * x.localeCompare(y, 'en', { numeric: true, sensitivity: 'base' });
+        return dir * (x < y ? -1 : x > y ? 1 : 0);
+      });
+    }
+    return rows;
+  }
+
+  performer(r) {
+    return this.spec.performers.get(`${r.platform}|${r.campaign_id ?? ''}|${r.campaign ?? ''}`) ?? null;
+  }
+
+  row(r) {
+    const perf = this.spec.kind === 'ads' ? this.performer(r) : null;
+    const currency = r.currency ?? null;
+    return h('tr', { class: perf ? `perf-${perf}` : null, dataset: { platform: r.platform, id: r.campaign_id ?? null } },
+      h('th', { scope: 'row', class: 'name', dataset: { key: 'name' } },
+        h('span', { class: 'name-text' }, this.name(r)),
+        perf ? h('span', { class: `perf perf-${perf}`, title: this.spec.performersNote ?? null }, perf === 'top' ? 'Top performer' : 'Bottom performer') : null),
+      h('td', { dataset: { key: 'platform' } }, h('span', { class: `badge platform-${r.platform}` }, fmt.platformName(r.platform))),
+      this.multiCurrency ? h('td', { dataset: { key: 'currency' } }, currency ?? '–') : null,
+      this.metrics.map((k) => h('td', { class: 'num', dataset: { key: k, value: present(r[k]) ? r[k] : null } }, fmt.metric(k, r[k], currency))));
+  }
+
+  paintBody() {
+    const rows = this.visibleRows();
+    this.shown = rows;
+    const limited = this.showAll ? rows : rows.slice(0, ROW_LIMIT);
+    this.table.tBodies[0].replaceChildren(...limited.map((r) => this.row(r)));
+    const noun = this.spec.kind === 'web' ? 'sources' : 'campaigns';
+    const shown = limited.length < rows.length ? `, the first ${fmt.integer(limited.length)} shown` : '';
+    this.countEl.textContent = rows.length === this.spec.rows.length
+      ? `${fmt.integer(rows.length)} ${noun}${shown}`
+      : `${fmt.integer(rows.length)} of ${fmt.integer(this.spec.rows.length)} ${noun} match${shown}`;
+    this.moreEl.hidden = limited.length === rows.length;
+    this.moreEl.textContent = `Show all ${fmt.integer(rows.length)} ${noun}`;
+  }
+
+  paintFoot() {
+    const t = this.spec.totals;
+    if (!t) {
+      this.table.tFoot.replaceChildren();
+      return;
+    }
+    const single = this.spec.currencies.length === 1 ? this.spec.currencies[0] : null;
+    this.table.tFoot.replaceChildren(h('tr', null,
+      h('th', { scope: 'row', class: 'name', dataset: { key: 'name' } }, h('span', { class: 'name-text' }, 'Total')),
+      h('td', { dataset: { key: 'platform' } }, ''),
+      this.multiCurrency ? h('td', { dataset: { key: 'currency' } }, 'mixed') : null,
+      this.metrics.map((k) => h('td', { class: 'num', dataset: { key: k, value: present(t[k]) ? t[k] : null } }, fmt.metric(k, t[k], single)))));
+  }
+
+  // The rows as shown (filter and order), every metric as a raw value.
+  csv() {
+    const cols = this.spec.kind === 'web' ? ['source', 'medium'] : ['campaign', 'campaign_id', 'account_id'];
+    const header = [...cols, 'platform', 'currency', ...this.metrics, ...(this.spec.kind === 'ads' ? ['performer'] : [])];
+    const rows = this.shown.map((r) => [...cols.map((c) => r[c] ?? ''), r.platform, r.currency ?? '', ...this.metrics.map((k) => r[k]),
+      ...(this.spec.kind === 'ads' ? [this.performer(r) ?? ''] : [])]);
+    return fmt.csv(header, rows);
+  }
+}
