@@ -55,6 +55,10 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
   std::map<std::tuple<int, std::string>, size_t> platform_index;
   std::map<std::tuple<int, std::string, std::string, std::string>, size_t> group_index;
   std::vector<Group> platforms, groups;
+  // Day sums per group while rolling up: one node per (group, day), however
+  // many entities and cells feed it (a point per cell would cost memory in
+  // proportion to the cells, not to the answer).
+  std::vector<std::map<Day, Sums>> group_days;
   std::vector<std::string> currency_names;               // index → code
   std::map<std::string, size_t> currency_index;
   std::map<std::pair<Day, size_t>, Sums> days_map;       // (day, currency index)
@@ -101,6 +105,7 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
           g.name = g.medium.empty() ? g.source : g.source + " / " + g.medium;
         }
         groups.push_back(std::move(g));
+        group_days.emplace_back();
       } else if (kind == DataKind::kAds && groups[gi->second].name.empty()) {
         groups[gi->second].name = dim(e, AdDim::kCampaign);
       }
@@ -112,7 +117,7 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
       Group& g = groups[group_of[c.entity]];
       g.sums.add(c.sums);
       if (c.day != kNoDay) {
-        g.by_day.add(c.day, c.sums);
+        group_days[group_of[c.entity]][c.day].add(c.sums);
         days_map[{c.day, currency_of[c.entity]}].add(c.sums);
         if (!r.date_min || c.day < *r.date_min) r.date_min = c.day;
         if (!r.date_max || c.day > *r.date_max) r.date_max = c.day;
@@ -122,6 +127,7 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
   for (const Group& p : platforms) r.totals_by_currency[p.currency].add(p.sums);
   for (auto& [k, i] : platform_index) r.by_platform.push_back(std::move(platforms[i]));
   for (auto& [k, i] : group_index) {
+    for (const auto& [day, sums] : group_days[i]) groups[i].by_day.add(day, sums);
     groups[i].by_day.seal();
     r.groups.push_back(std::move(groups[i]));
   }
