@@ -167,6 +167,8 @@ struct Account {
   std::string currency;
   Sums cur, prev;
   DaySeries daily;
+  double spending_campaigns = 0;  // campaigns with spend in the current period
+  double active_campaigns = 0;    // campaigns with rows in either period (tests run)
 };
 
 struct CampaignView {
@@ -215,8 +217,7 @@ class Builder {
   // than `of_average` times the average campaign's spend, so that accounts
   // with hundreds of campaigns still get facts about their campaigns.
   double spend_floor(const Account& a, double share, double of_average) const {
-    double n = 0;
-    for (const CampaignView& v : campaigns_) n += v.g->currency == a.currency && v.cur[AM::kSpend] > 0;
+    const double n = a.spending_campaigns;
     const double spend = d(a.cur[AM::kSpend]);
     return n > 0 ? std::min(spend * share, of_average * spend / n) : spend * share;
   }
@@ -225,8 +226,8 @@ class Builder {
   // through by chance: campaign-level confidences are Bonferroni-adjusted
   // for the number of campaigns in the account (family-wise error ≤ 5%).
   double adjusted(double confidence, const std::string& currency) const {
-    double m = 0;
-    for (const CampaignView& v : campaigns_) m += v.g->currency == currency && (v.cur.rows > 0 || v.prev.rows > 0);
+    const Account* a = account_of(currency);
+    const double m = a == nullptr ? 1.0 : a->active_campaigns;
     return std::max(0.0, 1.0 - (1.0 - confidence) * std::max(1.0, m));
   }
   std::string label(std::string_view metric) const {
@@ -254,6 +255,11 @@ class Builder {
       pv.prev.add(v.prev);
     }
     for (auto& [k, v] : platforms) platforms_.push_back(v);
+    for (const CampaignView& v : campaigns_) {
+      Account& a = account(v.g->currency);
+      a.spending_campaigns += v.cur[AM::kSpend] > 0;
+      a.active_campaigns += v.cur.rows > 0 || v.prev.rows > 0;
+    }
   }
 
   Account& account(const std::string& currency) {

@@ -36,7 +36,8 @@ Sums DaySeries::window(Day start, Day end) const {
 }
 
 void DaySeries::seal() {
-  std::stable_sort(points_.begin(), points_.end(), [](const Point& a, const Point& b) { return a.first < b.first; });
+  const auto by_day = [](const Point& a, const Point& b) { return a.first < b.first; };
+  if (!std::is_sorted(points_.begin(), points_.end(), by_day)) std::stable_sort(points_.begin(), points_.end(), by_day);
   size_t out = 0;
   for (size_t i = 0; i < points_.size(); ++i) {
     if (out > 0 && points_[out - 1].first == points_[i].first) {
@@ -55,10 +56,12 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
   std::map<std::tuple<int, std::string>, size_t> platform_index;
   std::map<std::tuple<int, std::string, std::string, std::string>, size_t> group_index;
   std::vector<Group> platforms, groups;
-  // Day sums per group while rolling up: one node per (group, day), however
-  // many entities and cells feed it (a point per cell would cost memory in
-  // proportion to the cells, not to the answer).
-  std::vector<std::map<Day, Sums>> group_days;
+  struct PerDataset {
+    const Dataset* d;
+    std::vector<size_t> platform_of, group_of, currency_of;
+  };
+  std::vector<PerDataset> per_dataset;
+  std::optional<Day> first_day, last_day;
   std::vector<std::string> currency_names;               // index → code
   std::map<std::string, size_t> currency_index;
   std::map<std::pair<Day, size_t>, Sums> days_map;       // (day, currency index)
@@ -67,7 +70,19 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
     if (d->report.kind != kind) continue;
     r.metrics_present |= d->report.metrics_present;
     // Per entity once: its platform row, its group and its currency.
-    std::vector<size_t> platform_of(d->entities.size()), group_of(d->entities.size()), currency_of(d->entities.size());
+    PerDataset& pd = per_dataset.emplace_back();
+    pd.d = d;
+    std::vector<size_t>& platform_of = pd.platform_of;
+    std::vector<size_t>& group_of = pd.group_of;
+    std::vector<size_t>& currency_of = pd.currency_of;
+    platform_of.resize(d->entities.size());
+    group_of.resize(d->entities.size());
+    currency_of.resize(d->entities.size());
+    for (const Cell& c : d->cells) {
+      if (c.day == kNoDay) continue;
+      if (!first_day || c.day < *first_day) first_day = c.day;
+      if (!last_day || c.day > *last_day) last_day = c.day;
+    }
     for (size_t i = 0; i < d->entities.size(); ++i) {
       const Entity& e = d->entities[i];
       currencies.insert(e.currency);
@@ -105,20 +120,50 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
           g.name = g.medium.empty() ? g.source : g.source + " / " + g.medium;
         }
         groups.push_back(std::move(g));
-        group_days.emplace_back();
       } else if (kind == DataKind::kAds && groups[gi->second].name.empty()) {
         groups[gi->second].name = dim(e, AdDim::kCampaign);
       }
       group_of[i] = gi->second;
     }
+  }
+
+  // Day sums per group: a dense table over the days when it is small (the
+  // common case), else one map node per (group, day). Either way memory
+  // follows the answer, not the number of cells.
+  const int64_t span = first_day && last_day ? static_cast<int64_t>(*last_day - *first_day) + 1 : 0;
+  const bool dense = span > 0 && static_cast<int64_t>(groups.size()) * span <= (int64_t{1} << 22);
+  std::vector<Sums> dense_days(dense ? groups.size() * static_cast<size_t>(span) : 0);
+  std::vector<std::vector<bool>> seen(dense ? groups.size() : 0, std::vector<bool>(dense ? static_cast<size_t>(span) : 0));
+  std::vector<std::map<Day, Sums>> group_days(dense ? 0 : groups.size());
+  const size_t ncur = currency_names.size();
+  std::vector<Sums> dense_by_day(dense ? ncur * static_cast<size_t>(span) : 0);
+  std::vector<bool> day_seen(dense ? ncur * static_cast<size_t>(span) : 0);
+  for (const PerDataset& pd : per_dataset) {
+    const Dataset* d = pd.d;
+    const std::vector<size_t>& platform_of = pd.platform_of;
+    const std::vector<size_t>& group_of = pd.group_of;
+    const std::vector<size_t>& currency_of = pd.currency_of;
     for (const Cell& c : d->cells) {
       r.totals.add(c.sums);
       platforms[platform_of[c.entity]].sums.add(c.sums);
       Group& g = groups[group_of[c.entity]];
       g.sums.add(c.sums);
       if (c.day != kNoDay) {
-        group_days[group_of[c.entity]][c.day].add(c.sums);
-        days_map[{c.day, currency_of[c.entity]}].add(c.sums);
+        const size_t gi = group_of[c.entity];
+        if (dense) {
+          const size_t at = static_cast<size_t>(c.day - *first_day);
+          dense_days[gi * static_cast<size_t>(span) + at].add(c.sums);
+          seen[gi][at] = true;
+        } else {
+          group_days[gi][c.day].add(c.sums);
+        }
+        if (dense) {
+          const size_t slot = currency_of[c.entity] * static_cast<size_t>(span) + static_cast<size_t>(c.day - *first_day);
+          dense_by_day[slot].add(c.sums);
+          day_seen[slot] = true;
+        } else {
+          days_map[{c.day, currency_of[c.entity]}].add(c.sums);
+        }
         if (!r.date_min || c.day < *r.date_min) r.date_min = c.day;
         if (!r.date_max || c.day > *r.date_max) r.date_max = c.day;
       }
@@ -127,7 +172,14 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
   for (const Group& p : platforms) r.totals_by_currency[p.currency].add(p.sums);
   for (auto& [k, i] : platform_index) r.by_platform.push_back(std::move(platforms[i]));
   for (auto& [k, i] : group_index) {
-    for (const auto& [day, sums] : group_days[i]) groups[i].by_day.add(day, sums);
+    if (dense) {
+      for (int64_t off = 0; off < span; ++off) {
+        const size_t at = static_cast<size_t>(off);
+        if (seen[i][at]) groups[i].by_day.add(*first_day + static_cast<Day>(off), dense_days[i * static_cast<size_t>(span) + at]);
+      }
+    } else {
+      for (const auto& [day, sums] : group_days[i]) groups[i].by_day.add(day, sums);
+    }
     groups[i].by_day.seal();
     r.groups.push_back(std::move(groups[i]));
   }
@@ -142,6 +194,11 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
   std::sort(r.by_platform.begin(), r.by_platform.end(), by_weight);
   std::sort(r.groups.begin(), r.groups.end(), by_weight);
   for (auto& [k, sums] : days_map) r.by_day.push_back({k.first, currency_names[k.second], sums});
+  for (size_t slot = 0; slot < dense_by_day.size(); ++slot) {
+    if (!day_seen[slot]) continue;
+    const size_t cur = slot / static_cast<size_t>(span);
+    r.by_day.push_back({*first_day + static_cast<Day>(slot % static_cast<size_t>(span)), currency_names[cur], dense_by_day[slot]});
+  }
   // by_day sorted by date, then currency code.
   std::sort(r.by_day.begin(), r.by_day.end(),
             [](const DayGroup& a, const DayGroup& b) { return std::tie(a.day, a.currency) < std::tie(b.day, b.currency); });
