@@ -106,8 +106,8 @@ std::string config_from_env(ServerConfig& c) {
   num("GLINT_WRITE_TIMEOUT", 1, 3600, c.write_timeout_s);
   num("GLINT_SESSION_TTL_HOURS", 1, 24 * 365, c.session_ttl_hours);
   num("GLINT_PBKDF2_ITERATIONS", 1000, 10000000, c.pbkdf2_iterations);
-  num("GLINT_RATE_INSIGHTS_PER_MIN", 1, 100000, c.insights_per_minute);
-  num("GLINT_RATE_CHAT_PER_MIN", 1, 100000, c.chat_per_minute);
+  num("GLINT_RATE_INSIGHTS_PER_MIN", 1, 100000000, c.insights_per_minute);
+  num("GLINT_RATE_CHAT_PER_MIN", 1, 100000000, c.chat_per_minute);
   num("GLINT_LOGIN_FAILURES", 1, 1000, c.login_failures_allowed);
   if (const char* v = std::getenv("GLINT_DEMO"); v != nullptr && std::string_view(v) == "1") c.demo = true;
   return error;

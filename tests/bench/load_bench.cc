@@ -42,7 +42,7 @@ ServerProc start(const std::string& glint, const std::string& dir) {
     const int null = open("/dev/null", O_WRONLY);
     dup2(null, STDERR_FILENO);  // the access log would dominate the run
     close(fds[0]);
-    setenv("GLINT_RATE_INSIGHTS_PER_MIN", "100000", 1);  // the load, not the limit, is measured
+    setenv("GLINT_RATE_INSIGHTS_PER_MIN", "100000000", 1);  // the load, not the limit, is measured
     setenv("GLINT_THREADS", "72", 1);
     execl(glint.c_str(), glint.c_str(), "serve", "--port", "0", "--demo", "--data-dir", dir.c_str(), nullptr);
     _exit(127);
@@ -75,11 +75,11 @@ long rss_kib(pid_t pid) {
 
 struct Result {
   double rps = 0, p50_ms = 0, p99_ms = 0, max_ms = 0;
-  long requests = 0, errors = 0;
+  long requests = 0, errors = 0, limited = 0;  // limited: 429s among the errors
 };
 
 Result run(int port, int connections, double seconds, const std::string& session, bool highlight) {
-  std::atomic<long> errors{0};
+  std::atomic<long> errors{0}, limited{0};
   std::vector<std::vector<double>> lat(static_cast<size_t>(connections));
   const auto until = Clock::now() + std::chrono::duration<double>(seconds);
   std::vector<std::thread> threads;
@@ -100,7 +100,10 @@ Result run(int port, int connections, double seconds, const std::string& session
                                          "application/json")
                                 : c.Get("/health");
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-        if (!r || r->status != 200) ++errors;
+        if (!r || r->status != 200) {
+          ++errors;
+          if (r && r->status == 429) ++limited;
+        }
         lat[static_cast<size_t>(t)].push_back(ms);
       }
     });
@@ -112,6 +115,7 @@ Result run(int port, int connections, double seconds, const std::string& session
   Result r;
   r.requests = static_cast<long>(all.size());
   r.errors = errors;
+  r.limited = limited;
   r.rps = static_cast<double>(all.size()) / seconds;
   if (!all.empty()) {
     r.p50_ms = all[all.size() / 2];
