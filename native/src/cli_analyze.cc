@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "engine_client.h"
 
 namespace glint::native {
@@ -192,62 +193,27 @@ void print_text(const nlohmann::json& report) {
 }  // namespace
 
 int run_analyze(const std::vector<std::string>& args) {
-  bool json = false;
-  std::vector<std::string> files;
+  CliArgs a;
+  if (auto stop = parse_cli("analyze", kAnalyzeHelp, args, {"--json", "--full"},
+                            {"--days", "--anchor", "--forecast-days", "--budget-increase-limit"}, a)) {
+    return *stop;
+  }
+  const bool json = a.has("--json");
+  const std::vector<std::string>& files = a.positional;
   nlohmann::json options = nlohmann::json::object();
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kAnalyzeHelp, stdout);
-      return 0;
+  if (a.has("--full")) options["full"] = true;
+  for (const auto& [option, v] : a.values) {
+    if (option == "--anchor") {
+      options["anchor"] = v;
+      continue;
     }
-    if (a == "--json") {
-      json = true;
-    } else if (a == "--full") {
-      options["full"] = true;
-    } else if (a == "--forecast-days" || a == "--budget-increase-limit") {
-      if (i + 1 >= args.size()) {
-        std::fprintf(stderr, "glint analyze: %s needs a value (see glint analyze --help)\n", a.c_str());
-        return 2;
-      }
-      const std::string& v = args[++i];
-      char* end = nullptr;
-      const long n = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0' || n < 0 || n > 1000) {
-        std::fprintf(stderr, "glint analyze: %s '%s' must be a whole number\n", a.c_str(), v.c_str());
-        return 2;
-      }
-      options[a == "--forecast-days" ? "forecast_days" : "budget_increase_limit"] = n;
-      options["full"] = true;
-    } else if (a == "--days" || a == "--anchor") {
-      if (i + 1 >= args.size()) {
-        std::fprintf(stderr, "glint analyze: %s needs a value (see glint analyze --help)\n", a.c_str());
-        return 2;
-      }
-      const std::string& v = args[++i];
-      if (a == "--days") {
-        char* end = nullptr;
-        const long d = std::strtol(v.c_str(), &end, 10);
-        if (v.empty() || *end != '\0' || d < 1 || d > 3660) {
-          std::fprintf(stderr, "glint analyze: --days '%s' must be a whole number of days from 1 to 3660\n",
-                       v.c_str());
-          return 2;
-        }
-        options["days"] = d;
-      } else {
-        options["anchor"] = v;
-      }
-    } else if (a.size() > 1 && a[0] == '-') {
-      std::fprintf(stderr, "glint analyze: unknown option '%s' (see glint analyze --help)\n", a.c_str());
-      return 2;
-    } else {
-      files.push_back(a);
-    }
+    long n = 0;
+    if (option == "--days" && !integer_value("analyze", option, v, 1, 3660, n)) return 2;
+    if (option != "--days" && !integer_value("analyze", option, v, 0, 1000, n)) return 2;
+    options[option == "--days" ? "days" : option == "--forecast-days" ? "forecast_days" : "budget_increase_limit"] = n;
+    if (option != "--days") options["full"] = true;
   }
-  if (files.empty()) {
-    std::fprintf(stderr, "glint analyze: expected at least one FILE (see glint analyze --help)\n");
-    return 2;
-  }
+  if (files.empty()) return usage_error("analyze", "expected at least one FILE (see glint analyze --help)");
   EngineClient client;
   std::vector<int64_t> handles;
   for (const std::string& f : files) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "engine_client.h"
 #include "files.h"
 
@@ -99,86 +100,32 @@ void print_text(const nlohmann::json& doc) {
 }  // namespace
 
 int run_attribution(const std::vector<std::string>& args) {
-  bool json = false;
-  std::string file;
+  CliArgs a;
+  if (auto stop = parse_cli("attribution", kAttributionHelp, args, {"--json"},
+                            {"--model", "--half-life-days", "--first-weight", "--last-weight", "--column"}, a)) {
+    return *stop;
+  }
   nlohmann::json request = nlohmann::json::object();
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kAttributionHelp, stdout);
-      return 0;
+  for (const auto& [option, v] : a.values) {
+    if (option == "--model") {
+      request["model"] = v;
+    } else if (option == "--column") {
+      if (!column_value("attribution", v, request)) return 2;
+    } else {
+      double x = 0;
+      if (!number_value("attribution", option, v, x)) return 2;
+      std::string key = option.substr(2);
+      for (char& ch : key) ch = ch == '-' ? '_' : ch;
+      request[key] = x;
     }
-    if (a == "--json") {
-      json = true;
-      continue;
-    }
-    if (a == "--model" || a == "--half-life-days" || a == "--first-weight" ||
-        a == "--last-weight" || a == "--column") {
-      if (i + 1 >= args.size()) {
-        std::fprintf(stderr, "glint attribution: %s needs a value (see glint attribution --help)\n",
-                     a.c_str());
-        return 2;
-      }
-      const std::string& v = args[++i];
-      if (a == "--model") {
-        request["model"] = v;
-      } else if (a == "--column") {
-        const size_t eq = v.find('=');
-        if (eq == std::string::npos || eq == 0) {
-          std::fprintf(stderr, "glint attribution: --column needs ROLE=HEADER (got '%s')\n",
-                       v.c_str());
-          return 2;
-        }
-        request["columns"][v.substr(0, eq)] = v.substr(eq + 1);
-      } else {
-        char* end = nullptr;
-        const double x = std::strtod(v.c_str(), &end);
-        if (v.empty() || *end != '\0') {
-          std::fprintf(stderr, "glint attribution: %s '%s' is not a number\n", a.c_str(),
-                       v.c_str());
-          return 2;
-        }
-        std::string key = a.substr(2);
-        for (char& ch : key) ch = ch == '-' ? '_' : ch;
-        request[key] = x;
-      }
-      continue;
-    }
-    if (a.size() > 1 && a[0] == '-') {
-      std::fprintf(stderr,
-                   "glint attribution: unknown option '%s' (see glint attribution --help)\n",
-                   a.c_str());
-      return 2;
-    }
-    if (!file.empty()) {
-      std::fprintf(stderr, "glint attribution: one FILE only (got '%s' and '%s')\n", file.c_str(),
-                   a.c_str());
-      return 2;
-    }
-    file = a;
   }
-  if (file.empty()) {
-    std::fprintf(stderr, "glint attribution: expected a FILE (see glint attribution --help)\n");
-    return 2;
-  }
-  Result<std::string> bytes = read_file(file);
-  if (!bytes.ok()) {
-    std::fprintf(stderr, "glint attribution: %s\n", bytes.status().message().c_str());
-    return 1;
-  }
-  request["name"] = file;
-  EngineClient client;
-  Result<std::string> r =
-      client.call("attribution", request, std::as_bytes(std::span(bytes.value())));
-  if (!r.ok()) {
-    std::fprintf(stderr, "glint attribution: %s\n", r.status().message().c_str());
-    return r.status().code() == ErrorCode::kInvalidRequest ? 2 : 1;
-  }
-  if (json) {
-    std::fwrite(r.value().data(), 1, r.value().size(), stdout);
-    std::fputc('\n', stdout);
+  int status = 0;
+  const auto r = call_on_file("attribution", "attribution", request, a, status);
+  if (!r) return status;
+  if (a.has("--json")) {
+    print_raw(*r);
   } else {
-    print_text(nlohmann::json::parse(r.value()));
+    print_text(nlohmann::json::parse(*r));
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "engine_client.h"
 #include "files.h"
 
@@ -128,72 +129,25 @@ void print_text(const nlohmann::json& doc) {
 }  // namespace
 
 int run_funnel(const std::vector<std::string>& args) {
-  bool json = false;
-  std::string file;
+  CliArgs a;
+  if (auto stop = parse_cli("funnel", kFunnelHelp, args, {"--json"}, {"--steps", "--window", "--order", "--breakdown", "--column"}, a)) {
+    return *stop;
+  }
   nlohmann::json request = nlohmann::json::object();
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kFunnelHelp, stdout);
-      return 0;
+  for (const auto& [option, v] : a.values) {
+    if (option == "--column") {
+      if (!column_value("funnel", v, request)) return 2;
+    } else {
+      request[option.substr(2)] = v;
     }
-    if (a == "--json") {
-      json = true;
-      continue;
-    }
-    if (a == "--steps" || a == "--window" || a == "--order" || a == "--breakdown" ||
-        a == "--column") {
-      if (i + 1 >= args.size()) {
-        std::fprintf(stderr, "glint funnel: %s needs a value (see glint funnel --help)\n",
-                     a.c_str());
-        return 2;
-      }
-      const std::string& v = args[++i];
-      if (a == "--column") {
-        const size_t eq = v.find('=');
-        if (eq == std::string::npos || eq == 0) {
-          std::fprintf(stderr, "glint funnel: --column needs ROLE=HEADER (got '%s')\n", v.c_str());
-          return 2;
-        }
-        request["columns"][v.substr(0, eq)] = v.substr(eq + 1);
-      } else {
-        request[a.substr(2)] = v;
-      }
-      continue;
-    }
-    if (a.size() > 1 && a[0] == '-') {
-      std::fprintf(stderr, "glint funnel: unknown option '%s' (see glint funnel --help)\n",
-                   a.c_str());
-      return 2;
-    }
-    if (!file.empty()) {
-      std::fprintf(stderr, "glint funnel: one FILE only (got '%s' and '%s')\n", file.c_str(),
-                   a.c_str());
-      return 2;
-    }
-    file = a;
   }
-  if (file.empty()) {
-    std::fprintf(stderr, "glint funnel: expected a FILE (see glint funnel --help)\n");
-    return 2;
-  }
-  Result<std::string> bytes = read_file(file);
-  if (!bytes.ok()) {
-    std::fprintf(stderr, "glint funnel: %s\n", bytes.status().message().c_str());
-    return 1;
-  }
-  request["name"] = file;
-  EngineClient client;
-  Result<std::string> r = client.call("funnel", request, std::as_bytes(std::span(bytes.value())));
-  if (!r.ok()) {
-    std::fprintf(stderr, "glint funnel: %s\n", r.status().message().c_str());
-    return r.status().code() == ErrorCode::kInvalidRequest ? 2 : 1;
-  }
-  if (json) {
-    std::fwrite(r.value().data(), 1, r.value().size(), stdout);
-    std::fputc('\n', stdout);
+  int status = 0;
+  const auto r = call_on_file("funnel", "funnel", request, a, status);
+  if (!r) return status;
+  if (a.has("--json")) {
+    print_raw(*r);
   } else {
-    print_text(nlohmann::json::parse(r.value()));
+    print_text(nlohmann::json::parse(*r));
   }
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "engine_client.h"
 
 namespace glint::native {
@@ -32,60 +33,36 @@ constexpr const char* kHighlightHelp =
 }  // namespace
 
 int run_highlight(const std::vector<std::string>& args) {
-  bool json = false;
+  CliArgs a;
+  if (auto stop = parse_cli("highlight", kHighlightHelp, args, {"--json"}, {"--type", "--days", "--anchor", "--max"}, a)) {
+    return *stop;
+  }
+  const bool json = a.has("--json");
+  const std::vector<std::string>& files = a.positional;
   std::string type = "summary";
-  std::vector<std::string> files;
   nlohmann::json options = nlohmann::json::object();
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kHighlightHelp, stdout);
-      return 0;
+  for (const auto& [option, v] : a.values) {
+    long n = 0;
+    if (option == "--type") {
+      type = v;
+    } else if (option == "--anchor") {
+      options["anchor"] = v;
+    } else if (option == "--days") {
+      if (!integer_value("highlight", option, v, 1, 3660, n)) return 2;
+      options["days"] = n;
+    } else {
+      if (!integer_value("highlight", option, v, 0, 100, n)) return 2;
+      options["max_facts"] = n;
     }
-    if (a == "--json") {
-      json = true;
-      continue;
-    }
-    if (a == "--type" || a == "--days" || a == "--anchor" || a == "--max") {
-      if (i + 1 >= args.size()) {
-        std::fprintf(stderr, "glint highlight: %s needs a value (see glint highlight --help)\n", a.c_str());
-        return 2;
-      }
-      const std::string& v = args[++i];
-      if (a == "--type") {
-        type = v;
-      } else if (a == "--anchor") {
-        options["anchor"] = v;
-      } else {
-        char* end = nullptr;
-        const long n = std::strtol(v.c_str(), &end, 10);
-        if (v.empty() || *end != '\0' || n < (a == "--max" ? 0 : 1) || n > 3660) {
-          std::fprintf(stderr, "glint highlight: %s '%s' is not a valid number\n", a.c_str(), v.c_str());
-          return 2;
-        }
-        options[a == "--days" ? "days" : "max_facts"] = n;
-      }
-      continue;
-    }
-    if (a.size() > 1 && a[0] == '-') {
-      std::fprintf(stderr, "glint highlight: unknown option '%s' (see glint highlight --help)\n", a.c_str());
-      return 2;
-    }
-    files.push_back(a);
   }
   std::vector<std::string> types = {type};
   if (type == "all") types = {"summary", "grow", "optimize", "protect"};
   for (const std::string& t : types) {
     if (t != "summary" && t != "grow" && t != "optimize" && t != "protect") {
-      std::fprintf(stderr, "glint highlight: --type must be grow, optimize, protect, summary or all (got '%s')\n",
-                   t.c_str());
-      return 2;
+      return usage_error("highlight", "--type must be grow, optimize, protect, summary or all (got '" + t + "')");
     }
   }
-  if (files.empty()) {
-    std::fprintf(stderr, "glint highlight: expected at least one FILE (see glint highlight --help)\n");
-    return 2;
-  }
+  if (files.empty()) return usage_error("highlight", "expected at least one FILE (see glint highlight --help)");
   EngineClient client;
   std::vector<int64_t> handles;
   for (const std::string& f : files) {

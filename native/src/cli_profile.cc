@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "engine_client.h"
 #include "files.h"
 
@@ -96,70 +97,24 @@ void print_text(const nlohmann::json& doc) {
 }  // namespace
 
 int run_profile(const std::vector<std::string>& args) {
-  bool json = false;
-  std::string file, html_out;
+  CliArgs a;
+  if (auto stop = parse_cli("profile", kProfileHelp, args, {"--json"}, {"--html", "--top", "--bins"}, a)) return *stop;
   nlohmann::json request = nlohmann::json::object();
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kProfileHelp, stdout);
-      return 0;
+  std::string html_out;
+  for (const auto& [option, v] : a.values) {
+    if (option == "--html") {
+      html_out = v;
+      request["html"] = true;
+    } else {
+      long n = 0;
+      if (!integer_value("profile", option, v, 0, 1000000, n)) return 2;
+      request[option == "--top" ? "top_values" : "histogram_bins"] = n;
     }
-    if (a == "--json") {
-      json = true;
-      continue;
-    }
-    if (a == "--html" || a == "--top" || a == "--bins") {
-      if (i + 1 >= args.size()) {
-        std::fprintf(stderr, "glint profile: %s needs a value (see glint profile --help)\n",
-                     a.c_str());
-        return 2;
-      }
-      const std::string& v = args[++i];
-      if (a == "--html") {
-        html_out = v;
-      } else {
-        char* end = nullptr;
-        const long n = std::strtol(v.c_str(), &end, 10);
-        if (v.empty() || *end != '\0') {
-          std::fprintf(stderr, "glint profile: %s '%s' is not a whole number\n", a.c_str(),
-                       v.c_str());
-          return 2;
-        }
-        request[a == "--top" ? "top_values" : "histogram_bins"] = n;
-      }
-      continue;
-    }
-    if (a.size() > 1 && a[0] == '-') {
-      std::fprintf(stderr, "glint profile: unknown option '%s' (see glint profile --help)\n",
-                   a.c_str());
-      return 2;
-    }
-    if (!file.empty()) {
-      std::fprintf(stderr, "glint profile: one FILE only (got '%s' and '%s')\n", file.c_str(),
-                   a.c_str());
-      return 2;
-    }
-    file = a;
   }
-  if (file.empty()) {
-    std::fprintf(stderr, "glint profile: expected a FILE (see glint profile --help)\n");
-    return 2;
-  }
-  Result<std::string> bytes = read_file(file);
-  if (!bytes.ok()) {
-    std::fprintf(stderr, "glint profile: %s\n", bytes.status().message().c_str());
-    return 1;
-  }
-  request["name"] = file;
-  if (!html_out.empty()) request["html"] = true;
-  EngineClient client;
-  Result<std::string> r = client.call("profile", request, std::as_bytes(std::span(bytes.value())));
-  if (!r.ok()) {
-    std::fprintf(stderr, "glint profile: %s\n", r.status().message().c_str());
-    return r.status().code() == ErrorCode::kInvalidRequest ? 2 : 1;
-  }
-  nlohmann::json doc = nlohmann::json::parse(r.value());
+  int status = 0;
+  const auto r = call_on_file("profile", "profile", request, a, status);
+  if (!r) return status;
+  const nlohmann::json doc = nlohmann::json::parse(*r);
   if (!html_out.empty()) {
     const std::string page = doc["html"].get<std::string>();
     std::FILE* f = std::fopen(html_out.c_str(), "wb");
@@ -169,11 +124,10 @@ int run_profile(const std::vector<std::string>& args) {
       std::fprintf(stderr, "glint profile: cannot write %s\n", html_out.c_str());
       return 1;
     }
-    if (!json) std::fprintf(stderr, "wrote %s\n", html_out.c_str());
+    if (!a.has("--json")) std::fprintf(stderr, "wrote %s\n", html_out.c_str());
   }
-  if (json) {
-    std::fwrite(r.value().data(), 1, r.value().size(), stdout);
-    std::fputc('\n', stdout);
+  if (a.has("--json")) {
+    print_raw(*r);
   } else {
     print_text(doc);
   }

@@ -1,0 +1,49 @@
+// The command-line conventions every subcommand shares, written once:
+// --help, flags, options with one value, positional files, one-line usage
+// errors (exit 2), input errors (exit 1).
+#pragma once
+
+#include <initializer_list>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace glint::native {
+
+struct CliArgs {
+  std::set<std::string> flags;                             // "--json"
+  std::vector<std::pair<std::string, std::string>> values;  // in order: ("--days", "7")
+  std::vector<std::string> positional;                     // files
+  bool has(const std::string& flag) const { return flags.count(flag) != 0; }
+};
+
+// Parses `args` of `command`. Returns an exit status when the command should
+// stop (0 after printing `help`, 2 after a one-line usage error on stderr),
+// or nullopt when it should run with `out`.
+std::optional<int> parse_cli(const char* command, const char* help, const std::vector<std::string>& args,
+                             std::initializer_list<const char*> flags, std::initializer_list<const char*> options,
+                             CliArgs& out);
+
+// A usage error: "glint COMMAND: MESSAGE" on stderr; returns 2.
+int usage_error(const char* command, const std::string& message);
+
+// Option values as request members: a whole number in [lo, hi], a number,
+// or ROLE=HEADER pairs into request["columns"]; false after a usage error.
+bool integer_value(const char* command, const std::string& option, const std::string& v, long lo, long hi, long& out);
+bool number_value(const char* command, const std::string& option, const std::string& v, double& out);
+bool column_value(const char* command, const std::string& v, nlohmann::json& request);
+
+// Reads FILE (one positional argument), sends it as the payload of `method`
+// with `request` (its "name" set to the path) and returns the response text
+// exactly as core wrote it; on failure prints the one-line reason and sets
+// `exit_status`.
+std::optional<std::string> call_on_file(const char* command, const char* method, nlohmann::json request,
+                                        const CliArgs& args, int& exit_status);
+
+// Writes a response exactly as core wrote it, and a newline.
+void print_raw(const std::string& text);
+
+}  // namespace glint::native
