@@ -101,6 +101,17 @@ std::optional<std::string> call_on_file(const char* command, const char* method,
   return std::move(r.value());
 }
 
+void print_diagnostics(const nlohmann::json& d) {
+  if (!d.is_object() || d.value("total", int64_t{0}) <= 0) return;
+  std::printf("\n%lld diagnostic(s):\n", static_cast<long long>(d["total"].get<int64_t>()));
+  size_t shown = 0;
+  for (const auto& e : d["entries"]) {
+    if (shown++ == 10) break;
+    std::printf("  line %lld %s: %s\n", static_cast<long long>(e["row"].get<int64_t>()),
+                e["column"].get<std::string>().c_str(), e["message"].get<std::string>().c_str());
+  }
+}
+
 void print_raw(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fputc('\n', stdout);

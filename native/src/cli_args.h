@@ -43,6 +43,9 @@ bool column_value(const char* command, const std::string& v, nlohmann::json& req
 std::optional<std::string> call_on_file(const char* command, const char* method, nlohmann::json request,
                                         const CliArgs& args, int& exit_status);
 
+// The first ten of a table analysis's diagnostics ({"total", "entries"}).
+void print_diagnostics(const nlohmann::json& diagnostics);
+
 // Writes a response exactly as core wrote it, and a newline.
 void print_raw(const std::string& text);
 

@@ -114,16 +114,7 @@ void print_text(const nlohmann::json& doc) {
                   cell(w["dropoff"], true).c_str(), cell(w["sessions"], false, 1).c_str());
     }
   }
-  const auto& d = doc["diagnostics"];
-  if (d["total"].get<int64_t>() > 0) {
-    std::printf("\n%lld diagnostic(s):\n", static_cast<long long>(d["total"].get<int64_t>()));
-    size_t shown = 0;
-    for (const auto& e : d["entries"]) {
-      if (shown++ == 10) break;
-      std::printf("  line %lld %s: %s\n", static_cast<long long>(e["row"].get<int64_t>()),
-                  e["column"].get<std::string>().c_str(), e["message"].get<std::string>().c_str());
-    }
-  }
+  print_diagnostics(doc["diagnostics"]);
 }
 
 }  // namespace

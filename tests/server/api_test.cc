@@ -465,7 +465,7 @@ TEST(ApiLimits, SlowClientsDoNotHoldTheServer) {
   for (int fd : socks) {
     char buf[64];
     const ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-    EXPECT_TRUE(n == 0 || n > 0) << "connection still open after the read timeout";
+    EXPECT_GE(n, 0) << "connection still open after the read timeout (recv would block)";
     close(fd);
   }
   EXPECT_EQ(server.get("/health").status, 200);

@@ -16,6 +16,7 @@
 
 #include "glint/attribution.h"
 #include "glint/engine.h"
+#include "test_util.h"
 #include "table_util.h"
 
 namespace glint {
@@ -23,19 +24,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string slurp(const std::string& name) {
-  std::ifstream in(std::filesystem::path(GLINT_TEST_DATA) / name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::slurp;
 
-json call(const json& request, std::string_view bytes) {
-  Engine e;
-  const CallResult r =
-      e.call("attribution", request.dump(), std::as_bytes(std::span(bytes.data(), bytes.size())));
-  return json::parse(r.body);
-}
+json call(const json& request, std::string_view bytes) { return testing::call_method("attribution", request, bytes); }
 
 // Micro-units of a JSON number written by core (integers or ≤ 6 decimals).
 int64_t micros(const json& v) { return std::llround(v.get<double>() * 1e6); }

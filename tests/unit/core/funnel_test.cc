@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "glint/engine.h"
+#include "test_util.h"
 #include "glint/funnel.h"
 #include "table_util.h"
 
@@ -22,19 +23,9 @@ using nlohmann::json;
 
 constexpr const char* kSteps = "Visit,View Product,Add to Cart,Checkout,Purchase";
 
-std::string slurp(const std::string& name) {
-  std::ifstream in(std::filesystem::path(GLINT_TEST_DATA) / name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::slurp;
 
-json call(const json& request, std::string_view bytes) {
-  Engine e;
-  const CallResult r =
-      e.call("funnel", request.dump(), std::as_bytes(std::span(bytes.data(), bytes.size())));
-  return json::parse(r.body);
-}
+json call(const json& request, std::string_view bytes) { return testing::call_method("funnel", request, bytes); }
 
 std::vector<int64_t> counts(const json& steps) {
   std::vector<int64_t> out;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "glint/engine.h"
+#include "test_util.h"
 
 namespace glint {
 namespace {
@@ -41,12 +42,7 @@ void expect_subset(const json& actual, const json& expected, const std::string& 
   }
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::slurp;
 
 TEST(Golden, EveryFixtureMatchesItsHandComputedExpectation) {
   int checked = 0;

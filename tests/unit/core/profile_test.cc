@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "glint/engine.h"
+#include "test_util.h"
 #include "glint/profile.h"
 
 namespace glint {
@@ -19,19 +20,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string slurp(const std::string& name) {
-  std::ifstream in(std::filesystem::path(GLINT_TEST_DATA) / name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::slurp;
 
-json call(const json& request, std::string_view bytes) {
-  Engine e;
-  const CallResult r =
-      e.call("profile", request.dump(), std::as_bytes(std::span(bytes.data(), bytes.size())));
-  return json::parse(r.body);
-}
+json call(const json& request, std::string_view bytes) { return testing::call_method("profile", request, bytes); }
 
 std::map<std::string, json> by_name(const json& report) {
   std::map<std::string, json> out;
