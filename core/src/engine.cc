@@ -11,9 +11,9 @@
 #include "glint/rollup.h"
 #include "glint/ingest.h"
 #include "glint/values.h"
-#include "json_out.h"
-#include "report_json.h"
-#include "table_analyses.h"
+#include "base/json_out.h"
+#include "insights/report_json.h"
+#include "tables/table_analyses.h"
 
 namespace glint {
 

@@ -17,7 +17,7 @@
 #include "glint/attribution.h"
 #include "glint/engine.h"
 #include "test_util.h"
-#include "table_util.h"
+#include "tables/table_util.h"
 
 namespace glint {
 namespace {

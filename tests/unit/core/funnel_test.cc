@@ -11,7 +11,7 @@
 #include "glint/engine.h"
 #include "test_util.h"
 #include "glint/funnel.h"
-#include "table_util.h"
+#include "tables/table_util.h"
 
 namespace glint {
 namespace data {

@@ -5,8 +5,8 @@
 #include <limits>
 #include <numeric>
 
-#include "table_util.h"
-#include "text.h"
+#include "tables/table_util.h"
+#include "base/text.h"
 
 namespace glint {
 

@@ -1,4 +1,4 @@
-#include "report_json.h"
+#include "insights/report_json.h"
 
 #include <string>
 

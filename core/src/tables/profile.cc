@@ -10,8 +10,8 @@
 #include "glint/format.h"
 #include "glint/mathx.h"
 #include "glint/metrics.h"
-#include "table_util.h"
-#include "text.h"
+#include "tables/table_util.h"
+#include "base/text.h"
 
 namespace glint {
 

@@ -8,7 +8,7 @@
 #include "glint/analysis.h"
 #include "glint/insights.h"
 #include "glint/rollup.h"
-#include "json_out.h"
+#include "base/json_out.h"
 
 namespace glint {
 

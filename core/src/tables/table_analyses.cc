@@ -1,4 +1,4 @@
-#include "table_analyses.h"
+#include "tables/table_analyses.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,8 +10,8 @@
 #include "glint/funnel.h"
 #include "glint/mathx.h"
 #include "glint/profile.h"
-#include "table_util.h"
-#include "text.h"
+#include "tables/table_util.h"
+#include "base/text.h"
 
 namespace glint {
 

@@ -6,8 +6,8 @@
 #include <numeric>
 
 #include "glint/mathx.h"
-#include "table_util.h"
-#include "text.h"
+#include "tables/table_util.h"
+#include "base/text.h"
 
 namespace glint {
 

@@ -1,6 +1,6 @@
 #include "glint/csv.h"
 
-#include "text.h"
+#include "base/text.h"
 
 #include <algorithm>
 #include <cstring>

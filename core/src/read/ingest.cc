@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "text.h"
+#include "base/text.h"
 
 namespace glint {
 

@@ -26,7 +26,7 @@
 #include "glint/status.h"
 #include "glint/table.h"
 #include "glint/values.h"
-#include "json_out.h"
+#include "base/json_out.h"
 
 namespace glint::table {
 

@@ -6,8 +6,8 @@
 
 #include "glint/format.h"
 #include "glint/mathx.h"
-#include "json_out.h"
-#include "report_json.h"
+#include "base/json_out.h"
+#include "insights/report_json.h"
 
 namespace glint {
 
