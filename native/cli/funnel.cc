@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "cli.h"
-#include "cli_args.h"
-#include "engine_client.h"
-#include "files.h"
+#include "cli/cli.h"
+#include "cli/cli_args.h"
+#include "cli/engine_client.h"
+#include "cli/files.h"
 
 namespace glint::native {
 

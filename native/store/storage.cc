@@ -1,11 +1,11 @@
-#include "storage.h"
+#include "store/storage.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <string_view>
 #include <utility>
 
-#include "db.h"
+#include "store/db.h"
 
 namespace glint::native {
 

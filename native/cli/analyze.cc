@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "cli.h"
-#include "cli_args.h"
-#include "engine_client.h"
+#include "cli/cli.h"
+#include "cli/cli_args.h"
+#include "cli/engine_client.h"
 
 namespace glint::native {
 

@@ -1,7 +1,7 @@
 // server — `glint serve`: the HTTP face of glint.
 //
 // cpp-httplib over one SQLite file (WAL), no configuration needed to start.
-// Routes are thin (parse → service → serialise) and live in routes_*.cc;
+// Routes are thin (parse → service → serialise) and live in routes/;
 // errors are JSON {"detail": "...", "code": "..."} with the right status;
 // unknown routes are JSON 404s. SIGINT/SIGTERM stop accepting, let in-flight
 // requests finish, then close the database.

@@ -1,4 +1,4 @@
-#include "store.h"
+#include "store/store.h"
 
 #include <chrono>
 #include <cctype>
@@ -6,7 +6,7 @@
 #include <set>
 #include <nlohmann/json.hpp>
 
-#include "crypto.h"
+#include "auth/crypto.h"
 
 namespace glint::native {
 

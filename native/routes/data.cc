@@ -3,8 +3,8 @@
 // workspace's stored data. All numbers come from core through Engine::call.
 #include <chrono>
 
-#include "app.h"
-#include "crypto.h"
+#include "http/app.h"
+#include "auth/crypto.h"
 
 namespace glint::native {
 

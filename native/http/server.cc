@@ -1,4 +1,4 @@
-#include "server.h"
+#include "http/server.h"
 
 #include <httplib.h>
 #include <arpa/inet.h>
@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <thread>
 
-#include "app.h"
-#include "storage.h"
+#include "http/app.h"
+#include "store/storage.h"
 
 namespace glint::native {
 

@@ -1,7 +1,7 @@
 // /api/onboarding/* (per-user state) and /api/internal/* (service-to-service,
 // behind X-API-Key = GLINT_INTERNAL_API_KEY, disabled when it is unset).
-#include "app.h"
-#include "crypto.h"
+#include "http/app.h"
+#include "auth/crypto.h"
 
 namespace glint::native {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "cli.h"
-#include "storage.h"
+#include "cli/cli.h"
+#include "store/storage.h"
 
 namespace glint::native {
 

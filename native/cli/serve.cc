@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "cli.h"
-#include "server.h"
+#include "cli/cli.h"
+#include "http/server.h"
 
 namespace glint::native {
 

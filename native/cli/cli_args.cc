@@ -1,12 +1,12 @@
-#include "cli_args.h"
+#include "cli/cli_args.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
-#include "engine_client.h"
-#include "files.h"
+#include "cli/engine_client.h"
+#include "cli/files.h"
 
 namespace glint::native {
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "glint/engine.h"
-#include "server.h"
-#include "store.h"
+#include "http/server.h"
+#include "store/store.h"
 
 namespace glint::native {
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app.h"
-#include "crypto.h"
+#include "http/app.h"
+#include "auth/crypto.h"
 #include "glint/dates.h"
 
 namespace glint::native {

@@ -1,4 +1,4 @@
-#include "engine_client.h"
+#include "cli/engine_client.h"
 
 #include <sys/stat.h>
 

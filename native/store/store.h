@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "db.h"
+#include "store/db.h"
 #include "glint/status.h"
 
 namespace glint::native {

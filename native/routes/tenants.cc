@@ -1,8 +1,8 @@
 // /api/tenants/* and /api/invites/*: workspaces, members, roles, invites.
 // Outsiders get 404 for any workspace they do not belong to (its existence is
 // not theirs to learn); members lacking the role get 403.
-#include "app.h"
-#include "crypto.h"
+#include "http/app.h"
+#include "auth/crypto.h"
 
 namespace glint::native {
 

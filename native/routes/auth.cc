@@ -1,8 +1,8 @@
 // /api/auth/* and /api/session/*: local accounts and sessions.
 #include <regex>
 
-#include "app.h"
-#include "crypto.h"
+#include "http/app.h"
+#include "auth/crypto.h"
 
 namespace glint::native {
 

@@ -1,11 +1,11 @@
-#include "app.h"
+#include "http/app.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
-#include "crypto.h"
+#include "auth/crypto.h"
 
 namespace glint::native {
 
