@@ -1,4 +1,5 @@
 #include "glint/engine.h"
+#include "glint/json_bounded.h"
 
 #include <exception>
 #include <map>
@@ -213,7 +214,12 @@ Engine::~Engine() = default;
 CallResult Engine::call(std::string_view method, std::string_view request,
                         std::span<const std::byte> payload) {
   try {
-    const Json doc = request.empty() ? Json::object() : Json::parse(request, nullptr, false);
+    bool too_deep = false;
+    const Json doc = request.empty() ? Json::object() : parse_json_bounded(request, kMaxJsonDepth, &too_deep);
+    if (too_deep) {
+      return error_result(ErrorCode::kInvalidRequest,
+                          "the request nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    }
     if (doc.is_discarded() || !doc.is_object()) {
       return error_result(ErrorCode::kInvalidRequest, "the request is not a JSON object");
     }
