@@ -215,7 +215,7 @@ CallResult Engine::call(std::string_view method, std::string_view request,
                         std::span<const std::byte> payload) {
   try {
     bool too_deep = false;
-    const Json doc = request.empty() ? Json::object() : parse_json_bounded(request, kMaxJsonDepth, &too_deep);
+    const Json doc = request.empty() ? Json::object() : parse_json_bounded<Json>(request, kMaxJsonDepth, &too_deep);
     if (too_deep) {
       return error_result(ErrorCode::kInvalidRequest,
                           "the request nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");

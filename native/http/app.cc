@@ -6,21 +6,29 @@
 #include <sstream>
 
 #include "auth/crypto.h"
+#include "glint/json_bounded.h"
 
 namespace glint::native {
 
-RateLimiter::Decision RateLimiter::take(const std::string& key, int per_minute) {
+RateLimiter::Decision RateLimiter::take(const std::string& key, int limit, int window_s) {
   const auto now = std::chrono::steady_clock::now();
+  const double rate = static_cast<double>(limit) / window_s;
   std::lock_guard<std::mutex> lock(mu_);
-  auto [it, fresh] = buckets_.try_emplace(key, Bucket{static_cast<double>(per_minute), now});
+  if (buckets_.size() >= kMaxBuckets && buckets_.find(key) == buckets_.end()) {
+    // Full buckets hold no information: forget them first.
+    for (auto it = buckets_.begin(); it != buckets_.end();) {
+      const double t = it->second.tokens + std::chrono::duration<double>(now - it->second.at).count() * rate;
+      it = t >= limit ? buckets_.erase(it) : std::next(it);
+    }
+  }
+  auto [it, fresh] = buckets_.try_emplace(key, Bucket{static_cast<double>(limit), now});
   Bucket& b = it->second;
-  const double rate = per_minute / 60.0;
   if (!fresh) {
     const double elapsed = std::chrono::duration<double>(now - b.at).count();
-    b.tokens = std::min<double>(per_minute, b.tokens + elapsed * rate);
+    b.tokens = std::min<double>(limit, b.tokens + elapsed * rate);
     b.at = now;
   }
-  Decision d{false, per_minute, 0, 0};
+  Decision d{false, limit, 0, 0};
   if (b.tokens >= 1.0) {
     b.tokens -= 1.0;
     d.allowed = true;
@@ -34,23 +42,93 @@ namespace {
 constexpr auto kWindow = std::chrono::minutes(15);
 }
 
-int LoginThrottle::retry_after(const std::string& key) {
-  const auto now = std::chrono::steady_clock::now();
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& v = failures_[key];
-  v.erase(std::remove_if(v.begin(), v.end(), [&](auto t) { return now - t > kWindow; }), v.end());
-  if (static_cast<int>(v.size()) < allowed_) return 0;
-  return static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(v.front() + kWindow - now).count()) + 1;
+void LoginThrottle::bound(std::map<std::string, Entry>& table, Clock::time_point now) {
+  if (table.size() < kMaxEntries) return;
+  for (auto it = table.begin(); it != table.end();) it = now - it->second.first > kWindow ? table.erase(it) : std::next(it);
+  while (table.size() >= kMaxEntries) {
+    auto oldest = table.begin();
+    for (auto it = table.begin(); it != table.end(); ++it) {
+      if (it->second.last < oldest->second.last) oldest = it;
+    }
+    table.erase(oldest);
+  }
 }
 
-void LoginThrottle::failure(const std::string& key) {
+int LoginThrottle::retry_after(const std::string& account, const std::string& address) {
+  const auto now = Clock::now();
   std::lock_guard<std::mutex> lock(mu_);
-  failures_[key].push_back(std::chrono::steady_clock::now());
+  auto seconds = [&](Clock::time_point until) {
+    return until <= now ? 0 : static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(until - now).count()) + 1;
+  };
+  int wait = 0;
+  if (auto it = addresses_.find(address); it != addresses_.end()) {
+    if (now - it->second.first > kWindow) {
+      addresses_.erase(it);
+    } else if (it->second.count >= per_address_) {
+      wait = seconds(it->second.first + kWindow);
+    }
+  }
+  if (auto it = pairs_.find(account + "|" + address); it != pairs_.end()) {
+    const Entry& e = it->second;
+    if (now - e.last > kWindow) {
+      pairs_.erase(it);
+    } else if (e.count >= per_pair_) {
+      const int doublings = std::min(e.count - per_pair_, 5);
+      const auto delay = std::min<Clock::duration>(std::chrono::seconds(30) * (1 << doublings), kWindow);
+      wait = std::max(wait, seconds(e.last + delay));
+    }
+  }
+  return wait;
 }
 
-void LoginThrottle::success(const std::string& key) {
+void LoginThrottle::failure(const std::string& account, const std::string& address) {
+  const auto now = Clock::now();
   std::lock_guard<std::mutex> lock(mu_);
-  failures_.erase(key);
+  for (auto* table : {&pairs_, &addresses_}) {
+    const std::string key = table == &pairs_ ? account + "|" + address : address;
+    bound(*table, now);
+    Entry& e = (*table)[key];
+    if (e.count == 0 || now - e.first > kWindow) e = Entry{0, now, now};
+    ++e.count;
+    e.last = now;
+  }
+}
+
+void LoginThrottle::success(const std::string& account, const std::string& address) {
+  std::lock_guard<std::mutex> lock(mu_);
+  pairs_.erase(account + "|" + address);
+}
+
+size_t LoginThrottle::entries() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return pairs_.size() + addresses_.size();
+}
+
+std::string client_address(const httplib::Request& req, const std::vector<std::string>& trusted_proxies) {
+  auto trusted = [&](const std::string& a) {
+    return std::find(trusted_proxies.begin(), trusted_proxies.end(), a) != trusted_proxies.end();
+  };
+  if (!trusted(req.remote_addr) || !req.has_header("X-Forwarded-For")) return req.remote_addr;
+  // Every X-Forwarded-For line, in order; the right-most untrusted hop is the client.
+  std::vector<std::string> hops;
+  const size_t n = req.get_header_value_count("X-Forwarded-For");
+  for (size_t i = 0; i < n; ++i) {
+    std::string v = req.get_header_value("X-Forwarded-For", i), item;
+    for (size_t k = 0; k <= v.size(); ++k) {
+      if (k == v.size() || v[k] == ',') {
+        while (!item.empty() && item.back() == ' ') item.pop_back();
+        size_t lead = item.find_first_not_of(' ');
+        if (lead != std::string::npos) hops.push_back(item.substr(lead, 64));
+        item.clear();
+      } else {
+        item.push_back(v[k]);
+      }
+    }
+  }
+  for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+    if (!trusted(*it)) return *it;
+  }
+  return req.remote_addr;
 }
 
 void Metrics::observe(const std::string& method, const std::string& route, int status, double seconds) {
@@ -97,19 +175,45 @@ std::string Metrics::render(int64_t database_bytes) const {
   return o.str();
 }
 
-std::shared_ptr<TenantEngines::Entry> TenantEngines::entry(int64_t tenant_id) {
+std::shared_ptr<TenantEngines::Entry> TenantEngines::entry(const std::string& tenant_public_id) {
+  const auto now = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> lock(mu_);
-  auto& slot = entries_[tenant_id];
-  if (!slot) slot = std::make_shared<Entry>();
+  auto& slot = entries_[tenant_public_id];
+  if (!slot) {
+    slot = std::make_shared<Entry>();
+    // Evict idle entries, and the least recently used beyond the cap.
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      it = (it->second != slot && it->second.use_count() == 1 && now - it->second->used > kIdle) ? entries_.erase(it) : std::next(it);
+    }
+    while (entries_.size() > kMaxEntries) {
+      auto oldest = entries_.end();
+      for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+        if (it->second != slot && it->second.use_count() == 1 && (oldest == entries_.end() || it->second->used < oldest->second->used)) oldest = it;
+      }
+      if (oldest == entries_.end()) break;
+      entries_.erase(oldest);
+    }
+  }
+  slot->used = now;
   return slot;
 }
 
-void TenantEngines::refresh(Store& store, int64_t tenant_id, Entry& e) {
-  const int64_t version = store.data_version(tenant_id);
+void TenantEngines::drop(const std::string& tenant_public_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_.erase(tenant_public_id);
+}
+
+size_t TenantEngines::size() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return entries_.size();
+}
+
+void TenantEngines::refresh(Store& store, const Tenant& tenant, Entry& e) {
+  const int64_t version = store.data_version(tenant.id);
   if (e.engine && version == e.version) return;
   auto engine = std::make_unique<Engine>();
   std::vector<int64_t> handles;
-  for (const StoredDataset& d : store.tenant_data(tenant_id)) {
+  for (const StoredDataset& d : store.tenant_data(tenant.id)) {
     const CallResult r = engine->call("ingest.import", d.import_json);
     if (!r.ok()) throw HttpError{500, "internal", "stored data could not be loaded"};
     handles.push_back(json::parse(r.body)["handle"].get<int64_t>());
@@ -120,19 +224,19 @@ void TenantEngines::refresh(Store& store, int64_t tenant_id, Entry& e) {
   e.version = version;
 }
 
-json TenantEngines::with(Store& store, int64_t tenant_id,
+json TenantEngines::with(Store& store, const Tenant& tenant,
                          const std::function<json(Engine&, const std::vector<int64_t>&)>& fn) {
-  auto e = entry(tenant_id);
+  auto e = entry(tenant.public_id);
   std::lock_guard<std::mutex> lock(e->mu);
-  refresh(store, tenant_id, *e);
+  refresh(store, tenant, *e);
   return fn(*e->engine, e->handles);
 }
 
-json TenantEngines::cached(Store& store, int64_t tenant_id, const std::string& key,
+json TenantEngines::cached(Store& store, const Tenant& tenant, const std::string& key,
                            const std::function<json(Engine&, const std::vector<int64_t>&)>& fn) {
-  auto e = entry(tenant_id);
+  auto e = entry(tenant.public_id);
   std::lock_guard<std::mutex> lock(e->mu);
-  refresh(store, tenant_id, *e);
+  refresh(store, tenant, *e);
   auto it = e->answers.find(key);
   if (it != e->answers.end()) return it->second;
   json answer = fn(*e->engine, e->handles);
@@ -150,16 +254,30 @@ json Ctx::body() const {
   const std::string type = req.get_header_value("Content-Type");
   if (req.body.empty()) return json::object();
   if (type.rfind("application/json", 0) == 0 || type.empty()) {
-    json j = json::parse(req.body, nullptr, false);
-    if (j.is_discarded()) throw HttpError{400, "invalid_json", "the request body is not valid JSON"};
+    bool too_deep = false;
+    json j = parse_json_bounded(req.body, kMaxJsonDepth, &too_deep);
+    if (too_deep) {
+      throw HttpError{400, "invalid_json", "the request body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+    }
+    if (j.is_discarded()) throw HttpError{400, "invalid_json", "the request body is not valid JSON (UTF-8)"};
     if (!j.is_object()) throw HttpError{400, "invalid_json", "the request body must be a JSON object"};
     return j;
   }
   if (type.rfind("application/x-www-form-urlencoded", 0) == 0 || type.rfind("multipart/form-data", 0) == 0) {
     json j = json::object();
-    for (const auto& [k, v] : req.params) j[k] = v;
+    auto text = [](const std::string& k, const std::string& v) {
+      if (!is_valid_utf8(k) || !is_valid_utf8(v)) {
+        throw HttpError{400, "invalid_parameter", "form field '" + (is_valid_utf8(k) ? k : std::string("?")) + "' is not UTF-8 text"};
+      }
+    };
+    for (const auto& [k, v] : req.params) {
+      text(k, v);
+      j[k] = v;
+    }
     for (const auto& [k, f] : req.files) {
-      if (f.filename.empty()) j[k] = f.content;
+      if (!f.filename.empty()) continue;
+      text(k, f.content);
+      j[k] = f.content;
     }
     return j;
   }
@@ -167,13 +285,19 @@ json Ctx::body() const {
 }
 
 std::optional<std::string> Ctx::param(const json& body, const char* name) const {
+  auto checked = [name](std::string v) {
+    if (v.find('\0') != std::string::npos) {
+      throw HttpError{400, "invalid_parameter", std::string("'") + name + "' holds a NUL character"};
+    }
+    return v;
+  };
   if (body.contains(name)) {
     const json& v = body[name];
-    if (v.is_string()) return v.get<std::string>();
+    if (v.is_string()) return checked(v.get<std::string>());
     if (v.is_number() || v.is_boolean()) return v.dump();
     if (!v.is_null()) throw HttpError{422, "invalid_parameter", std::string("'") + name + "' must be a string"};
   }
-  if (req.has_param(name)) return req.get_param_value(name);
+  if (req.has_param(name)) return checked(req.get_param_value(name));
   return std::nullopt;
 }
 
@@ -236,7 +360,7 @@ std::string session_id_of(const httplib::Request& req) {
   // The seeds' clients also put it in a small JSON body.
   if (id.empty() && !req.body.empty() && req.body.size() < 65536 &&
       req.get_header_value("Content-Type").rfind("application/json", 0) == 0) {
-    const json b = json::parse(req.body, nullptr, false);
+    const json b = parse_json_bounded(req.body);
     if (b.is_object() && b.contains("session_id") && b["session_id"].is_string()) id = b["session_id"].get<std::string>();
   }
   return id;
@@ -288,14 +412,28 @@ void Router::run(const httplib::Request& req, httplib::Response& res, const std:
 
 std::vector<std::string> Router::methods_for(const std::string& path) const {
   std::vector<std::string> out;
-  for (const auto& [m, re] : routes_) {
-    if (std::regex_match(path, re) && std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+  for (const Route& r : routes_) {
+    if (std::regex_match(path, r.pattern) && std::find(out.begin(), out.end(), r.method) == out.end()) out.push_back(r.method);
   }
   return out;
 }
 
+RequestPolicy Router::policy_for(const httplib::Request& req) const {
+  bool any = false;
+  const std::string& method = req.method == "HEAD" ? std::string("GET") : req.method;
+  for (const Route& r : routes_) {
+    if (!std::regex_match(req.path, r.pattern)) continue;
+    if (r.method == method) return {r.max_body, true};
+    any = true;
+  }
+  // A known path with another method (405), or no route: a static file when
+  // read, else a 404; neither reads a body of any size.
+  const bool read = req.method == "GET" || req.method == "HEAD";
+  return {kSmallBody, any || !read};
+}
+
 void Router::add(const char* method, const std::string& pattern, const RouteOptions& o, Handler h) {
-  routes_.emplace_back(method, std::regex(pattern));
+  routes_.push_back({method, std::regex(pattern), o.max_body != 0 ? o.max_body : app_.config.max_json_bytes});
   auto fn = [this, pattern, o, h](const httplib::Request& req, httplib::Response& res) {
     run(req, res, pattern, o, [&](Ctx& c) { h(c); });
   };
@@ -314,7 +452,7 @@ void Router::add(const char* method, const std::string& pattern, const RouteOpti
 }
 
 void Router::add_stream(const std::string& pattern, const RouteOptions& o, StreamHandler h) {
-  routes_.emplace_back("POST", std::regex(pattern));
+  routes_.push_back({"POST", std::regex(pattern), o.max_body != 0 ? o.max_body : app_.config.max_body_bytes});
   s_.Post(pattern, [this, pattern, o, h](const httplib::Request& req, httplib::Response& res,
                                           const httplib::ContentReader& reader) {
     run(req, res, pattern, o, [&](Ctx& c) { h(c, reader); });

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -17,6 +18,8 @@
 #include <vector>
 
 #include "glint/engine.h"
+#include "auth/mailer.h"
+#include "http/guard.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -40,9 +43,12 @@ class RateLimiter {
     int limit, remaining;
     int reset_s;  // seconds until a token is back
   };
-  Decision take(const std::string& key, int per_minute);
+  Decision take(const std::string& key, int per_minute) { return take(key, per_minute, 60); }
+  // `limit` tokens per `window_s` seconds.
+  Decision take(const std::string& key, int limit, int window_s);
 
  private:
+  static constexpr size_t kMaxBuckets = 100000;
   struct Bucket {
     double tokens;
     std::chrono::steady_clock::time_point at;
@@ -51,20 +57,38 @@ class RateLimiter {
   std::map<std::string, Bucket> buckets_;
 };
 
-// Failed logins per account and per address in a sliding 15-minute window.
+// Failed sign-ins, in bounded tables that forget after 15 minutes.
+//
+// Counted per (account, address): after `per_pair` failures that pair waits,
+// 30 s doubling with each further failure up to 15 minutes — so a stranger
+// guessing a victim's password never locks the victim out from elsewhere.
+// Counted per address across accounts too, with a higher ceiling
+// (`per_address`), so one address cannot spray many accounts.
 class LoginThrottle {
  public:
-  explicit LoginThrottle(int allowed) : allowed_(allowed) {}
+  LoginThrottle(int per_pair, int per_address) : per_pair_(per_pair), per_address_(per_address) {}
   // Seconds to wait before another try, or 0.
-  int retry_after(const std::string& key);
-  void failure(const std::string& key);
-  void success(const std::string& key);
+  int retry_after(const std::string& account, const std::string& address);
+  void failure(const std::string& account, const std::string& address);
+  void success(const std::string& account, const std::string& address);
+  size_t entries();
 
  private:
-  int allowed_;
+  using Clock = std::chrono::steady_clock;
+  struct Entry {
+    int count = 0;
+    Clock::time_point first, last;
+  };
+  static constexpr size_t kMaxEntries = 50000;
+  void bound(std::map<std::string, Entry>& table, Clock::time_point now);
+  int per_pair_, per_address_;
   std::mutex mu_;
-  std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> failures_;
+  std::map<std::string, Entry> pairs_, addresses_;
 };
+
+// The client's address: the peer, or — when the peer is one of the trusted
+// proxies — the last address in X-Forwarded-For that is not a trusted proxy.
+std::string client_address(const httplib::Request& req, const std::vector<std::string>& trusted_proxies);
 
 // Prometheus counters and histograms, written out by GET /metrics.
 class Metrics {
@@ -83,14 +107,22 @@ class Metrics {
 
 // A workspace's stored data loaded into a core Engine, reloaded when the
 // data changes; calls are serialised per workspace (an Engine is one-thread).
+//
+// Entries are keyed by the workspace's public id (random, never reused) and
+// hold the data version they loaded (a server-wide sequence that never
+// repeats), so nothing loaded for a deleted workspace can answer for another;
+// deleting a workspace drops its entry, and idle entries are evicted.
 class TenantEngines {
  public:
   // Runs `fn(engine, handles)` against the tenant's current data.
-  json with(Store& store, int64_t tenant_id, const std::function<json(Engine&, const std::vector<int64_t>&)>& fn);
+  json with(Store& store, const Tenant& tenant, const std::function<json(Engine&, const std::vector<int64_t>&)>& fn);
   // The same, remembering the answer by `key` until the data changes: core
   // is deterministic, so the same question of the same data has one answer.
-  json cached(Store& store, int64_t tenant_id, const std::string& key,
+  json cached(Store& store, const Tenant& tenant, const std::string& key,
               const std::function<json(Engine&, const std::vector<int64_t>&)>& fn);
+  // Forgets a workspace (after it is deleted).
+  void drop(const std::string& tenant_public_id);
+  size_t size();
 
  private:
   struct Entry {
@@ -99,21 +131,26 @@ class TenantEngines {
     std::unique_ptr<Engine> engine;
     std::vector<int64_t> handles;
     std::map<std::string, json> answers;
+    std::chrono::steady_clock::time_point used;
   };
-  std::shared_ptr<Entry> entry(int64_t tenant_id);
-  void refresh(Store& store, int64_t tenant_id, Entry& e);
+  std::shared_ptr<Entry> entry(const std::string& tenant_public_id);
+  void refresh(Store& store, const Tenant& tenant, Entry& e);
+  static constexpr size_t kMaxEntries = 64;
+  static constexpr auto kIdle = std::chrono::minutes(30);
   std::mutex mu_;
-  std::map<int64_t, std::shared_ptr<Entry>> entries_;
+  std::map<std::string, std::shared_ptr<Entry>> entries_;
 };
 
 struct App {
   explicit App(ServerConfig c, const std::string& db_path)
       : config(std::move(c)), store(db_path, static_cast<size_t>(config.threads) + 2),
-        throttle(config.login_failures_allowed) {}
+        throttle(config.login_failures_allowed, config.login_failures_per_address),
+        mailer((std::filesystem::path(config.data_dir) / "outbox").string()) {}
   ServerConfig config;
   Store store;
   RateLimiter limiter;
   LoginThrottle throttle;
+  Mailer mailer;
   Metrics metrics;
   TenantEngines engines;
 };
@@ -147,7 +184,11 @@ bool role_at_least(const std::string& role, const char* min_role);
 struct RouteOptions {
   bool auth = true;
   const char* rate_group = nullptr;  // "insights", "chat": per-user token bucket
+  size_t max_body = 0;               // bytes; 0: the server's JSON limit (uploads: its body limit)
 };
+
+// Routes that take passwords or sign-ups: bodies of a few KB at most.
+inline constexpr size_t kSmallBody = 16 * 1024;
 
 using Handler = std::function<void(Ctx&)>;
 
@@ -162,13 +203,21 @@ class Router {
   void add_stream(const std::string& pattern, const RouteOptions& o, StreamHandler h);
   // Methods some route accepts for `path` (for 405 and the Allow header).
   std::vector<std::string> methods_for(const std::string& path) const;
+  // What the request guard needs: the body limit of the route this request
+  // goes to, and whether it is a route at all (else a static file).
+  RequestPolicy policy_for(const httplib::Request& req) const;
 
  private:
   void run(const httplib::Request& req, httplib::Response& res, const std::string& pattern, const RouteOptions& o,
            const std::function<void(Ctx&)>& body);
   httplib::Server& s_;
   App& app_;
-  std::vector<std::pair<std::string, std::regex>> routes_;  // method, pattern
+  struct Route {
+    std::string method;
+    std::regex pattern;
+    size_t max_body;
+  };
+  std::vector<Route> routes_;
 };
 
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& detail);

@@ -13,30 +13,14 @@
 #include <filesystem>
 #include <thread>
 
+#include "auth/crypto.h"
 #include "http/app.h"
+#include "http/guard.h"
 #include "store/storage.h"
 
 namespace glint::native {
 
 namespace {
-
-// The worker pool, counting the connections it is serving.
-class CountingPool final : public httplib::TaskQueue {
- public:
-  CountingPool(size_t threads, Metrics& m) : pool_(threads), metrics_(m) {}
-  void enqueue(std::function<void()> fn) override {
-    pool_.enqueue([fn = std::move(fn), this]() {
-      ++metrics_.open_connections;
-      fn();
-      --metrics_.open_connections;
-    });
-  }
-  void shutdown() override { pool_.shutdown(); }
-
- private:
-  httplib::ThreadPool pool_;
-  Metrics& metrics_;
-};
 
 // cpp-httplib 0.11 listens with a backlog of 5: a burst of connections
 // overflows it and clients wait for SYN retransmits (1 s, 3 s …). Listening
@@ -60,12 +44,53 @@ std::string resolve_web_root(const ServerConfig& config) {
   return GLINT_DEFAULT_WEB_ROOT;
 }
 
+// A path as it may be logged: segments that look like secrets (invite and
+// verification tokens are 64 hex digits) become ":redacted".
+std::string loggable_path(const std::string& path) {
+  std::string out;
+  size_t i = 0;
+  while (i <= path.size()) {
+    const size_t j = std::min(path.find('/', i), path.size());
+    const std::string_view seg(path.data() + i, j - i);
+    const bool secret = seg.size() >= 40 && seg.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
+    out.append(secret ? std::string_view(":redacted") : seg);
+    if (j < path.size()) out.push_back('/');
+    i = j + 1;
+  }
+  return out.substr(0, 512);
+}
+
 // One JSON line per request on stderr. No query string (clients put session
-// ids there), no headers, no bodies: nothing secret reaches the log.
-void access_log(const httplib::Request& req, const httplib::Response& res) {
-  json line = {{"ts", now_iso()}, {"method", req.method}, {"path", req.path}, {"status", res.status},
-               {"bytes", res.body.size()}, {"remote", req.remote_addr}};
+// ids there), no headers, no bodies, no path secrets: nothing secret reaches
+// the log.
+void log_line(const std::string& method, const std::string& path, int status, size_t bytes, const std::string& remote) {
+  json line = {{"ts", now_iso()}, {"method", method.substr(0, 16)}, {"path", loggable_path(path)}, {"status", status},
+               {"bytes", bytes}, {"remote", remote}};
   std::fprintf(stderr, "%s\n", line.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
+}
+
+void access_log(const httplib::Request& req, const httplib::Response& res) {
+  log_line(req.method, req.path, res.status, res.body.size(), req.remote_addr);
+}
+
+// Security headers on every answer: no sniffing, no framing, no referrers;
+// the page's own policy allows its bundle, its blob: worker and wasm.
+void security_headers(const httplib::Request& req, httplib::Response& res) {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  if (!res.has_header("Content-Security-Policy")) {
+    const std::string type = res.get_header_value("Content-Type");
+    if (type.rfind("text/html", 0) == 0) {
+      res.set_header("Content-Security-Policy",
+                     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:; worker-src 'self' blob:; "
+                     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
+                     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    } else {
+      res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    }
+  }
+  (void)req;
 }
 
 bool parse_int(const char* s, long lo, long hi, long& out) {
@@ -98,17 +123,41 @@ std::string config_from_env(ServerConfig& c) {
   str("GLINT_WEB_ROOT", c.web_root);
   str("GLINT_INTERNAL_API_KEY", c.internal_api_key);
   num("GLINT_PORT", 0, 65535, c.port);
-  num("GLINT_THREADS", 1, 256, c.threads);
+  num("GLINT_THREADS", 1, 4096, c.threads);
   long mb = static_cast<long>(c.max_body_bytes >> 20);
   num("GLINT_MAX_BODY_MB", 1, 65536, mb);
   c.max_body_bytes = static_cast<size_t>(mb) << 20;
+  long json_kib = static_cast<long>(c.max_json_bytes >> 10);
+  num("GLINT_MAX_JSON_KB", 16, 1 << 20, json_kib);
+  c.max_json_bytes = static_cast<size_t>(json_kib) << 10;
   num("GLINT_READ_TIMEOUT", 1, 3600, c.read_timeout_s);
   num("GLINT_WRITE_TIMEOUT", 1, 3600, c.write_timeout_s);
+  num("GLINT_HEADER_TIMEOUT", 1, 3600, c.header_timeout_s);
+  num("GLINT_BODY_TIMEOUT", 1, 3600, c.body_timeout_s);
+  num("GLINT_BODY_MIN_RATE_KB", 1, 1 << 20, c.body_min_rate_kib);
+  num("GLINT_CONNECTIONS_PER_ADDRESS", 1, 100000, c.connections_per_address);
+  num("GLINT_QUEUE", 1, 100000, c.queue);
+  num("GLINT_KEEP_ALIVE_TIMEOUT", 1, 3600, c.keep_alive_timeout_s);
+  if (const char* v = std::getenv("GLINT_TRUSTED_PROXIES"); v != nullptr) {
+    c.trusted_proxies.clear();
+    std::string item;
+    for (const char* p = v;; ++p) {
+      if (*p == ',' || *p == ' ' || *p == '\0') {
+        if (!item.empty()) c.trusted_proxies.push_back(item);
+        item.clear();
+        if (*p == '\0') break;
+      } else {
+        item.push_back(*p);
+      }
+    }
+  }
   num("GLINT_SESSION_TTL_HOURS", 1, 24 * 365, c.session_ttl_hours);
   num("GLINT_PBKDF2_ITERATIONS", 1000, 10000000, c.pbkdf2_iterations);
   num("GLINT_RATE_INSIGHTS_PER_MIN", 1, 100000000, c.insights_per_minute);
   num("GLINT_RATE_CHAT_PER_MIN", 1, 100000000, c.chat_per_minute);
   num("GLINT_LOGIN_FAILURES", 1, 1000, c.login_failures_allowed);
+  num("GLINT_LOGIN_FAILURES_PER_ADDRESS", 1, 1000000, c.login_failures_per_address);
+  num("GLINT_SIGNUPS_PER_HOUR", 1, 1000000, c.signups_per_hour);
   if (const char* v = std::getenv("GLINT_DEMO"); v != nullptr && std::string_view(v) == "1") c.demo = true;
   return error;
 }
@@ -130,13 +179,27 @@ int serve(const ServerConfig& config) {
   }
   App app(config, db_path);
 
-  httplib::Server server;
-  server.new_task_queue = [&app] { return new CountingPool(static_cast<size_t>(app.config.threads), app.metrics); };
+  GuardLimits limits;
+  limits.header_timeout_ms = config.header_timeout_s * 1000;
+  limits.body_timeout_ms = config.body_timeout_s * 1000;
+  limits.body_min_rate = static_cast<size_t>(config.body_min_rate_kib) << 10;
+  limits.keep_alive_timeout_ms = config.keep_alive_timeout_s * 1000;
+  limits.keep_alive_max = static_cast<size_t>(config.keep_alive_max);
+  limits.connections_per_address = config.connections_per_address;
+  limits.threads = static_cast<size_t>(config.threads);
+  limits.queue = static_cast<size_t>(config.queue);
+  Router* routes = nullptr;  // set below; the policy is only asked once the server listens
+  GuardedServer server(
+      limits, [&routes](const httplib::Request& req) { return routes->policy_for(req); },
+      [&app](const std::string& remote, const std::string& method, const std::string& path, int status) {
+        app.metrics.observe(method, "(refused by the guard)", status, 0);
+        log_line(method, path, status, 0, remote);
+      });
   server.set_payload_max_length(config.max_body_bytes);
   server.set_read_timeout(config.read_timeout_s, 0);
   server.set_write_timeout(config.write_timeout_s, 0);
   server.set_keep_alive_max_count(static_cast<size_t>(config.keep_alive_max));
-  server.set_keep_alive_timeout(5);
+  server.set_keep_alive_timeout(config.keep_alive_timeout_s);
   server.set_tcp_nodelay(true);  // headers and body go out without waiting on delayed ACKs
 
   const std::string web_root = resolve_web_root(config);
@@ -148,7 +211,7 @@ int serve(const ServerConfig& config) {
                  web_root.c_str());
   }
   // GET / is the page for browsers and a status document for API clients.
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  server.set_pre_routing([](const httplib::Request& req, httplib::Response& res) {
     if (req.path == "/" && (req.method == "GET" || req.method == "HEAD")) {
       const std::string accept = req.get_header_value("Accept");
       if (accept.find("application/json") != std::string::npos && accept.find("text/html") == std::string::npos) {
@@ -160,6 +223,7 @@ int serve(const ServerConfig& config) {
   });
 
   Router router(server, app);
+  routes = &router;
   router.add("GET", "/health", {.auth = false}, [](Ctx& c) {
     try {
       (void)c.app.store.database_bytes();
@@ -168,7 +232,18 @@ int serve(const ServerConfig& config) {
       c.send(503, {{"status", "unhealthy"}, {"timestamp", now_iso()}, {"detail", "database unavailable"}});
     }
   });
-  router.add("GET", "/metrics", {.auth = false}, [](Ctx& c) {
+  // Open on loopback; elsewhere it needs the internal key (X-API-Key or Bearer).
+  router.add("GET", "/metrics", {.auth = false}, [&server](Ctx& c) {
+    const bool loopback = c.app.config.host == "127.0.0.1" || c.app.config.host == "::1" || c.app.config.host == "localhost";
+    if (!loopback) {
+      std::string key = c.req.get_header_value("X-API-Key");
+      const std::string auth = c.req.get_header_value("Authorization");
+      if (key.empty() && auth.rfind("Bearer ", 0) == 0) key = auth.substr(7);
+      if (c.app.config.internal_api_key.empty() || !crypto::constant_time_equal(key, c.app.config.internal_api_key)) {
+        throw HttpError{401, "not_authenticated", "/metrics needs the internal API key (X-API-Key) off loopback"};
+      }
+    }
+    c.app.metrics.open_connections = server.open_connections();
     c.res.set_content(c.app.metrics.render(c.app.store.database_bytes()), "text/plain; version=0.0.4");
   });
   register_auth_routes(router, app);
@@ -198,6 +273,7 @@ int serve(const ServerConfig& config) {
   server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     send_error(res, 500, "internal", "internal error");
   });
+  server.set_post_routing_handler(security_headers);
   server.set_logger(access_log);
 
   if (config.demo) {

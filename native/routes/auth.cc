@@ -1,15 +1,27 @@
 // /api/auth/* and /api/session/*: local accounts and sessions.
+//
+// Sign-up answers the same way whether the address is new or taken (202; the
+// address's owner gets a one-time code, or a notice), so it tells nobody
+// which addresses have accounts; the code, given to /verify-email, opens the
+// first session. Sign-in costs one password hash on every path, and is
+// throttled per (account, address) and per address (LoginThrottle).
+#include <openssl/rand.h>
+
 #include <regex>
 
-#include "http/app.h"
 #include "auth/crypto.h"
+#include "auth/passwords.h"
+#include "http/app.h"
 
 namespace glint::native {
 
 namespace {
 
+constexpr int64_t kCodeMinutes = 30;
+
 json user_json(const User& u) {
-  return {{"id", u.public_id}, {"email", u.email}, {"name", u.name}, {"created_at", u.created_at}};
+  return {{"id", u.public_id}, {"email", u.email}, {"name", u.name}, {"created_at", u.created_at},
+          {"email_verified", u.email_verified}};
 }
 
 std::string required(Ctx& c, const json& body, const char* name, size_t max_len = 320) {
@@ -22,8 +34,42 @@ std::string required(Ctx& c, const json& body, const char* name, size_t max_len 
 }
 
 bool plausible_email(const std::string& e) {
-  static const std::regex re(R"([^@\s]+@[^@\s]+\.[^@\s]+)");
+  static const std::regex re(R"([^@\s<>"',;:\\()\[\]]+@[^@\s<>"',;:\\()\[\]]+\.[^@\s<>"',;:\\()\[\]]+)");
   return std::regex_match(e, re);
+}
+
+std::string lowered(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::string email_param(Ctx& c, const json& b) {
+  const std::string email = required(c, b, "email");
+  if (!plausible_email(email)) throw HttpError{422, "invalid_parameter", "'email' is not an e-mail address"};
+  return email;
+}
+
+// Six decimal digits, uniform (rejection sampling over 32 random bits).
+std::string six_digits() {
+  for (;;) {
+    uint32_t v = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v) != 1) throw std::runtime_error("RAND_bytes failed");
+    if (v < 4'294'000'000u) {
+      char out[8];
+      std::snprintf(out, sizeof out, "%06u", v % 1'000'000u);
+      return out;
+    }
+  }
+}
+
+std::string code_hash(const User& u, const std::string& code) { return crypto::sha256_hex(u.public_id + ":" + code); }
+
+void send_code(Ctx& c, const User& u, std::optional<std::string> pending_password_hash) {
+  const std::string code = six_digits();
+  c.app.store.save_email_code(u.id, code_hash(u, code), std::move(pending_password_hash), now_unix() + kCodeMinutes * 60);
+  c.app.mailer.send(u.email, "Your glint verification code",
+                    "Your glint verification code is " + code + ". It expires in " + std::to_string(kCodeMinutes) +
+                        " minutes.\r\n\r\nIf you did not sign up for glint, ignore this message.");
 }
 
 // A new session: 256 random bits for the client, only their hash kept.
@@ -35,51 +81,136 @@ json open_session(Ctx& c, const User& u) {
   return {{"session_id", id}, {"expires_at", expires}, {"user", user_json(u)}};
 }
 
+void throttled(Ctx& c, const std::string& account, const std::string& address) {
+  const int wait = c.app.throttle.retry_after(account, address);
+  if (wait > 0) {
+    throw HttpError{429, "too_many_attempts", "too many failed attempts; try again later", {{"Retry-After", std::to_string(wait)}}};
+  }
+}
+
+const json kSignupAnswer = {
+    {"success", true},
+    {"verification_required", true},
+    {"detail", "If this address can be registered, a six-digit code is on its way to it: confirm it with "
+               "POST /api/auth/verify-email {email, code} to sign in."}};
+
 }  // namespace
 
 void register_auth_routes(Router& r, App&) {
-  r.add("POST", "/api/auth/register", {.auth = false}, [](Ctx& c) {
+  r.add("POST", "/api/auth/register", {.auth = false, .max_body = kSmallBody}, [](Ctx& c) {
     const json b = c.body();
-    const std::string email = required(c, b, "email");
-    const std::string password = required(c, b, "password", 1024);
+    const std::string address = client_address(c.req, c.app.config.trusted_proxies);
+    const RateLimiter::Decision d = c.app.limiter.take("signup|" + address, c.app.config.signups_per_hour, 3600);
+    if (!d.allowed) {
+      throw HttpError{429, "rate_limited", "too many sign-ups from your address; try again later",
+                      {{"Retry-After", std::to_string(std::max(1, d.reset_s))}}};
+    }
+    const std::string email = email_param(c, b);
+    const std::string password = required(c, b, "password", passwords::kMaxLength);
     std::string name = c.param(b, "name").value_or("");
     if (name.size() > 200) throw HttpError{422, "invalid_parameter", "'name' is longer than 200 characters"};
-    if (!plausible_email(email)) throw HttpError{422, "invalid_parameter", "'email' is not an e-mail address"};
-    if (password.size() < 8) throw HttpError{422, "weak_password", "the password needs at least 8 characters"};
+    if (auto weak = passwords::weakness(password, email)) throw HttpError{422, "weak_password", *weak};
     if (name.empty()) name = email.substr(0, email.find('@'));
-    Result<User> u = c.app.store.create_user(email, name, crypto::hash_password(password, c.app.config.pbkdf2_iterations));
-    if (!u.ok()) throw HttpError{409, "email_taken", u.status().message()};
-    c.send(201, open_session(c, u.value()));
+    // Hashed on every path: the answer takes as long for a taken address.
+    const std::string hash = crypto::hash_password(password, c.app.config.pbkdf2_iterations);
+    auto existing = c.app.store.user_by_email(email);
+    if (!existing) {
+      Result<User> u = c.app.store.create_user(email, name, hash);
+      if (u.ok()) {
+        send_code(c, u.value(), std::nullopt);
+      } else {
+        existing = c.app.store.user_by_email(email);  // made at the same moment by another request
+      }
+    }
+    if (existing && !existing->first.email_verified) {
+      send_code(c, existing->first, hash);  // the password applies once the code proves the address
+    } else if (existing) {
+      c.app.mailer.send(existing->first.email, "Someone tried to sign up with your address",
+                        "Someone (perhaps you) tried to create a glint account with this address, which already has "
+                        "one. If it was you, sign in instead. Nothing was changed.");
+    }
+    c.send(202, kSignupAnswer);
   });
 
-  r.add("POST", "/api/auth/login", {.auth = false}, [](Ctx& c) {
+  r.add("POST", "/api/auth/verify-email", {.auth = false, .max_body = kSmallBody}, [](Ctx& c) {
+    const json b = c.body();
+    const std::string email = email_param(c, b);
+    const std::string code = required(c, b, "code", 16);
+    const std::string address = client_address(c.req, c.app.config.trusted_proxies);
+    const std::string account = "verify|" + lowered(email);
+    throttled(c, account, address);
+    Result<User> u = c.app.store.verify_email_code(email, [&](const User& who) { return code_hash(who, code); }, now_unix());
+    if (!u.ok()) {
+      c.app.throttle.failure(account, address);
+      throw HttpError{400, "invalid_code", u.status().message()};
+    }
+    c.app.throttle.success(account, address);
+    c.send(200, open_session(c, u.value()));
+  });
+
+  r.add("POST", "/api/auth/verify-email/resend", {.auth = false, .max_body = kSmallBody}, [](Ctx& c) {
+    const json b = c.body();
+    const std::string address = client_address(c.req, c.app.config.trusted_proxies);
+    const RateLimiter::Decision d = c.app.limiter.take("signup|" + address, c.app.config.signups_per_hour, 3600);
+    if (!d.allowed) {
+      throw HttpError{429, "rate_limited", "too many requests from your address; try again later",
+                      {{"Retry-After", std::to_string(std::max(1, d.reset_s))}}};
+    }
+    const std::string email = email_param(c, b);
+    if (auto existing = c.app.store.user_by_email(email); existing && !existing->first.email_verified) {
+      send_code(c, existing->first, std::nullopt);
+    }
+    c.send(202, kSignupAnswer);
+  });
+
+  r.add("POST", "/api/auth/login", {.auth = false, .max_body = kSmallBody}, [](Ctx& c) {
     const json b = c.body();
     const std::string email = required(c, b, "email");
-    const std::string password = required(c, b, "password", 1024);
-    std::string lowered = email;
-    for (char& ch : lowered) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    const std::string account_key = "account|" + lowered, address_key = "address|" + c.req.remote_addr;
-    const int wait = std::max(c.app.throttle.retry_after(account_key), c.app.throttle.retry_after(address_key));
-    if (wait > 0) {
-      throw HttpError{429, "too_many_attempts", "too many failed sign-ins; try again later", {{"Retry-After", std::to_string(wait)}}};
-    }
+    const std::string password = required(c, b, "password", passwords::kMaxLength);
+    const std::string account = lowered(email), address = client_address(c.req, c.app.config.trusted_proxies);
+    throttled(c, account, address);
     const auto found = c.app.store.user_by_email(email);
     // Verify even for unknown accounts, so timing does not reveal which exist.
     const bool ok = found ? crypto::verify_password(password, found->second)
                           : (crypto::verify_password(password, crypto::hash_password("x", c.app.config.pbkdf2_iterations)), false);
     if (!ok) {
-      c.app.throttle.failure(account_key);
-      c.app.throttle.failure(address_key);
+      c.app.throttle.failure(account, address);
       throw HttpError{401, "invalid_credentials", "wrong e-mail address or password"};
     }
-    c.app.throttle.success(account_key);
+    c.app.throttle.success(account, address);
+    if (passwords::needs_rehash(found->second, c.app.config.pbkdf2_iterations)) {
+      c.app.store.rehash_password(found->first.id, crypto::hash_password(password, c.app.config.pbkdf2_iterations));
+    }
     c.app.store.purge_expired_sessions(now_unix());
     c.send(200, open_session(c, found->first));
+  });
+
+  r.add("POST", "/api/auth/password", {.max_body = kSmallBody}, [](Ctx& c) {
+    const json b = c.body();
+    const std::string current = required(c, b, "current_password", passwords::kMaxLength);
+    const std::string next = required(c, b, "new_password", passwords::kMaxLength);
+    const std::string account = "password|" + c.me().public_id, address = client_address(c.req, c.app.config.trusted_proxies);
+    throttled(c, account, address);
+    const auto found = c.app.store.user_by_email(c.me().email);
+    if (!found || !crypto::verify_password(current, found->second)) {
+      c.app.throttle.failure(account, address);
+      throw HttpError{401, "invalid_credentials", "the current password is wrong"};
+    }
+    if (auto weak = passwords::weakness(next, c.me().email)) throw HttpError{422, "weak_password", *weak};
+    const int64_t others = c.app.store.delete_sessions_of(c.me().id, c.session_hash);
+    c.app.store.set_password(c.me().id, crypto::hash_password(next, c.app.config.pbkdf2_iterations), c.session_hash);
+    c.send(200, {{"success", true}, {"signed_out_sessions", others}});
   });
 
   r.add("POST", "/api/auth/logout", {}, [](Ctx& c) {
     c.app.store.delete_session(c.session_hash);
     c.send(200, {{"success", true}});
+  });
+
+  // Sign out everywhere: every session of the account, this one included.
+  r.add("POST", "/api/auth/logout-all", {}, [](Ctx& c) {
+    const int64_t n = c.app.store.delete_sessions_of(c.me().id);
+    c.send(200, {{"success", true}, {"signed_out_sessions", n}});
   });
 
   r.add("GET", "/api/auth/me", {}, [](Ctx& c) {

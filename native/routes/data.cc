@@ -48,13 +48,29 @@ struct Upload {
     }
   }
 
+  static constexpr size_t kMaxFiles = 20;
+  static constexpr size_t kMaxParts = 64;
+  size_t part_count = 0;
+
   void read(Ctx& c, const httplib::ContentReader& reader) {
     if (!c.req.is_multipart_form_data()) {
       throw HttpError{415, "unsupported_media_type", "upload files as multipart/form-data"};
     }
-    reader(
+    std::optional<HttpError> refused;
+    const bool whole = reader(
         [&](const httplib::MultipartFormData& part) {
           close_current();
+          if (++part_count > kMaxParts || (!part.filename.empty() && parts.size() >= kMaxFiles)) {
+            refused = HttpError{413, "too_many_parts",
+                                "an upload holds at most " + std::to_string(kMaxFiles) + " files in " + std::to_string(kMaxParts) +
+                                    " form parts"};
+            return false;
+          }
+          if (!is_valid_utf8(part.name) || !is_valid_utf8(part.filename) || part.name.find('\0') != std::string::npos ||
+              part.filename.find('\0') != std::string::npos) {
+            refused = HttpError{400, "invalid_parameter", "form field names and file names must be UTF-8 text without NUL bytes"};
+            return false;
+          }
           if (part.filename.empty()) {
             current_field = part.name;
             fields[part.name].clear();
@@ -76,6 +92,13 @@ struct Upload {
           return true;
         });
     close_current();
+    if (refused) throw *refused;
+    // Only a body whose closing boundary arrived is used: a client that went
+    // away half-way has sent no upload at all.
+    if (!whole) {
+      throw HttpError{400, "incomplete_upload",
+                      "the upload did not arrive whole (cut off, or not valid multipart); nothing was stored"};
+    }
     if (parts.empty()) throw HttpError{422, "no_file", "the form holds no file: attach one or more CSV exports"};
   }
 
@@ -138,7 +161,7 @@ json workspace_analysis(Ctx& c, const json& b) {
     }
     req["budget_increase_limit"] = v;
   }
-  return c.app.engines.cached(c.app.store, t.id, "analysis|" + req.dump(), [&](Engine& e, const std::vector<int64_t>& handles) {
+  return c.app.engines.cached(c.app.store, t, "analysis|" + req.dump(), [&](Engine& e, const std::vector<int64_t>& handles) {
     if (handles.empty()) throw HttpError{404, "no_data", "this workspace has no data yet: upload an export with POST /api/datasets"};
     req["handles"] = handles;
     return call_core(e, "report.analyze", req);
@@ -159,13 +182,13 @@ void analysis_endpoint(Router& r, const char* path, const std::function<json(con
 
 }  // namespace
 
-void register_data_routes(Router& r, App&) {
+void register_data_routes(Router& r, App& app) {
   r.add_stream("/api/datasets", {}, [](Ctx& c, const httplib::ContentReader& reader) {
     const Tenant t = c.current_tenant();
     Upload up;
     up.read(c, reader);
     up.require_some();
-    json stored = json::array();
+    std::vector<Store::NewDataset> sets;
     for (const Upload::Part& p : up.parts) {
       if (!p.input) continue;
       const json exported = call_core(up.engine, "ingest.export", {{"handle", p.handle}});
@@ -179,8 +202,12 @@ void register_data_routes(Router& r, App&) {
       if (in["date_min"].is_string()) meta.date_min = in["date_min"].get<std::string>();
       if (in["date_max"].is_string()) meta.date_max = in["date_max"].get<std::string>();
       meta.report = in.dump();
-      stored.push_back(dataset_json(c.app.store.insert_dataset(t.id, c.me().id, meta, exported.dump())));
+      sets.push_back({meta, exported.dump()});
     }
+    Result<std::vector<DatasetMeta>> saved = c.app.store.insert_datasets(t.id, c.me().id, role_at_least(t.role, "admin"), sets);
+    if (!saved.ok()) throw HttpError{409, "overlap_needs_admin", saved.status().message()};
+    json stored = json::array();
+    for (const DatasetMeta& m : saved.value()) stored.push_back(dataset_json(m));
     c.send(201, {{"success", true}, {"tenant_id", t.public_id}, {"datasets", stored}, {"errors", up.errors()}});
   });
   r.add("GET", "/api/datasets", {}, [](Ctx& c) {
@@ -207,22 +234,34 @@ void register_data_routes(Router& r, App&) {
   });
 
   // Column profile; the HTML report is kept for its owner under /eda/reports/ID.
-  r.add_stream("/eda", {.auth = true, .rate_group = "insights"}, [](Ctx& c, const httplib::ContentReader& reader) {
+  // The profile reads its file whole (core's table analyses take one payload).
+  r.add_stream("/eda", {.auth = true, .rate_group = "insights", .max_body = std::min<size_t>(app.config.max_body_bytes, 64u << 20)},
+               [](Ctx& c, const httplib::ContentReader& reader) {
     if (!c.req.is_multipart_form_data()) throw HttpError{415, "unsupported_media_type", "upload the file as multipart/form-data"};
+    // The first file is profiled; any later part is read past, not kept.
     std::string name, bytes;
-    bool got_file = false;
-    reader(
+    bool got_file = false, in_first = false;
+    size_t part_count = 0;
+    const bool whole = reader(
         [&](const httplib::MultipartFormData& part) {
+          in_first = false;
+          if (++part_count > Upload::kMaxParts) return false;
           if (!part.filename.empty() && !got_file) {
+            if (!is_valid_utf8(part.filename) || part.filename.find('\0') != std::string::npos) return false;
             name = part.filename;
-            got_file = true;
+            got_file = in_first = true;
           }
           return true;
         },
         [&](const char* data, size_t len) {
-          if (got_file && name.size() > 0) bytes.append(data, len);
+          if (in_first) bytes.append(data, len);
           return true;
         });
+    if (!whole) {
+      throw HttpError{400, "incomplete_upload",
+                      "the upload did not arrive whole, held more than " + std::to_string(Upload::kMaxParts) +
+                          " parts, or named its file in something other than UTF-8"};
+    }
     if (!got_file) throw HttpError{422, "no_file", "the form holds no file"};
     Engine engine;
     json profile = call_core(engine, "profile", {{"name", name}, {"html", true}},
@@ -240,7 +279,8 @@ void register_data_routes(Router& r, App&) {
   r.add("GET", "/eda/reports/([0-9a-f]{32})", {}, [](Ctx& c) {
     const auto html = c.app.store.eda_html(c.capture(1), c.me().id);
     if (!html) throw HttpError{404, "not_found", "no such report"};
-    c.res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    c.res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
+    c.res.set_header("X-Content-Type-Options", "nosniff");
     c.res.set_content(*html, "text/html; charset=utf-8");
   });
 
@@ -251,7 +291,7 @@ void register_data_routes(Router& r, App&) {
     const int days = days_param(c, b);
     const Tenant t = c.current_tenant();
     const std::string key = "highlight|" + type + "|" + std::to_string(days);
-    json out = c.app.engines.cached(c.app.store, t.id, key, [&](Engine& e, const std::vector<int64_t>& handles) {
+    json out = c.app.engines.cached(c.app.store, t, key, [&](Engine& e, const std::vector<int64_t>& handles) {
       if (handles.empty()) {
         return json{{"success", true}, {"highlight_type", type}, {"date_range", nullptr}, {"facts", json::array()},
                     {"note", "no data yet: upload an export with POST /api/datasets"}};

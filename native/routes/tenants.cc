@@ -21,6 +21,15 @@ json invite_json(const Invite& i) {
           {"status", i.revoked_at ? "revoked" : i.accepted_at ? "accepted" : i.expires_at <= now_unix() ? "expired" : "pending"}};
 }
 
+// For the workspace's admins and owners: who made the invite.
+json invite_json_with_author(const Invite& i) {
+  json out = invite_json(i);
+  out["created_by"] = i.created_by_id.empty()
+                          ? json(nullptr)
+                          : json{{"user_id", i.created_by_id}, {"email", i.created_by_email}, {"name", i.created_by_name}};
+  return out;
+}
+
 std::string tenant_name(Ctx& c, const json& b) {
   auto name = c.param(b, "name");
   if (!name || name->empty()) throw HttpError{422, "missing_parameter", "'name' is required"};
@@ -78,6 +87,7 @@ void register_tenant_routes(Router& r, App&) {
   r.add("DELETE", id, {}, [](Ctx& c) {
     const Tenant t = c.tenant(1, "owner");
     c.app.store.delete_tenant(t.id);
+    c.app.engines.drop(t.public_id);
     c.send(200, {{"success", true}, {"deleted", t.public_id}});
   });
 
@@ -130,7 +140,7 @@ void register_tenant_routes(Router& r, App&) {
     const std::string token = crypto::random_hex(32);
     const Invite inv = c.app.store.create_invite(t.id, *email, role, crypto::sha256_hex(token),
                                                  now_unix() + kInviteDays * 86400, c.me().id);
-    json out = invite_json(inv);
+    json out = invite_json_with_author(inv);
     out["token"] = token;  // shown once, to the inviter, to pass on
     out["accept_url"] = "/api/invites/" + token + "/accept";
     c.send(201, out);
@@ -138,7 +148,7 @@ void register_tenant_routes(Router& r, App&) {
   r.add("GET", id + "/invites", {}, [](Ctx& c) {
     const Tenant t = c.tenant(1, "admin");
     json list = json::array();
-    for (const Invite& i : c.app.store.invites(t.id)) list.push_back(invite_json(i));
+    for (const Invite& i : c.app.store.invites(t.id)) list.push_back(invite_json_with_author(i));
     c.send(200, {{"invites", list}, {"total", list.size()}});
   });
   r.add("DELETE", id + "/invites/([^/]+)", {}, [](Ctx& c) {

@@ -55,10 +55,19 @@ Result<int> migrate_database(const std::string& path) {
       const auto& [name, text] = sql::k_files[i];
       const int number = migration_number(name);
       if (number <= version) continue;
-      db::Transaction tx(c);
-      c.exec(std::string(text).c_str());
-      c.exec(("PRAGMA user_version=" + std::to_string(number)).c_str());
-      tx.commit();
+      // Foreign keys off around each file (a no-op inside a transaction), so
+      // a migration may rebuild a table without cascading deletes; checked
+      // before the commit.
+      c.exec("PRAGMA foreign_keys=OFF");
+      {
+        db::Transaction tx(c);
+        c.exec(std::string(text).c_str());
+        db::Stmt check = c.prepare("PRAGMA foreign_key_check");
+        if (check.step()) throw db::Error(std::string(name) + " leaves rows that break a foreign key", SQLITE_CONSTRAINT);
+        c.exec(("PRAGMA user_version=" + std::to_string(number)).c_str());
+        tx.commit();
+      }
+      c.exec("PRAGMA foreign_keys=ON");
       version = number;
     }
     return version;

@@ -28,10 +28,19 @@ int64_t now_unix() {
 namespace {
 
 User read_user(db::Stmt& st, int from = 0) {
-  return {st.integer(from), st.text(from + 1), st.text(from + 2), st.text(from + 3), st.text(from + 4)};
+  return {st.integer(from), st.text(from + 1), st.text(from + 2), st.text(from + 3), st.text(from + 4), !st.is_null(from + 5)};
 }
 
-constexpr const char* kUserCols = "u.id, u.public_id, u.email, u.name, u.created_at";
+constexpr const char* kUserCols = "u.id, u.public_id, u.email, u.name, u.created_at, u.email_verified_at";
+
+// Pending invites someone made, once they may no longer invite.
+void revoke_invites_by(db::Connection& c, int64_t tenant_id, int64_t user_id) {
+  c.prepare("UPDATE invites SET revoked_at = ? WHERE tenant_id = ? AND created_by = ? AND accepted_at IS NULL AND revoked_at IS NULL")
+      .bind(1, now_iso())
+      .bind(2, tenant_id)
+      .bind(3, user_id)
+      .run();
+}
 
 Tenant read_tenant(db::Stmt& st) {
   Tenant t;
@@ -79,17 +88,28 @@ Invite read_invite(db::Stmt& st) {
   i.tenant_name = st.text(8);
   if (!st.is_null(9)) i.accepted_at = st.text(9);
   if (!st.is_null(10)) i.revoked_at = st.text(10);
+  if (!st.is_null(11)) {
+    i.created_by_id = st.text(11);
+    i.created_by_email = st.text(12);
+    i.created_by_name = st.text(13);
+  }
   return i;
 }
 
 constexpr const char* kInviteSelect =
     "SELECT i.id, i.public_id, i.email, i.role, i.created_at, i.expires_at, i.tenant_id, t.public_id, t.name, "
-    "i.accepted_at, i.revoked_at FROM invites i JOIN tenants t ON t.id = i.tenant_id ";
+    "i.accepted_at, i.revoked_at, cb.public_id, cb.email, cb.name FROM invites i JOIN tenants t ON t.id = i.tenant_id "
+    "LEFT JOIN users cb ON cb.id = i.created_by ";
 
+// The next number of the server-wide sequence (never repeats: AUTOINCREMENT).
 void bump_version(db::Connection& c, int64_t tenant_id) {
-  c.prepare("INSERT INTO data_versions (tenant_id, version) VALUES (?, 1) "
-            "ON CONFLICT(tenant_id) DO UPDATE SET version = version + 1")
+  c.prepare("INSERT INTO data_version_seq DEFAULT VALUES").run();
+  const int64_t v = c.last_insert_id();
+  c.prepare("DELETE FROM data_version_seq WHERE n < ?").bind(1, v).run();
+  c.prepare("INSERT INTO data_versions (tenant_id, version) VALUES (?, ?) "
+            "ON CONFLICT(tenant_id) DO UPDATE SET version = excluded.version")
       .bind(1, tenant_id)
+      .bind(2, v)
       .run();
 }
 
@@ -130,7 +150,7 @@ std::optional<std::pair<User, std::string>> Store::user_by_email(const std::stri
   db::Stmt st = c->prepare(std::string("SELECT ") + kUserCols + ", u.password_hash FROM users u WHERE u.email = ?");
   st.bind(1, email);
   if (!st.step()) return std::nullopt;
-  return std::make_pair(read_user(st), st.text(5));
+  return std::make_pair(read_user(st), st.text(6));
 }
 
 std::optional<User> Store::user_by_id(int64_t id) {
@@ -141,12 +161,77 @@ std::optional<User> Store::user_by_id(int64_t id) {
   return read_user(st);
 }
 
-void Store::set_password(int64_t user_id, const std::string& password_hash) {
+void Store::set_password(int64_t user_id, const std::string& password_hash, const std::string& keep_session_hash) {
   auto c = pool_.acquire();
   db::Transaction tx(*c);
   c->prepare("UPDATE users SET password_hash = ? WHERE id = ?").bind(1, password_hash).bind(2, user_id).run();
-  c->prepare("DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();  // a new password ends old sessions
+  c->prepare("DELETE FROM sessions WHERE user_id = ? AND id_hash != ?").bind(1, user_id).bind(2, keep_session_hash).run();
   tx.commit();
+}
+
+void Store::rehash_password(int64_t user_id, const std::string& password_hash) {
+  auto c = pool_.acquire();
+  c->prepare("UPDATE users SET password_hash = ? WHERE id = ?").bind(1, password_hash).bind(2, user_id).run();
+}
+
+void Store::mark_email_verified(int64_t user_id) {
+  auto c = pool_.acquire();
+  c->prepare("UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?").bind(1, now_iso()).bind(2, user_id).run();
+}
+
+int64_t Store::delete_sessions_of(int64_t user_id, const std::string& keep_session_hash) {
+  auto c = pool_.acquire();
+  c->prepare("DELETE FROM sessions WHERE user_id = ? AND id_hash != ?").bind(1, user_id).bind(2, keep_session_hash).run();
+  return c->changes();
+}
+
+void Store::save_email_code(int64_t user_id, const std::string& code_hash, std::optional<std::string> new_password_hash,
+                            int64_t expires_at) {
+  auto c = pool_.acquire();
+  db::Stmt st = c->prepare(
+      "INSERT INTO email_codes (user_id, purpose, code_hash, new_password_hash, expires_at, attempts) VALUES (?, 'verify', ?, ?, ?, 0) "
+      "ON CONFLICT(user_id, purpose) DO UPDATE SET code_hash = excluded.code_hash, "
+      "new_password_hash = COALESCE(excluded.new_password_hash, email_codes.new_password_hash), "
+      "expires_at = excluded.expires_at, attempts = 0");
+  st.bind(1, user_id).bind(2, code_hash);
+  if (new_password_hash) {
+    st.bind(3, *new_password_hash);
+  } else {
+    st.bind_null(3);
+  }
+  st.bind(4, expires_at).run();
+}
+
+Result<User> Store::verify_email_code(const std::string& email, const std::function<std::string(const User&)>& code_hash_of,
+                                      int64_t now) {
+  auto c = pool_.acquire();
+  db::Transaction tx(*c);
+  db::Stmt st = c->prepare(std::string("SELECT ") + kUserCols +
+                           ", e.code_hash, e.new_password_hash, e.expires_at, e.attempts FROM users u "
+                           "JOIN email_codes e ON e.user_id = u.id AND e.purpose = 'verify' WHERE u.email = ?");
+  st.bind(1, email);
+  const Status wrong(ErrorCode::kNoData, "the code is wrong or has expired; ask for a new one");
+  if (!st.step()) return wrong;
+  User u = read_user(st);
+  const std::string stored = st.text(6);
+  const std::optional<std::string> new_hash = st.is_null(7) ? std::nullopt : std::optional<std::string>(st.text(7));
+  if (st.integer(8) <= now || st.integer(9) >= 5) return wrong;
+  if (!crypto::constant_time_equal(code_hash_of(u), stored)) {
+    c->prepare("UPDATE email_codes SET attempts = attempts + 1 WHERE user_id = ? AND purpose = 'verify'").bind(1, u.id).run();
+    tx.commit();
+    return wrong;
+  }
+  c->prepare("DELETE FROM email_codes WHERE user_id = ? AND purpose = 'verify'").bind(1, u.id).run();
+  c->prepare("UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?").bind(1, now_iso()).bind(2, u.id).run();
+  if (new_hash) {
+    // The address's owner chose a password: whatever was set before, and any
+    // session opened with it, is gone.
+    c->prepare("UPDATE users SET password_hash = ? WHERE id = ?").bind(1, *new_hash).bind(2, u.id).run();
+    c->prepare("DELETE FROM sessions WHERE user_id = ?").bind(1, u.id).run();
+  }
+  tx.commit();
+  u.email_verified = true;
+  return u;
 }
 
 void Store::create_session(const std::string& id_hash, int64_t user_id, int64_t now, int64_t expires_at) {
@@ -292,6 +377,7 @@ Status Store::set_role(int64_t tenant_id, const std::string& user_public_id, con
     return Status(ErrorCode::kInvalidRequest, "the last owner cannot be demoted; make someone else owner first");
   }
   c->prepare("UPDATE memberships SET role = ? WHERE tenant_id = ? AND user_id = ?").bind(1, role).bind(2, tenant_id).bind(3, uid).run();
+  if (role == "member") revoke_invites_by(*c, tenant_id, uid);
   tx.commit();
   return Status::Ok();
 }
@@ -308,6 +394,7 @@ Status Store::remove_member(int64_t tenant_id, const std::string& user_public_id
     return Status(ErrorCode::kInvalidRequest, "the last owner cannot be removed");
   }
   c->prepare("DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?").bind(1, tenant_id).bind(2, uid).run();
+  revoke_invites_by(*c, tenant_id, uid);
   c->prepare("UPDATE sessions SET current_tenant_id = NULL WHERE user_id = ? AND current_tenant_id = ?").bind(1, uid).bind(2, tenant_id).run();
   tx.commit();
   return Status::Ok();
@@ -377,6 +464,9 @@ Result<Tenant> Store::accept_invite(const std::string& token_hash, const User& u
     for (char& ch : *s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   }
   if (a != b) return Status(ErrorCode::kNoData, "this invite is for another e-mail address");
+  if (!user.email_verified) {
+    return Status(ErrorCode::kNoData, "verify your e-mail address first (POST /api/auth/verify-email/resend sends a code)");
+  }
   c->prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, ?, ?) "
              "ON CONFLICT(tenant_id, user_id) DO NOTHING")
       .bind(1, inv.tenant_id)
@@ -445,65 +535,77 @@ constexpr const char* kDatasetSelect =
 
 }  // namespace
 
-DatasetMeta Store::insert_dataset(int64_t tenant_id, int64_t user_id, const DatasetMeta& meta, const std::string& export_json) {
-  const json doc = json::parse(export_json);
+Result<std::vector<DatasetMeta>> Store::insert_datasets(int64_t tenant_id, int64_t user_id, bool may_replace_others,
+                                                        const std::vector<NewDataset>& sets) {
   auto c = pool_.acquire();
   db::Transaction tx(*c);
-  DatasetMeta m = meta;
-  m.public_id = crypto::random_hex(16);
-  m.created_at = now_iso();
-  const auto& entities = doc["entities"];
-  const auto& cells = doc["cells"];
-  // Day range of the new data, to replace what earlier uploads said about it.
-  std::optional<int64_t> lo, hi;
-  for (const json& cell : cells) {
-    if (cell[1].is_null()) continue;
-    const int64_t d = cell[1].get<int64_t>();
-    if (!lo || d < *lo) lo = d;
-    if (!hi || d > *hi) hi = d;
-  }
-  if (lo) {
-    std::set<std::pair<std::string, std::string>> keys;  // platform, account id
-    for (const json& e : entities) keys.emplace(e["platform"].get<std::string>(), e["dims"][0].get<std::string>());
-    for (const auto& [platform, account] : keys) {
-      c->prepare("DELETE FROM dataset_cells WHERE dataset_id IN (SELECT id FROM datasets WHERE tenant_id = ? AND kind = ?) "
-                 "AND day BETWEEN ? AND ? AND EXISTS (SELECT 1 FROM dataset_entities e WHERE e.dataset_id = dataset_cells.dataset_id "
-                 "AND e.idx = dataset_cells.entity_idx AND e.platform = ? AND e.account_id = ?)")
-          .bind(1, tenant_id)
-          .bind(2, m.kind)
-          .bind(3, *lo)
-          .bind(4, *hi)
-          .bind(5, platform)
-          .bind(6, account)
-          .run();
+  std::vector<DatasetMeta> out;
+  std::vector<int64_t> inserted;
+  for (const NewDataset& nd : sets) {
+    const json doc = json::parse(nd.export_json);
+    DatasetMeta m = nd.meta;
+    m.public_id = crypto::random_hex(16);
+    m.created_at = now_iso();
+    const auto& entities = doc["entities"];
+    const auto& cells = doc["cells"];
+    // Day range of the new data, to replace what earlier uploads said about it.
+    std::optional<int64_t> lo, hi;
+    for (const json& cell : cells) {
+      if (cell[1].is_null()) continue;
+      const int64_t d = cell[1].get<int64_t>();
+      if (!lo || d < *lo) lo = d;
+      if (!hi || d > *hi) hi = d;
     }
-    // Earlier datasets now hold fewer rows; those left empty go.
-    c->prepare("UPDATE datasets SET rows = (SELECT COALESCE(SUM(rows), 0) FROM dataset_cells WHERE dataset_id = datasets.id) "
-               "WHERE tenant_id = ?")
-        .bind(1, tenant_id)
+    if (lo) {
+      std::set<std::pair<std::string, std::string>> keys;  // platform, account id
+      for (const json& e : entities) keys.emplace(e["platform"].get<std::string>(), e["dims"][0].get<std::string>());
+      constexpr const char* kOverlap =
+          "FROM dataset_cells WHERE dataset_id IN (SELECT id FROM datasets WHERE tenant_id = ? AND kind = ?) "
+          "AND day BETWEEN ? AND ? AND EXISTS (SELECT 1 FROM dataset_entities e WHERE e.dataset_id = dataset_cells.dataset_id "
+          "AND e.idx = dataset_cells.entity_idx AND e.platform = ? AND e.account_id = ?)";
+      for (const auto& [platform, account] : keys) {
+        if (!may_replace_others) {
+          // A member replaces only what they uploaded: anyone else's overlapping
+          // rows stay, and the upload is refused rather than counted twice.
+          db::Stmt st = c->prepare(std::string("SELECT DISTINCT d.name FROM datasets d WHERE d.id IN (SELECT dataset_id ") + kOverlap +
+                                   ") AND (d.created_by IS NULL OR d.created_by != ?) ORDER BY d.name LIMIT 5");
+          st.bind(1, tenant_id).bind(2, m.kind).bind(3, *lo).bind(4, *hi).bind(5, platform).bind(6, account).bind(7, user_id);
+          std::string names;
+          while (st.step()) names += (names.empty() ? "" : ", ") + st.text(0);
+          if (!names.empty()) {
+            return Status(ErrorCode::kInvalidRequest,
+                          "'" + m.name + "' covers days already uploaded by someone else (" + names +
+                              "); only an admin may replace another member's data");
+          }
+        }
+        c->prepare(std::string("DELETE ") + kOverlap)
+            .bind(1, tenant_id)
+            .bind(2, m.kind)
+            .bind(3, *lo)
+            .bind(4, *hi)
+            .bind(5, platform)
+            .bind(6, account)
+            .run();
+      }
+    }
+    c->prepare("INSERT INTO datasets (public_id, tenant_id, name, platform, kind, bytes, rows, metrics_present, date_min, "
+               "date_max, report, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, m.public_id)
+        .bind(2, tenant_id)
+        .bind(3, m.name)
+        .bind(4, m.platform)
+        .bind(5, m.kind)
+        .bind(6, m.bytes)
+        .bind(7, m.rows)
+        .bind(8, doc.value("metrics_present", int64_t{0}))
+        .bind(9, m.date_min ? *m.date_min : std::string())
+        .bind(10, m.date_max ? *m.date_max : std::string())
+        .bind(11, m.report)
+        .bind(12, user_id)
+        .bind(13, m.created_at)
         .run();
-    c->prepare("DELETE FROM dataset_entities WHERE dataset_id IN (SELECT id FROM datasets WHERE tenant_id = ? AND rows = 0)").bind(1, tenant_id).run();
-    c->prepare("DELETE FROM datasets WHERE tenant_id = ? AND rows = 0").bind(1, tenant_id).run();
-  }
-  c->prepare("INSERT INTO datasets (public_id, tenant_id, name, platform, kind, bytes, rows, metrics_present, date_min, "
-             "date_max, report, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, m.public_id)
-      .bind(2, tenant_id)
-      .bind(3, m.name)
-      .bind(4, m.platform)
-      .bind(5, m.kind)
-      .bind(6, m.bytes)
-      .bind(7, m.rows)
-      .bind(8, doc.value("metrics_present", int64_t{0}))
-      .bind(9, m.date_min ? *m.date_min : std::string())
-      .bind(10, m.date_max ? *m.date_max : std::string())
-      .bind(11, m.report)
-      .bind(12, user_id)
-      .bind(13, m.created_at)
-      .run();
-  m.id = c->last_insert_id();
-  {
-    db::Stmt ins = c->prepare("INSERT INTO dataset_entities (dataset_id, idx, platform, currency, account_id, dims) VALUES (?, ?, ?, ?, ?, ?)");
+    m.id = c->last_insert_id();
+    inserted.push_back(m.id);
     int64_t idx = 0;
     for (const json& e : entities) {
       db::Stmt st = c->prepare("INSERT INTO dataset_entities (dataset_id, idx, platform, currency, account_id, dims) VALUES (?, ?, ?, ?, ?, ?)");
@@ -511,23 +613,46 @@ DatasetMeta Store::insert_dataset(int64_t tenant_id, int64_t user_id, const Data
       st.bind(5, e["dims"][0].get<std::string>()).bind(6, e["dims"].dump());
       st.run();
     }
-  }
-  for (const json& cell : cells) {
-    db::Stmt st = c->prepare("INSERT INTO dataset_cells (dataset_id, entity_idx, day, rows, m0, m1, m2, m3, m4, m5, m6) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    st.bind(1, m.id).bind(2, cell[0].get<int64_t>());
-    if (cell[1].is_null()) {
-      st.bind_null(3);
-    } else {
-      st.bind(3, cell[1].get<int64_t>());
+    for (const json& cell : cells) {
+      db::Stmt st = c->prepare("INSERT INTO dataset_cells (dataset_id, entity_idx, day, rows, m0, m1, m2, m3, m4, m5, m6) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      st.bind(1, m.id).bind(2, cell[0].get<int64_t>());
+      if (cell[1].is_null()) {
+        st.bind_null(3);
+      } else {
+        st.bind(3, cell[1].get<int64_t>());
+      }
+      st.bind(4, cell[2].get<int64_t>());
+      for (int i = 0; i < 7; ++i) st.bind(5 + i, cell[static_cast<size_t>(3 + i)].get<int64_t>());
+      st.run();
     }
-    st.bind(4, cell[2].get<int64_t>());
-    for (int i = 0; i < 7; ++i) st.bind(5 + i, cell[static_cast<size_t>(3 + i)].get<int64_t>());
-    st.run();
+    out.push_back(m);
   }
+  // Datasets that lost rows to a replacement: rows, days and bytes follow
+  // what is left (bytes pro rata of rows); those left empty go.
+  constexpr const char* kLeft = "(SELECT COALESCE(SUM(rows), 0) FROM dataset_cells WHERE dataset_id = datasets.id)";
+  c->prepare(std::string("UPDATE datasets SET bytes = CASE WHEN rows > 0 THEN bytes * ") + kLeft + " / rows ELSE bytes END, rows = " + kLeft +
+             ", date_min = COALESCE((SELECT date(MIN(day) * 86400, 'unixepoch') FROM dataset_cells WHERE dataset_id = datasets.id), ''), "
+             "date_max = COALESCE((SELECT date(MAX(day) * 86400, 'unixepoch') FROM dataset_cells WHERE dataset_id = datasets.id), '') "
+             "WHERE tenant_id = ? AND rows != " + kLeft)
+      .bind(1, tenant_id)
+      .run();
+  c->prepare("DELETE FROM dataset_entities WHERE dataset_id IN (SELECT id FROM datasets WHERE tenant_id = ? AND rows = 0)").bind(1, tenant_id).run();
+  c->prepare("DELETE FROM datasets WHERE tenant_id = ? AND rows = 0").bind(1, tenant_id).run();
+  // A new dataset can itself lose rows to a later file of the same upload.
+  for (DatasetMeta& m : out) {
+    db::Stmt st = c->prepare(std::string(kDatasetSelect) + "WHERE id = ?");
+    st.bind(1, m.id);
+    if (st.step()) {
+      m = read_dataset(st);
+    } else {
+      m.public_id.clear();
+    }
+  }
+  std::erase_if(out, [&](const DatasetMeta& m) { return m.public_id.empty(); });
   bump_version(*c, tenant_id);
   tx.commit();
-  return m;
+  return out;
 }
 
 std::vector<DatasetMeta> Store::datasets(int64_t tenant_id) {

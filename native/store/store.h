@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ namespace glint::native {
 struct User {
   int64_t id = 0;
   std::string public_id, email, name, created_at;
+  bool email_verified = false;
 };
 
 struct Session {
@@ -46,6 +48,7 @@ struct Invite {
   int64_t tenant_id = 0;
   std::string tenant_public_id, tenant_name;
   std::optional<std::string> accepted_at, revoked_at;
+  std::string created_by_id, created_by_email, created_by_name;  // empty when that account is gone
 };
 
 struct Onboarding {
@@ -74,7 +77,22 @@ class Store {
   Result<User> create_user(const std::string& email, const std::string& name, const std::string& password_hash);
   std::optional<std::pair<User, std::string>> user_by_email(const std::string& email);  // user, password hash
   std::optional<User> user_by_id(int64_t id);
-  void set_password(int64_t user_id, const std::string& password_hash);
+  // A new password ends every session but `keep_session_hash` (if given).
+  void set_password(int64_t user_id, const std::string& password_hash, const std::string& keep_session_hash = "");
+  // The same hash under new parameters (rehash on login): sessions stay.
+  void rehash_password(int64_t user_id, const std::string& password_hash);
+  // Ends every session of the user but `keep_session_hash`; returns how many.
+  int64_t delete_sessions_of(int64_t user_id, const std::string& keep_session_hash = "");
+
+  void mark_email_verified(int64_t user_id);  // for accounts made by the operator (demo)
+  // One-time e-mail codes (stored hashed, five tries, then void). A pending
+  // password waits with the code and is applied when the code is given; a
+  // new code without one keeps the pending password.
+  void save_email_code(int64_t user_id, const std::string& code_hash, std::optional<std::string> new_password_hash,
+                       int64_t expires_at);
+  // The user whose live code `code_hash_of(user)` matches, now verified
+  // (and with its pending password); kNoData otherwise (also: no such user).
+  Result<User> verify_email_code(const std::string& email, const std::function<std::string(const User&)>& code_hash_of, int64_t now);
   void create_session(const std::string& id_hash, int64_t user_id, int64_t now, int64_t expires_at);
   std::optional<Session> session(const std::string& id_hash, int64_t now);
   void delete_session(const std::string& id_hash);
@@ -101,7 +119,9 @@ class Store {
   bool revoke_invite(int64_t tenant_id, const std::string& invite_public_id);
   std::optional<Invite> invite_by_token_hash(const std::string& token_hash);
   // Joins the user to the invite's workspace; kNoData when not usable
-  // (expired, revoked, used, or for another e-mail address).
+  // (expired, revoked, used, for another e-mail address, or that address is
+  // not verified). Members who lose the right to invite (removed, or made a
+  // plain member) lose their pending invites in the same transaction.
   Result<Tenant> accept_invite(const std::string& token_hash, const User& user, int64_t now);
   std::vector<Invite> pending_invites_for(const std::string& email, int64_t now);
 
@@ -110,8 +130,16 @@ class Store {
   void save_onboarding(int64_t user_id, const Onboarding& o);
 
   // Datasets: rows replace the overlapping rows of earlier uploads (same
-  // platform and account, dates inside the new upload's range).
-  DatasetMeta insert_dataset(int64_t tenant_id, int64_t user_id, const DatasetMeta& meta, const std::string& export_json);
+  // platform and account, dates inside the new upload's range). All files of
+  // one upload are stored in one transaction, or none. Without
+  // `may_replace_others` (plain members) an overlap with rows someone else
+  // uploaded is refused (kInvalidRequest naming them), never double counted.
+  struct NewDataset {
+    DatasetMeta meta;
+    std::string export_json;
+  };
+  Result<std::vector<DatasetMeta>> insert_datasets(int64_t tenant_id, int64_t user_id, bool may_replace_others,
+                                                   const std::vector<NewDataset>& sets);
   std::vector<DatasetMeta> datasets(int64_t tenant_id);
   bool delete_dataset(int64_t tenant_id, const std::string& public_id);
   std::vector<StoredDataset> tenant_data(int64_t tenant_id);

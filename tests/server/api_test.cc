@@ -76,15 +76,23 @@ TEST_F(Api, RootAnswersJsonToApiClients) {
 
 TEST_F(Api, RegisterLoginMeLogout) {
   const std::string email = unique_email("ann");
-  const Reply reg = server_->post("/api/auth/register", {{"email", email}, {"password", "correct horse"}, {"name", "Ann"}});
-  ASSERT_EQ(reg.status, 201) << reg.text;
-  const std::string sid = reg.body["session_id"];
+  const std::string pass = "correct horse";
+  const Reply reg = server_->post("/api/auth/register", {{"email", email}, {"password", pass}, {"name", "Ann"}});
+  ASSERT_EQ(reg.status, 202) << reg.text;
+  EXPECT_EQ(reg.body.count("session_id"), 0u);  // the address is proved first
+  const std::string code = server_->code_for(email);
+  ASSERT_EQ(code.size(), 6u);
+  EXPECT_EQ(server_->post("/api/auth/verify-email", {{"email", email}, {"code", code == "000000" ? "000001" : "000000"}}).status, 400);
+  const Reply verified = server_->post("/api/auth/verify-email", {{"email", email}, {"code", code}});
+  ASSERT_EQ(verified.status, 200) << verified.text;
+  const std::string sid = verified.body["session_id"];
   EXPECT_EQ(sid.size(), 64u);  // 256 bits
-  EXPECT_EQ(server_->post("/api/auth/register", {{"email", email}, {"password", "another pass"}}).status, 409);
-  EXPECT_EQ(server_->post("/api/auth/register", {{"email", "not-an-email"}, {"password", "long enough"}}).status, 422);
+  EXPECT_EQ(verified.body["user"]["email_verified"], true);
+  EXPECT_EQ(server_->post("/api/auth/verify-email", {{"email", email}, {"code", code}}).status, 400);  // used once
+  EXPECT_EQ(server_->post("/api/auth/register", {{"email", "not-an-email"}, {"password", "long enough pass"}}).status, 422);
   EXPECT_EQ(server_->post("/api/auth/register", {{"email", unique_email("x")}, {"password", "short"}}).status, 422);
 
-  const Reply login = server_->post("/api/auth/login", {{"email", email}, {"password", "correct horse"}});
+  const Reply login = server_->post("/api/auth/login", {{"email", email}, {"password", pass}});
   ASSERT_EQ(login.status, 200);
   const std::string s2 = login.body["session_id"];
   EXPECT_NE(s2, sid);

@@ -22,8 +22,15 @@ inline constexpr int kMaxJsonDepth = 64;
 // understood), stopping early once `limit` is exceeded (returns limit + 1).
 int json_nesting_depth(std::string_view text, int limit = kMaxJsonDepth);
 
-// Parses `text`; a discarded value (is_discarded()) when it is not JSON or
-// nests deeper than `max_depth`. `too_deep`, when given, tells which.
-nlohmann::json parse_json_bounded(std::string_view text, int max_depth = kMaxJsonDepth, bool* too_deep = nullptr);
+// Parses `text` as J (nlohmann::json or ordered_json); a discarded value
+// (is_discarded()) when it is not JSON or nests deeper than `max_depth`.
+// `too_deep`, when given, tells which.
+template <class J = nlohmann::json>
+J parse_json_bounded(std::string_view text, int max_depth = kMaxJsonDepth, bool* too_deep = nullptr) {
+  const bool deep = json_nesting_depth(text, max_depth) > max_depth;
+  if (too_deep != nullptr) *too_deep = deep;
+  if (deep) return J(J::value_t::discarded);
+  return J::parse(text, nullptr, false);
+}
 
 }  // namespace glint

@@ -30,11 +30,4 @@ int json_nesting_depth(std::string_view text, int limit) {
   return deepest;
 }
 
-nlohmann::json parse_json_bounded(std::string_view text, int max_depth, bool* too_deep) {
-  const bool deep = json_nesting_depth(text, max_depth) > max_depth;
-  if (too_deep != nullptr) *too_deep = deep;
-  if (deep) return nlohmann::json(nlohmann::json::value_t::discarded);
-  return nlohmann::json::parse(text, nullptr, false);
-}
-
 }  // namespace glint
