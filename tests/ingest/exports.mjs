@@ -549,23 +549,34 @@ export function ga4TrafficAcquisition(ds) {
   const totalsLine = doc.record(['', '', String(tot.sessions), String(tot.engaged_sessions), String(tot.users),
     String(tot.new_users), String(tot.views), fmtHundredths(tot.key_events, { trim: true }), money(tot.revenue),
     (tot.engaged_sessions / tot.sessions).toFixed(4)]);
+  const rows = ga4Rows(doc, ds, true);
+  return {
+    name: 'ga4_traffic_acquisition.csv', bytes: utf8(doc.text()),
+    expect: ga4Expect(ds, headerRow, rows, { excluded: [{ line: totalsLine, reason: 'totals row' }] }),
+  };
+}
+
+// GA4's source / medium rows by day (with the engagement-rate column or not),
+// as written and as expected.
+function ga4Rows(doc, ds, withRate) {
   const rows = [];
   for (const r of ds.webRows) {
     doc.record([`${r.source} / ${r.medium}`, compactDay(r.day), String(r.sessions), String(r.engaged_sessions),
       String(r.users), String(r.new_users), String(r.views), fmtHundredths(r.key_events, { trim: true }),
-      money(r.revenue), (r.engaged_sessions / r.sessions).toFixed(4)]);
+      fmtHundredths(r.revenue, { trim: true }), ...(withRate ? [(r.engaged_sessions / r.sessions).toFixed(4)] : [])]);
     rows.push({ date: r.date, platform: 'ga4', currency: null, source: r.source, medium: r.medium,
       ...Object.fromEntries(ALL_WEB_METRICS.map((k) => [k, r[k]])) });
   }
+  return rows;
+}
+
+function ga4Expect(ds, headerRow, rows, more) {
   return {
-    name: 'ga4_traffic_acquisition.csv', bytes: utf8(doc.text()),
-    expect: {
-      kind: 'web', platform: 'ga4', encoding: 'utf-8', bom: false, delimiter: ',', header_row: headerRow,
-      currency: null, date_format: 'YYYYMMDD', metrics: ALL_WEB_METRICS,
-      date_min: isoDay(Math.min(...ds.webRows.map((r) => r.day))),
-      date_max: isoDay(Math.max(...ds.webRows.map((r) => r.day))),
-      excluded: [{ line: totalsLine, reason: 'totals row' }], rows,
-    },
+    kind: 'web', platform: 'ga4', encoding: 'utf-8', bom: false, delimiter: ',', header_row: headerRow,
+    currency: null, date_format: 'YYYYMMDD', metrics: ALL_WEB_METRICS,
+    date_min: isoDay(Math.min(...ds.webRows.map((r) => r.day))),
+    date_max: isoDay(Math.max(...ds.webRows.map((r) => r.day))),
+    rows, ...more,
   };
 }
 
@@ -646,7 +657,7 @@ export function microsoft(ds) {
   return {
     name: 'microsoft_ads.csv', bytes: utf8(doc.text()),
     expect: baseExpect(ds, { platform: 'microsoft_ads', encoding: 'utf-8', delimiter: ',', header_row: headerRow,
-      currency: 'USD', date_format: 'MM/DD/YYYY', excluded: [{ line: footer, reason: 'Microsoft Corporation' }], rows }),
+      currency: 'USD', date_format: 'MM/DD/YYYY', excluded: [{ line: footer, reason: 'Microsoft Corporation' }], checks: [], rows }),
   };
 }
 
@@ -673,6 +684,334 @@ export function genericMultiPlatform(ds) {
   };
 }
 
+// ---------------------------------------------------------------- summary rows found by structure
+
+// What a summary row must check as: `matches`, and when it does not, the
+// metrics that differ — decided here from the figures this file wrote and
+// the sums of the rows it summarises, never from glint's output.
+function expectCheck(line, label, written, sums, metrics) {
+  const differing = metrics.filter((m) => written[m] !== sums[m]);
+  return { line, label, matches: differing.length === 0, differing };
+}
+const sumAds = (rows) => {
+  const s = { impressions: 0, clicks: 0, spend: 0, conversions: 0, conversion_value: 0 };
+  for (const r of rows) for (const k of Object.keys(s)) s[k] += r[k];
+  return s;
+};
+
+// Campaigns merely named like totals: data, every row of them.
+const TOTAL_LIKE_NAMES = { 3: 'Total Fitness – Brand', 5: 'Total - Brand Push', 6: 'Totalmente Hogar' };
+
+// 21. Google Ads keyword report: the label in the third column, the first two
+// cells empty; "Total: Keywords" equals the rows, "Total: Account" is larger
+// (removed campaigns count there), which the check must say, metric by metric.
+export function googleKeywordLaterLabel(base) {
+  const ds = withNames(base, TOTAL_LIKE_NAMES);
+  const doc = new Doc({ delimiter: ',' });
+  doc.record(['Keyword report']);
+  doc.record([`${enLong(ds.firstDay)} - ${enLong(ds.lastDay)}`]);
+  const headerRow = doc.record(['Keyword', 'Match type', 'Campaign', 'Day', 'Currency code', 'Impr.', 'Clicks', 'Cost',
+    'Conversions', 'Conv. value']);
+  const rows = [];
+  for (const r of ds.adRows) {
+    doc.record([`kw ${r.campaign.index}-${r.day}`, ['Exact match', 'Phrase match', 'Broad match'][r.day % 3], r.campaign.name,
+      r.date, 'USD', String(r.impressions), String(r.clicks), fmtHundredths(r.spend),
+      r.nullConv ? '--' : fmtHundredths(r.conversions), r.nullValue ? '--' : fmtHundredths(r.conversion_value)]);
+    rows.push(adExpect(r, { platform: 'google_ads', currency: 'USD' }));
+  }
+  const sums = sumAds(ds.adRows);
+  const removed = { impressions: 1234, clicks: 56, spend: 78901, conversions: 300, conversion_value: 45600 };
+  const account = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v + removed[k]]));
+  const excluded = [];
+  const checks = [];
+  for (const [label, fig] of [['Total: Keywords', sums], ['Total: Account', account]]) {
+    const line = doc.record(['', '', label, '', 'USD', String(fig.impressions), String(fig.clicks), fmtHundredths(fig.spend),
+      fmtHundredths(fig.conversions), fmtHundredths(fig.conversion_value)]);
+    excluded.push({ line, reason: label });
+    checks.push(expectCheck(line, label, fig, sums, ALL_AD_METRICS));
+  }
+  return {
+    name: 'google_en_keywords_label_third_column.csv', bytes: utf8(doc.text()),
+    expect: baseExpect(ds, { platform: 'google_ads', encoding: 'utf-8', delimiter: ',', header_row: headerRow,
+      currency: 'USD', date_format: 'YYYY-MM-DD', excluded, checks, rows }),
+  };
+}
+
+// The Google campaign report with its totals rows replaced by `labels`.
+function googleWithTotals(ds, labels, name) {
+  const { text, expect } = googleReport(ds, { lang: 'en', delimiter: ',', group: '', totals: false });
+  const doc = new Doc({ delimiter: ',' });
+  doc.parts.push(text);
+  doc.line = (text.match(/\n/g) || []).length + 1;
+  const sums = sumAds(ds.adRows);
+  const excluded = [];
+  const checks = [];
+  for (const label of labels) {
+    const line = doc.record([label, '--', '--', 'USD', String(sums.impressions), String(sums.clicks),
+      fmtHundredths(sums.spend), fmtHundredths(sums.conversions), fmtHundredths(sums.conversion_value)]);
+    excluded.push({ line, reason: label });
+    checks.push(expectCheck(line, label, sums, sums, ALL_AD_METRICS));
+  }
+  return { name, bytes: utf8(doc.text()), expect: { ...expect, encoding: 'utf-8', excluded, checks } };
+}
+
+// 22. Older AdWords downloads: "Total - filtered" and "Total", a dash, no colon.
+export function googleDashTotals(ds) {
+  return googleWithTotals(withNames(ds, TOTAL_LIKE_NAMES), ['Total - filtered', 'Total'], 'adwords_dash_totals.csv');
+}
+// 23. A singular "Total: Campaign".
+export function googleSingularTotal(ds) {
+  return googleWithTotals(ds, ['Total: Campaign'], 'google_singular_total.csv');
+}
+
+// 24. GA4 exploration: '#' preamble, then "Grand total" as the first data row,
+// its first cell empty and one field more than the header. Users there are
+// de-duplicated (smaller than the rows' sum): not additive, never compared.
+export function ga4ExplorationGrandTotal(ds) {
+  const doc = new Doc({ delimiter: ',' });
+  for (const l of ['# ----------------------------------------', '# Free form 1', '# Account: Example Shop',
+    '# Property: Example Shop – GA4', '# ----------------------------------------', '',
+    `# Start date: ${compactDay(ds.firstDay)}`, `# End date: ${compactDay(ds.lastDay)}`]) doc.raw(l);
+  const headerRow = doc.record(['Session source / medium', 'Date', 'Sessions', 'Engaged sessions', 'Total users',
+    'New users', 'Views', 'Key events', 'Total revenue']);
+  const tot = Object.fromEntries(ALL_WEB_METRICS.map((k) => [k, 0]));
+  for (const r of ds.webRows) for (const k of ALL_WEB_METRICS) tot[k] += r[k];
+  const money = (c) => fmtHundredths(c, { trim: true });
+  const dedupUsers = Math.floor(tot.users * 0.7);
+  const totalsLine = doc.record(['', 'Grand total', '', String(tot.sessions), String(tot.engaged_sessions), String(dedupUsers),
+    String(Math.floor(tot.new_users * 0.7)), String(tot.views), fmtHundredths(tot.key_events, { trim: true }), money(tot.revenue)]);
+  const rows = ga4Rows(doc, ds, false);
+  return {
+    name: 'ga4_exploration_grand_total_ragged.csv', bytes: utf8(doc.text()),
+    expect: ga4Expect(ds, headerRow, rows, {
+      excluded: [{ line: totalsLine, reason: 'Grand total' }],
+      checks: [{ line: totalsLine, label: 'Grand total', matches: true, differing: [] }],
+    }),
+  };
+}
+
+// A plain daily sheet (date, campaign, five metrics) under `header`; with
+// `summaryFirst` its first data row is the summary: no date, no campaign,
+// figures for everything below.
+function plainSheet(ds, header, name, { summaryFirst = false } = {}) {
+  const doc = new Doc({ delimiter: ',' });
+  const headerRow = doc.record(header);
+  const sums = sumAds(ds.adRows);
+  const metrics = (x) => [String(x.impressions), String(x.clicks), fmtHundredths(x.spend), fmtHundredths(x.conversions),
+    fmtHundredths(x.conversion_value)];
+  const line = summaryFirst ? doc.record(['', '', ...metrics(sums)]) : 0;
+  const rows = [];
+  for (const r of ds.adRows) {
+    doc.record([r.date, r.campaign.name, ...metrics(r)]);
+    rows.push(adExpect(r, { platform: 'generic' }));
+  }
+  return {
+    name, bytes: utf8(doc.text()),
+    expect: baseExpect(ds, { platform: 'generic', encoding: 'utf-8', delimiter: ',', header_row: headerRow, currency: null,
+      date_format: 'YYYY-MM-DD', rows,
+      ...(summaryFirst ? { excluded: [{ line, reason: 'summary' }], checks: [{ line, matches: true, differing: [] }] } : {}) }),
+  };
+}
+
+// 25. A generic daily sheet whose first data row is the summary.
+export function genericEmptyDimensionSummaryFirst(ds) {
+  return plainSheet(ds, ['date', 'campaign_name', 'impressions', 'clicks', 'spend', 'conversions', 'conversion_value'],
+    'generic_summary_first.csv', { summaryFirst: true });
+}
+
+// Meta campaign-level exports in six languages, each ending with its
+// localized totals row (the label in the campaign column, the whole range as dates).
+const META_TOTALS = {
+  en: { header: ['Reporting starts', 'Reporting ends', 'Campaign name', 'Impressions', 'Amount spent (USD)', 'Link clicks',
+    'Purchases', 'Purchases conversion value'], label: 'Total results', currency: 'USD', dec: '.', delimiter: ',' },
+  de: { header: ['Beginn der Berichterstattung', 'Ende der Berichterstattung', 'Kampagnenname', 'Impressionen',
+    'Ausgegebener Betrag (EUR)', 'Link-Klicks', 'Käufe', 'Conversion-Wert für Käufe'], label: 'Gesamtergebnisse', currency: 'EUR', dec: ',', delimiter: ';' },
+  fr: { header: ['Début des rapports', 'Fin des rapports', 'Nom de la campagne', 'Impressions', 'Montant dépensé (EUR)',
+    'Clics sur un lien', 'Achats', 'Valeur de conversion des achats'], label: 'Résultats totaux', currency: 'EUR', dec: ',', delimiter: ';' },
+  es: { header: ['Inicio del informe', 'Fin del informe', 'Nombre de la campaña', 'Impresiones', 'Importe gastado (EUR)',
+    'Clics en el enlace', 'Compras', 'Valor de conversión de compras'], label: 'Resultados totales', currency: 'EUR', dec: ',', delimiter: ';' },
+  pt: { header: ['Início dos relatórios', 'Término dos relatórios', 'Nome da campanha', 'Impressões', 'Valor usado (BRL)',
+    'Cliques no link', 'Compras', 'Valor de conversão das compras'], label: 'Resultados totais', currency: 'BRL', dec: ',', delimiter: ';' },
+  it: { header: ['Inizio dei report', 'Fine dei report', 'Nome della campagna', 'Impressioni', 'Importo speso (EUR)',
+    'Clic sul link', 'Acquisti', 'Valore di conversione degli acquisti'], label: 'Risultati totali', currency: 'EUR', dec: ',', delimiter: ';' },
+};
+
+function metaLocalizedTotals(base, lang, { header: headerOverride, label: labelOverride, name } = {}) {
+  const L = META_TOTALS[lang];
+  const ds = withNames(base, TOTAL_LIKE_NAMES);
+  const doc = new Doc({ delimiter: L.delimiter });
+  const headerRow = doc.record(headerOverride ?? L.header);
+  const money = (c) => fmtHundredths(c, { dec: L.dec });
+  const rows = [];
+  const sums = { impressions: 0, clicks: 0, spend: 0, conversions: 0, conversion_value: 0 };
+  for (const r of ds.adRows) {
+    doc.record([r.date, r.date, r.campaign.name, String(r.impressions), money(r.spend), String(r.clicks),
+      String(r.purchases), money(r.purchaseValue)]);
+    rows.push(adExpect(r, { platform: 'meta_ads', currency: L.currency, conversions: r.purchases * 100,
+      conversionValue: r.purchaseValue }));
+    sums.impressions += r.impressions; sums.clicks += r.clicks; sums.spend += r.spend;
+    sums.conversions += r.purchases * 100; sums.conversion_value += r.purchaseValue;
+  }
+  const label = labelOverride ?? L.label;
+  const line = doc.record([isoDay(ds.firstDay), isoDay(ds.lastDay), label, String(sums.impressions), money(sums.spend),
+    String(sums.clicks), String(sums.conversions / 100), money(sums.conversion_value)]);
+  return {
+    name: name ?? `meta_${lang}_localized_totals.csv`, bytes: utf8(doc.text()),
+    expect: baseExpect(ds, { platform: 'meta_ads', encoding: 'utf-8', delimiter: L.delimiter, header_row: headerRow,
+      currency: L.currency, date_format: 'YYYY-MM-DD', excluded: [{ line, reason: label }],
+      checks: [expectCheck(line, label, sums, sums, ALL_AD_METRICS)], rows }),
+  };
+}
+export const metaTotalsEn = (ds) => metaLocalizedTotals(ds, 'en');
+export const metaTotalsDe = (ds) => metaLocalizedTotals(ds, 'de');
+export const metaTotalsFr = (ds) => metaLocalizedTotals(ds, 'fr');
+export const metaTotalsEs = (ds) => metaLocalizedTotals(ds, 'es');
+export const metaTotalsPt = (ds) => metaLocalizedTotals(ds, 'pt');
+export const metaTotalsIt = (ds) => metaLocalizedTotals(ds, 'it');
+
+// 26. Meta's newer purchase columns, "with shared items".
+export function metaSharedItems(ds) {
+  const header = [...META_TOTALS.en.header];
+  header[6] = 'Purchases with shared items';
+  header[7] = 'Purchases conversion value for shared items only';
+  return metaLocalizedTotals(ds, 'en', { header, name: 'meta_en_shared_items.csv' });
+}
+
+// 27. Meta German daily export with the reporting-range headers
+// "Beginn der Berichterstattung" / "Ende der Berichterstattung" and the
+// account row first (names blank, the whole range as dates).
+export function metaDeDaily(ds) {
+  const L = META_TOTALS.de;
+  const doc = new Doc({ delimiter: ';' });
+  const headerRow = doc.record(L.header);
+  const money = (c) => fmtHundredths(c, { dec: ',' });
+  let impressions = 0, clicks = 0, spend = 0, purchases = 0, value = 0;
+  for (const r of ds.adRows) {
+    impressions += r.impressions; clicks += r.clicks; spend += r.spend; purchases += r.purchases; value += r.purchaseValue;
+  }
+  const line = doc.record([isoDay(ds.firstDay), isoDay(ds.lastDay), '', String(impressions), money(spend), String(clicks),
+    String(purchases), money(value)]);
+  const rows = [];
+  for (const r of ds.adRows) {
+    doc.record([r.date, r.date, r.campaign.name, String(r.impressions), money(r.spend), String(r.clicks),
+      String(r.purchases), money(r.purchaseValue)]);
+    rows.push(adExpect(r, { platform: 'meta_ads', currency: 'EUR', conversions: r.purchases * 100,
+      conversionValue: r.purchaseValue }));
+  }
+  return {
+    name: 'meta_de_daily_berichterstattung.csv', bytes: utf8(doc.text()),
+    expect: baseExpect(ds, { platform: 'meta_ads', encoding: 'utf-8', delimiter: ';', header_row: headerRow,
+      currency: 'EUR', date_format: 'YYYY-MM-DD', excluded: [{ line, reason: 'account summary' }],
+      checks: [{ line, matches: true, differing: [] }], rows }),
+  };
+}
+
+// 28. Plain headers of a warehouse extract: imps, conv, revenue.
+export function warehousePlainHeaders(ds) {
+  return plainSheet(ds, ['date', 'campaign', 'imps', 'clicks', 'cost', 'conv', 'revenue'], 'warehouse_plain_headers.csv');
+}
+
+// 29. The layout of a widely shared Facebook ad dataset: reporting_start /
+// reporting_end (DD/MM/YYYY), Spent, Total_Conversion before Approved_Conversion.
+export function sharedAdDataset(ds) {
+  const doc = new Doc({ delimiter: ',' });
+  const headerRow = doc.record(['ad_id', 'reporting_start', 'reporting_end', 'campaign_name', 'age', 'gender', 'Impressions',
+    'Clicks', 'Spent', 'Total_Conversion', 'Approved_Conversion']);
+  const dmy = (d) => { const p = dayParts(d); return `${pad2(p.d)}/${pad2(p.m)}/${p.y}`; };
+  const rows = [];
+  ds.adRows.forEach((r, i) => {
+    doc.record([String(700000 + i), dmy(r.day), dmy(r.day), r.campaign.name, ['30-34', '35-39', '45-49'][i % 3], i % 2 ? 'M' : 'F',
+      String(r.impressions), String(r.clicks), fmtHundredths(r.spend), String(r.purchases), String(Math.floor(r.purchases / 2))]);
+    rows.push(adExpect(r, { platform: 'generic', conversions: r.purchases * 100 }));
+  });
+  return {
+    name: 'shared_ad_dataset.csv', bytes: utf8(doc.text()),
+    expect: baseExpect(ds, { platform: 'generic', encoding: 'utf-8', delimiter: ',', header_row: headerRow, currency: null,
+      date_format: 'DD/MM/YYYY', metrics: ['impressions', 'clicks', 'spend', 'conversions'], rows }),
+  };
+}
+
+// 30. A duplicated header: "Currency code" and "Cost" twice, the second copies
+// wrong; the first must be used and the repeat reported.
+export function googleDuplicatedHeader(ds) {
+  const doc = new Doc({ delimiter: ',' });
+  const headerRow = doc.record(['Day', 'Campaign', 'Currency code', 'Impr.', 'Clicks', 'Cost', 'Conversions', 'Conv. value',
+    'Currency code', 'Cost']);
+  const rows = [];
+  for (const r of ds.adRows) {
+    doc.record([r.date, r.campaign.name, 'USD', String(r.impressions), String(r.clicks), fmtHundredths(r.spend),
+      fmtHundredths(r.conversions), fmtHundredths(r.conversion_value), 'EUR', fmtHundredths(r.spend * 3)]);
+    rows.push(adExpect(r, { platform: 'google_ads', currency: 'USD' }));
+  }
+  return {
+    name: 'google_duplicated_header.csv', bytes: utf8(doc.text()),
+    expect: baseExpect(ds, { platform: 'google_ads', encoding: 'utf-8', delimiter: ',', header_row: headerRow,
+      currency: 'USD', date_format: 'YYYY-MM-DD', rows, diagnostics_include: ['appears twice (columns 3 and 9)', 'appears twice (columns 6 and 10)'] }),
+  };
+}
+
+// 31. GA4 "Reports snapshot": three tables in one file, each under its own
+// '#' block — a chart series (Nth day / Active users), the channel table
+// (Session primary channel group / Sessions / Engaged sessions / Key events)
+// and a page table (Page title and screen class / Views / Active users).
+// The report must be made of the channel table; the others are listed.
+export function ga4ReportsSnapshot(ds) {
+  const doc = new Doc({ delimiter: ',' });
+  const block = (title) => {
+    for (const l of ['# ----------------------------------------', `# ${title}`, '# ----------------------------------------']) doc.raw(l);
+  };
+  block('Reports snapshot');
+  doc.raw('# Account: Example Shop');
+  doc.raw(`# Start date: ${compactDay(ds.firstDay)}`);
+  doc.raw(`# End date: ${compactDay(ds.lastDay)}`);
+  const chartHeader = doc.record(['Nth day', 'Active users']);
+  for (let d = 0; d <= ds.lastDay; ++d) doc.record([String(d).padStart(4, '0'), String(100 + ((d * 37) % 50))]);
+  doc.raw('');
+  block('Session primary channel group (Default channel group)');
+  const channelHeader = doc.record(['Session primary channel group (Default channel group)', 'Sessions', 'Engaged sessions', 'Key events']);
+  const channels = ['Organic Search', 'Direct', 'Paid Search', 'Organic Social', 'Email', 'Referral', 'Unassigned'];
+  const rows = [];
+  channels.forEach((ch, i) => {
+    const src = ds.webRows.filter((_, k) => k % channels.length === i);
+    const sessions = src.reduce((a, r) => a + r.sessions, 0);
+    const engaged = src.reduce((a, r) => a + r.engaged_sessions, 0);
+    const keyEvents = src.reduce((a, r) => a + r.key_events, 0);
+    doc.record([ch, String(sessions), String(engaged), fmtHundredths(keyEvents, { trim: true })]);
+    rows.push({ date: null, platform: 'ga4', currency: null, source: ch, medium: '', sessions, engaged_sessions: engaged,
+      users: 0, new_users: 0, views: 0, key_events: keyEvents, revenue: 0 });
+  });
+  doc.raw('');
+  block('Views by Page title and screen class');
+  const pageHeader = doc.record(['Page title and screen class', 'Views', 'Active users']);
+  const pages = ['Home', 'Checkout', 'Product – Müsli', 'Cart'];
+  pages.forEach((p, i) => doc.record([p, String(1000 * (i + 1) + 7), String(300 + i)]));
+  return {
+    name: 'ga4_reports_snapshot.csv', bytes: utf8(doc.text()),
+    expect: {
+      kind: 'web', platform: 'ga4', encoding: 'utf-8', bom: false, delimiter: ',', header_row: channelHeader,
+      currency: null, date_format: null, metrics: ['sessions', 'engaged_sessions', 'key_events'],
+      date_min: null, date_max: null, rows_without_date: rows.length,
+      excluded: [], checks: [], rows,
+      sections: [{ header_row: chartHeader, rows: ds.lastDay + 1, used: false },
+        { header_row: channelHeader, rows: channels.length, used: true },
+        { header_row: pageHeader, rows: pages.length, used: false }],
+    },
+  };
+}
+
+// The same layout with no table glint can read: an error, never a report of nulls.
+export function multiTableNoKnownMetric() {
+  const doc = new Doc({ delimiter: ',' });
+  doc.raw('# Report');
+  doc.record(['Country', 'Region']);
+  doc.record(['Germany', 'Bavaria']);
+  doc.raw('');
+  doc.raw('# Second table');
+  doc.record(['Browser', 'Version']);
+  doc.record(['Chrome', '120']);
+  return { name: 'two_tables_no_metric.csv', bytes: utf8(doc.text()) };
+}
+
 // ---------------------------------------------------------------- all of them
 
 export const GENERATORS = [
@@ -696,6 +1035,23 @@ export const GENERATORS = [
   ['google_en_crlf_trailing_delimiter', googleCrlfTrailing],
   ['meta_en_campaign_level_region_name_NA', metaCampaignLevelRegionName],
   ['google_en_region_name_NA', googleRegionName],
+  ['google_keywords_label_in_third_column', googleKeywordLaterLabel],
+  ['adwords_dash_totals', googleDashTotals],
+  ['google_singular_total', googleSingularTotal],
+  ['ga4_exploration_grand_total_first_ragged', ga4ExplorationGrandTotal],
+  ['generic_empty_dimension_summary_first', genericEmptyDimensionSummaryFirst],
+  ['meta_en_localized_totals', metaTotalsEn],
+  ['meta_de_localized_totals', metaTotalsDe],
+  ['meta_fr_localized_totals', metaTotalsFr],
+  ['meta_es_localized_totals', metaTotalsEs],
+  ['meta_pt_localized_totals', metaTotalsPt],
+  ['meta_it_localized_totals', metaTotalsIt],
+  ['meta_en_shared_items', metaSharedItems],
+  ['meta_de_daily_berichterstattung', metaDeDaily],
+  ['warehouse_plain_headers', warehousePlainHeaders],
+  ['shared_ad_dataset_plain_headers', sharedAdDataset],
+  ['google_duplicated_header', googleDuplicatedHeader],
+  ['ga4_reports_snapshot_three_tables', ga4ReportsSnapshot],
 ];
 
 // 16. Two files in one analysis: Google in USD and Meta in EUR.

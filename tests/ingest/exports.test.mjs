@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { argValue } from '../support/golden.mjs';
-import { GENERATORS, makeDataset, multiCurrency } from './exports.mjs';
+import { GENERATORS, makeDataset, multiCurrency, multiTableNoKnownMetric } from './exports.mjs';
 
 const glint = argValue('--glint');
 const wasmDir = argValue('--wasm-dir');
@@ -138,7 +138,7 @@ function checkInput(problems, where, input, file, exp) {
   const fields = {
     name: file, platform: exp.platform, encoding: exp.encoding, bom: exp.bom, delimiter: exp.delimiter,
     header_row: exp.header_row, currency: exp.currency, kind: exp.kind, date_format: exp.date_format,
-    rows: exp.rows.length, rows_without_date: 0, date_min: exp.date_min, date_max: exp.date_max,
+    rows: exp.rows.length, rows_without_date: exp.rows_without_date ?? 0, date_min: exp.date_min, date_max: exp.date_max,
     excluded_total: exp.excluded.length,
   };
   for (const [k, v] of Object.entries(fields)) {
@@ -160,6 +160,52 @@ function checkInput(problems, where, input, file, exp) {
   }
   for (const d of input.diagnostics || []) {
     if (d.severity === 'error') problems.push(`${where}.diagnostics: error on line ${d.row} ${show(d.column)}: ${d.message}`);
+  }
+  for (const text of exp.diagnostics_include || []) {
+    if (!(input.diagnostics || []).some((d) => String(d.message).includes(text))) {
+      problems.push(`${where}.diagnostics: none says ${show(text)}; glint said ${show((input.diagnostics || []).map((d) => d.message))}`);
+    }
+  }
+  checkSummaryChecks(problems, where, input.checks, exp);
+  if (exp.sections) {
+    const got = (input.sections || []).map((x) => ({ header_row: x.header_row, rows: x.rows, used: x.used }));
+    if (show(got) !== show(exp.sections)) problems.push(`${where}.sections: expected ${show(exp.sections)}, glint says ${show(input.sections)}`);
+  } else if (input.sections !== undefined) {
+    problems.push(`${where}.sections: a one-table file lists sections ${show(input.sections)}`);
+  }
+}
+
+// The export's own totals: every summary row the file has must be checked,
+// with the verdict this test knows (the generator wrote the total and the
+// rows, so it knows whether they agree and which metrics do not). Files whose
+// generator states no checks wrote only totals equal to their rows.
+function checkSummaryChecks(problems, where, checks, exp) {
+  if (!Array.isArray(checks)) {
+    problems.push(`${where}.checks: missing`);
+    return;
+  }
+  const expected = exp.checks ?? exp.excluded.filter((e) => !/footer|comment|empty/i.test(e.reason))
+    .map((e) => ({ line: e.line, matches: true, differing: [] }));
+  for (const e of expected) {
+    const got = checks.find((c) => c.row === e.line);
+    if (!got) {
+      problems.push(`${where}.checks: no check for the summary row on line ${e.line}; glint checked ${show(checks.map((c) => c.row))}`);
+      continue;
+    }
+    if (e.label !== undefined && got.label !== e.label) problems.push(`${where}.checks[line ${e.line}].label: expected ${show(e.label)}, glint ${show(got.label)}`);
+    if (got.matches !== e.matches) {
+      problems.push(`${where}.checks[line ${e.line}].matches: expected ${e.matches}, glint ${show(got)}`);
+      continue;
+    }
+    if (!e.matches) {
+      const named = (got.differences || []).map((d) => d.metric).sort();
+      if (show(named) !== show([...e.differing].sort())) {
+        problems.push(`${where}.checks[line ${e.line}].differences: expected ${show(e.differing)}, glint ${show(named)}`);
+      }
+    }
+  }
+  for (const c of checks) {
+    if (!expected.some((e) => e.line === c.row)) problems.push(`${where}.checks: unexpected check ${show(c)}`);
   }
 }
 
@@ -213,7 +259,7 @@ function checkReport(problems, doc, exp, { noMoney = false } = {}) {
       });
   }
 
-  checkGroups(problems, 'by_day', doc.by_day, groupBy(exp.rows, (r) => `${r.date}|${currencyKey(r.currency)}`), {
+  checkGroups(problems, 'by_day', doc.by_day, groupBy(exp.rows.filter((r) => r.date), (r) => `${r.date}|${currencyKey(r.currency)}`), {
     keyOfGot: (g) => `${g.date}|${currencyKey(g.currency)}`,
     describe: (r) => `${r.date} ${currencyKey(r.currency)}`,
     check: (where, got, rows) => checkMetrics(problems, where, got, sumRows(rows, metrics), opts),
@@ -343,6 +389,26 @@ for (const [format, generate] of GENERATORS) {
   finish(format, problems);
 }
 
-const total = GENERATORS.length + 1;
+// A file of several tables none of which has a known metric: both builds
+// fail with one clear reason (exit 1), never a report of nulls.
+{
+  const format = 'multi_table_without_known_metric_fails';
+  const problems = [];
+  try {
+    const f = multiTableNoKnownMetric();
+    const file = path.join(work, f.name);
+    fs.writeFileSync(file, f.bytes);
+    const native = spawnSync(glint, ['analyze', '--json', file], { encoding: 'utf8' });
+    if (native.status !== 1) problems.push(`native glint exited ${native.status}, expected 1; stdout ${native.stdout.slice(0, 300)}`);
+    if (!/none of the 2 tables/.test(native.stderr + native.stdout)) problems.push(`native reason does not name the tables: ${show(native.stderr)}`);
+    const wasm = JSON.parse(core.callRaw('analyze', JSON.stringify({ name: file }), f.bytes));
+    if (!wasm.error || !/none of the 2 tables/.test(wasm.error.message)) problems.push(`wasm: expected the same error, got ${show(wasm).slice(0, 300)}`);
+  } catch (e) {
+    problems.push(`test error: ${e.stack}`);
+  }
+  finish(format, problems);
+}
+
+const total = GENERATORS.length + 2;
 console.log(`${total - failures}/${total} exports read exactly (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 if (failures > 0) process.exit(1);

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace glint {
@@ -63,10 +64,19 @@ struct AliasTable {
   };
   std::unordered_map<std::string, Alias> by_header;  // normalised header → alias
   std::vector<std::vector<std::string>> markers;     // per Platform, normalised
-  std::vector<std::string> total_prefixes;           // "total:", "gesamt:" (folded)
-  std::vector<std::string> meta_total_patterns;      // "results from" (folded)
+  std::vector<std::string> total_labels;             // "total", "grand total", "gesamt" (folded)
+  std::vector<std::string> label_separators;         // what may follow a label: ":", " -", " ("
+  std::vector<std::string> results_from_patterns;    // "results from" + a number (folded)
   std::vector<std::string> footer_patterns;          // "©", "copyright" (folded)
   std::vector<std::string> conversion_indicators;    // Meta result indicators that are conversions
+  std::string check_note_larger, check_note_smaller; // a total that differs from its rows' sum
+  uint64_t non_additive = 0;                         // bit per Field: never summed into a check (reach, users)
+
+  // The label a cell carries when it names a summary row ("Total: Account",
+  // "Grand total"), folded; "" when it does not. A name that only begins with
+  // the word ("Total Fitness", "Totalmente") is not a label.
+  std::string summary_label(std::string_view cell) const;
+  bool additive(Field f) const { return ((non_additive >> static_cast<unsigned>(f)) & 1u) == 0; }
 };
 
 AliasTable parse_alias_table(std::string_view json_text);
@@ -87,6 +97,9 @@ struct ColumnMapping {
   int known = 0;                    // columns mapped
   // Columns whose field was already taken by a higher-priority header.
   std::vector<size_t> shadowed;
+  // Columns whose header repeats an earlier one (column, the earlier column):
+  // the first is used, the repeat never.
+  std::vector<std::pair<size_t, size_t>> duplicates;
 };
 
 // How many cells of a candidate header row are known headers.

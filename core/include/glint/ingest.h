@@ -13,8 +13,16 @@
 //  - a row with the wrong number of fields is rejected whole, with a diagnostic;
 //  - a row whose date cannot be read counts in totals and per-campaign
 //    figures but not per day, with a diagnostic;
-//  - summary rows (Google's "Total: …" in every UI language, Meta's blank-name
-//    account row and "Results from …" row) and footers are excluded and listed.
+//  - summary rows are excluded and listed, each checked against the sums of
+//    the rows it summarises (InputReport::checks). A row is a summary when a
+//    total label ("Total: …", "Grand total", "Resultados totales", in any
+//    column; schemas/columns.json) comes with blank dimension cells, when its
+//    name cells are all blank (Meta's account row, GA4's totals row), or when
+//    a labelled or nameless row's additive metrics equal the sums of all data
+//    rows or of the rows above or below it; a labelled row with its own names
+//    and other sums ("Total Fitness – Brand") is data;
+//  - footers are excluded and listed;
+//  - an empty date cell gets the same diagnostic as an unreadable one.
 #pragma once
 
 #include <climits>
@@ -63,6 +71,30 @@ struct ExcludedRow {
   std::string reason;
 };
 
+// An export's own summary row compared with glint's sums of the rows it
+// summarises: the proof that nothing was lost or counted twice.
+struct SummaryCheck {
+  uint64_t row = 0;      // physical line of the summary row
+  std::string label;     // "Total: Campaigns"; for an unlabelled row, why it is one
+  bool matches = false;  // every additive metric equal within the export's rounding
+  std::string scope;     // what it was compared with: "all rows", "rows above", "rows below"
+  uint64_t rows = 0;     // data rows in that scope
+  struct Difference {
+    std::string metric;
+    int64_t total = 0, sum = 0;  // micro-units: the row's figure, glint's sum
+  };
+  std::vector<Difference> differences;  // when it does not match (against all rows)
+  std::string note;                     // a likely reason for the difference
+};
+
+// One table of a file that holds several (GA4's Reports snapshot).
+struct SectionReport {
+  uint64_t header_row = 0;
+  std::vector<std::string> header;
+  uint64_t rows = 0;  // data rows under it
+  bool used = false;  // the table the report is made of
+};
+
 struct ColumnReport {
   std::string header;
   Field field = Field::kNone;
@@ -85,6 +117,8 @@ struct InputReport {
   DateFormat date_format = DateFormat::kUnknown;
   std::vector<ExcludedRow> excluded_rows;  // first 1000
   uint64_t excluded_total = 0;
+  std::vector<SummaryCheck> checks;        // one per summary row with figures, first 1000
+  std::vector<SectionReport> sections;     // only when the file holds several tables
   DiagnosticLog diagnostics;
 };
 
@@ -116,7 +150,8 @@ class Ingest {
 
  private:
   class Builder;
-  std::unique_ptr<Builder> builder_;
+  class Sections;
+  std::unique_ptr<Sections> sections_;
   std::unique_ptr<TableReader> reader_;
 };
 

@@ -8,8 +8,13 @@
 // (alias table) among the first 64, else the first full-width row of text.
 // Lines starting with `#` after the header are comments and are reported.
 //
-// The sink sees the header once, then every data record with its physical
-// line. Results do not depend on how the input was cut into chunks.
+// A file may hold several tables (GA4's Reports snapshot): after a blank or
+// `#` line, a row of text labels with a known header opens a new section,
+// and the sink sees on_header again; a repeat of the current header is
+// skipped as "repeated header row".
+//
+// The sink sees the header of each section, then every data record with its
+// physical line. Results do not depend on how the input was cut into chunks.
 #pragma once
 
 #include <cstddef>
@@ -39,6 +44,7 @@ struct TableInfo {
   uint64_t header_row = 0;  // 1-based line of the header (0 before it is found)
   std::vector<std::string> header;
   uint64_t preamble_lines = 0;  // non-blank lines above the header
+  uint32_t sections = 1;        // tables in the file so far: a new header after a blank or '#' line opens one
 };
 
 class TableSink {
@@ -73,6 +79,8 @@ class TableReader {
   void push_text(std::string_view text, bool at_eof);
   void start_tokenizing(bool at_eof);
   void choose_header();
+  void route(std::span<const std::string_view> fields, uint64_t line, bool after_gap);
+  bool looks_like_section_header(std::span<const std::string_view> fields, bool after_comment) const;
 
   std::string name_;
   const AliasTable& aliases_;
@@ -86,10 +94,13 @@ class TableReader {
   bool binary_ = false;
   bool header_found_ = false;
   bool saw_text_ = false;
+  bool gap_ = false;          // a blank or comment line since the last record
+  bool gap_comment_ = false;  // …and a comment line among them
   // Records kept while the header is searched for.
   struct Pending {
     std::vector<std::string> fields;
     uint64_t line;
+    bool after_gap = false;  // a '#' line came just before it
   };
   std::vector<Pending> pending_;
 };

@@ -201,6 +201,32 @@ Json input_json(const InputReport& r) {
   for (const ExcludedRow& e : r.excluded_rows) excluded.push_back({{"row", e.row}, {"reason", e.reason}});
   j["excluded_rows"] = std::move(excluded);
   j["excluded_total"] = r.excluded_total;
+  Json checks = Json::array();
+  for (const SummaryCheck& c : r.checks) {
+    Json x;
+    x["row"] = c.row;
+    x["label"] = c.label;
+    x["matches"] = c.matches;
+    x["scope"] = c.scope;
+    x["rows"] = c.rows;
+    if (!c.matches) {
+      Json diffs = Json::array();
+      for (const auto& d : c.differences) {
+        diffs.push_back({{"metric", d.metric}, {"total", json_out::micros(d.total)}, {"sum", json_out::micros(d.sum)}});
+      }
+      x["differences"] = std::move(diffs);
+      if (!c.note.empty()) x["note"] = c.note;
+    }
+    checks.push_back(std::move(x));
+  }
+  j["checks"] = std::move(checks);
+  if (!r.sections.empty()) {
+    Json sections = Json::array();
+    for (const SectionReport& sec : r.sections) {
+      sections.push_back({{"header_row", sec.header_row}, {"header", sec.header}, {"rows", sec.rows}, {"used", sec.used}});
+    }
+    j["sections"] = std::move(sections);
+  }
   j["currency"] = r.currency.empty() ? Json(nullptr) : Json(r.currency);
   j["currencies"] = r.currencies;
   j["date_min"] = date_or_null(r.date_min);

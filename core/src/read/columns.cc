@@ -142,6 +142,9 @@ AliasTable parse_alias_table(std::string_view json_text) {
     for (const auto& [name, spec] : fields->items()) {
       const auto field = field_from_name(name);
       if (!field || !spec.is_object()) continue;
+      if (const auto add = spec.find("additive"); add != spec.end() && add->is_boolean() && !add->get<bool>()) {
+        t.non_additive |= uint64_t{1} << static_cast<unsigned>(*field);
+      }
       const auto aliases = spec.find("aliases");
       if (aliases == spec.end() || !aliases->is_array()) continue;
       int priority = 0;
@@ -181,14 +184,38 @@ AliasTable parse_alias_table(std::string_view json_text) {
     }
   }
   if (const auto rows = doc.find("summary_rows"); rows != doc.end() && rows->is_object()) {
-    if (rows->contains("google_total_prefixes")) string_list((*rows)["google_total_prefixes"], t.total_prefixes);
-    if (rows->contains("meta_total_patterns")) string_list((*rows)["meta_total_patterns"], t.meta_total_patterns);
+    if (rows->contains("total_labels")) string_list((*rows)["total_labels"], t.total_labels);
+    if (rows->contains("results_from_patterns")) string_list((*rows)["results_from_patterns"], t.results_from_patterns);
     if (rows->contains("footer_patterns")) string_list((*rows)["footer_patterns"], t.footer_patterns);
+    if (const auto seps = rows->find("label_separators"); seps != rows->end() && seps->is_array()) {
+      for (const auto& x : *seps) {
+        if (x.is_string()) t.label_separators.push_back(x.get<std::string>());  // not trimmed: " -" differs from "-"
+      }
+    }
+    if (const auto notes = rows->find("check_notes"); notes != rows->end() && notes->is_object()) {
+      t.check_note_larger = notes->value("larger", "");
+      t.check_note_smaller = notes->value("smaller", "");
+    }
   }
   if (doc.contains("meta_conversion_indicators")) {
     string_list(doc["meta_conversion_indicators"], t.conversion_indicators);
   }
   return t;
+}
+
+std::string AliasTable::summary_label(std::string_view cell) const {
+  cell = text::trim_spaces(cell);
+  if (cell.empty() || cell.size() > 80) return {};
+  const std::string folded = text::fold_case(cell);
+  for (const std::string& label : total_labels) {
+    if (!std::string_view(folded).starts_with(label)) continue;
+    const std::string_view rest = std::string_view(folded).substr(label.size());
+    if (rest.empty()) return folded;
+    for (const std::string& sep : label_separators) {
+      if (rest.starts_with(sep)) return folded;
+    }
+  }
+  return {};
 }
 
 int count_known_headers(std::span<const std::string_view> cells, const AliasTable& table) {
@@ -236,6 +263,15 @@ ColumnMapping map_columns(std::span<const std::string_view> cells, const AliasTa
   m.fields.assign(cells.size(), Field::kNone);
   std::vector<int> owner(static_cast<size_t>(Field::kCount), -1);
   for (size_t i = 0; i < norm.size(); ++i) {
+    if (!norm[i].key.empty()) {
+      for (size_t j = 0; j < i; ++j) {
+        if (norm[j].key == norm[i].key && m.headers[j] == m.headers[i]) {
+          m.duplicates.emplace_back(i, j);
+          break;
+        }
+      }
+      if (!m.duplicates.empty() && m.duplicates.back().first == i) continue;
+    }
     const auto it = table.by_header.find(norm[i].key);
     if (it == table.by_header.end()) continue;
     const Field f = it->second.field;

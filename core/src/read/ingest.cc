@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <set>
@@ -107,23 +109,6 @@ std::optional<size_t> web_dim(Field f) {
   }
 }
 
-// First `n` bytes of s, case folded, with spaces before ':' removed, so that
-// "Total : compte" and "Total: Account" compare alike.
-std::string fold_prefix(std::string_view s, size_t n) {
-  std::string folded = text::fold_case(s.substr(0, std::min(s.size(), n)));
-  std::string out;
-  out.reserve(folded.size());
-  for (size_t i = 0; i < folded.size(); ++i) {
-    if (folded[i] == ' ') {
-      size_t j = i;
-      while (j < folded.size() && folded[j] == ' ') ++j;
-      if (j < folded.size() && folded[j] == ':') continue;
-    }
-    out.push_back(folded[i]);
-  }
-  return out;
-}
-
 std::string quote_cell(std::string_view cell) {
   std::string s(cell.substr(0, 60));
   if (cell.size() > 60) s += "…";
@@ -136,11 +121,12 @@ class Ingest::Builder final : public TableSink {
  public:
   explicit Builder(const IngestContext& ctx)
       : ctx_(ctx),
-        total_first_(first_bytes(ctx.aliases.total_prefixes)),
-        meta_total_first_(first_bytes(ctx.aliases.meta_total_patterns)) {}
+        label_first_(first_bytes(ctx.aliases.total_labels)),
+        results_first_(first_bytes(ctx.aliases.results_from_patterns)) {}
 
   void on_header(const TableInfo& info) override {
     header_seen_ = true;
+    section_ = info;
     std::vector<std::string_view> cells(info.header.begin(), info.header.end());
     mapping_ = map_columns(cells, ctx_.aliases);
     report_.platform = mapping_.platform;
@@ -159,18 +145,23 @@ class Ingest::Builder final : public TableSink {
   }
 
   void on_skipped(uint64_t line, std::string_view reason) override {
-    if (reason == "comment line") {
-      exclude(line, "comment line");
+    if (reason == "comment line" || reason == "repeated header row") {
+      exclude(line, std::string(reason));
       return;
     }
     report_.diagnostics.add({line, "", Severity::kError, std::string(reason)});
   }
 
-  uint64_t rows() const { return report_.rows; }
+  uint64_t rows() const { return report_.rows + sample_.size(); }
+  const TableInfo& section() const { return section_; }
 
   Result<Dataset> finish(const TableReader& reader) {
     if (!decided_) decide_formats();
+    resolve_candidates();
     report_.table = reader.info();
+    report_.table.header = section_.header;
+    report_.table.header_row = section_.header_row;
+    report_.table.preamble_lines = section_.preamble_lines;
     if (const uint64_t bad = reader.replacements(); bad > 0) {
       report_.diagnostics.add({reader.first_replacement_line(), "", Severity::kWarning,
                                std::to_string(bad) + " invalid UTF-8 sequence" + (bad == 1 ? "" : "s") +
@@ -244,6 +235,7 @@ class Ingest::Builder final : public TableSink {
       if (slot) metrics_.push_back({i, field, *slot});
       const auto dim = kind_ == DataKind::kAds ? ads_dim(field) : web_dim(field);
       if (dim) dims_[*dim] = i;
+      if (kind_ == DataKind::kWeb && field == Field::kChannel) channel_col_ = i;
       switch (field) {
         case Field::kDate: date_col_ = i; break;
         case Field::kDateStart: start_col_ = i; break;
@@ -257,6 +249,11 @@ class Ingest::Builder final : public TableSink {
         default: break;
       }
     }
+    // A channel-group table (GA4's Reports snapshot) has no source column:
+    // its channel stands in the source slot, so by_source lists the channels.
+    if (channel_col_ && !dims_[static_cast<size_t>(WebDim::kSource)] && !source_medium_col_) {
+      dims_[static_cast<size_t>(WebDim::kSource)] = *channel_col_;
+    }
     if (kind_ == DataKind::kAds && results_col_ && !conversions_col_) {
       results_mark_index_ = metrics_.size();
       metrics_.push_back({*results_col_, Field::kResults, static_cast<size_t>(AdMetric::kConversions)});
@@ -267,9 +264,30 @@ class Ingest::Builder final : public TableSink {
       if (f[i] == Field::kCampaign || f[i] == Field::kAdGroup || f[i] == Field::kAd) name_cols_.push_back(i);
       if (f[i] == Field::kCampaign || f[i] == Field::kAdGroup || f[i] == Field::kAd || f[i] == Field::kSource ||
           f[i] == Field::kMedium || f[i] == Field::kSourceMedium || f[i] == Field::kLandingPage ||
-          f[i] == Field::kDevice || (f[i] == Field::kNone && kind_ == DataKind::kWeb && i == 0)) {
+          f[i] == Field::kDevice || (f[i] == Field::kChannel && kind_ == DataKind::kWeb) ||
+          (f[i] == Field::kNone && kind_ == DataKind::kWeb && i == 0)) {
         summary_cols_.push_back(i);
       }
+    }
+    is_metric_col_.assign(f.size(), false);
+    for (const MetricColumn& mc : metrics_) is_metric_col_[mc.col] = true;
+    for (size_t i = 0; i < f.size(); ++i) {
+      switch (f[i]) {
+        case Field::kDate: case Field::kDateStart: case Field::kDateEnd: case Field::kAccountId:
+        case Field::kAccountName: case Field::kCampaignId: case Field::kCampaign: case Field::kAdGroupId:
+        case Field::kAdGroup: case Field::kAdId: case Field::kAd: case Field::kSource: case Field::kMedium:
+        case Field::kSourceMedium: case Field::kLandingPage: case Field::kDevice:
+          dim_cols_.push_back(i);
+          break;
+        default:
+          break;
+      }
+    }
+    for (const auto& [col, first] : mapping_.duplicates) {
+      report_.columns[col].note = "repeats column " + std::to_string(first + 1) + "; the first is used";
+      report_.diagnostics.add({0, mapping_.headers[col], Severity::kWarning,
+                               "the header appears twice (columns " + std::to_string(first + 1) + " and " +
+                                   std::to_string(col + 1) + "); the first is used, the second ignored"});
     }
     report_.currency = mapping_.currency;
   }
@@ -367,7 +385,7 @@ class Ingest::Builder final : public TableSink {
   // Not the numeric null tokens: "NA" is North America, "None" may be a name.
   static bool is_blank_name(std::string_view v) { return v.empty() || v == "--"; }
 
-  // First bytes (either case) of the patterns below, so that a row is folded
+  // First bytes (either case) of the patterns below, so that a cell is folded
   // and compared only when it could match.
   static std::array<bool, 256> first_bytes(const std::vector<std::string>& patterns) {
     std::array<bool, 256> t{};
@@ -376,12 +394,93 @@ class Ingest::Builder final : public TableSink {
       const auto c = static_cast<unsigned char>(p[0]);
       t[c] = true;
       if (c >= 'a' && c <= 'z') t[c - 'a' + 'A'] = true;
+      if (c == 0xC3) t[c] = true;  // a folded Latin-1 capital starts with the same byte
     }
     return t;
   }
 
-  // Summary rows and footers: true when the row was excluded.
-  bool excluded_as_summary(std::span<const std::string_view> fields, uint64_t line) {
+  // A dimension cell that says nothing about which rows it stands for.
+  bool blank_dim(std::span<const std::string_view> fields, size_t c) const {
+    return is_blank_name(text::trim_spaces(fields[c]));  // not "NA": that is North America
+  }
+
+  // The row's one day, read without diagnostics: nullopt for no date, a
+  // date that does not read, or a reporting range of several days.
+  std::optional<Day> peek_day(std::span<const std::string_view> fields) const {
+    auto day_of = [&](std::optional<size_t> col) -> std::optional<Day> {
+      if (!col || *col >= date_formats_.size() || date_formats_[*col] == DateFormat::kUnknown) return std::nullopt;
+      const std::string_view cell = text::trim_spaces(fields[*col]);
+      if (cell.empty() || is_null(cell)) return std::nullopt;
+      return parse_date(cell, date_formats_[*col], ctx_.locale);
+    };
+    if (date_col_) return day_of(date_col_);
+    const auto s = day_of(start_col_);
+    const auto e = end_col_ ? day_of(end_col_) : s;
+    if (s && e && *s == *e) return s;
+    return std::nullopt;
+  }
+
+  // Every dimension cell but `skip` blank; a date column counts as blank
+  // when the row covers more than one day (Meta's whole-range account row).
+  bool other_dims_blank(std::span<const std::string_view> fields, size_t skip) const {
+    for (size_t c : dim_cols_) {
+      if (c == skip || blank_dim(fields, c)) continue;
+      const bool date = (date_col_ && c == *date_col_) || (start_col_ && c == *start_col_) || (end_col_ && c == *end_col_);
+      if (date && !date_col_ && !peek_day(fields)) continue;
+      return false;
+    }
+    return true;
+  }
+
+  // The metric cells of a summary row, read like a data row's but silently.
+  void read_metrics(std::span<const std::string_view> fields, Sums& out, uint32_t& mask) const {
+    for (size_t m = 0; m < metrics_.size(); ++m) {
+      const MetricColumn& mc = metrics_[m];
+      int64_t micros = 0;
+      if (!parse_plain_fast(fields[mc.col], micros)) {
+        const NumberCell n = parse_number(fields[mc.col], ctx_.locale, mc.mark);
+        if (n.status != CellStatus::kValue) continue;
+        micros = n.micros;
+      }
+      if (m == results_mark_index_ && !result_is_conversion(fields)) continue;
+      out.v[mc.slot] += micros;
+      mask |= 1u << mc.slot;
+    }
+  }
+
+  // A row that may be a summary: its figures, the data rows' running sums
+  // where it stands, and (when it is judged at the end) its cells.
+  struct Candidate {
+    uint64_t line = 0;
+    std::string label, reason;
+    Sums values;
+    uint32_t mask = 0;
+    Sums prefix;
+    bool deferred = false;
+    std::vector<std::string> fields;
+  };
+
+  void add_candidate(std::span<const std::string_view> fields, uint64_t line, std::string label, std::string reason,
+                     bool deferred) {
+    if (deferred && ++deferred_ > kExcludedKept) {
+      count_row(fields, line);  // a file with this many of them names its data that way
+      return;
+    }
+    Candidate c;
+    c.line = line;
+    c.label = std::move(label);
+    c.reason = std::move(reason);
+    read_metrics(fields, c.values, c.mask);
+    c.prefix = running_;
+    c.deferred = deferred;
+    if (deferred) c.fields.assign(fields.begin(), fields.end());
+    if (!deferred) exclude(line, c.reason);
+    candidates_.push_back(std::move(c));
+  }
+
+  // Empty rows, footers and summary rows: true when the row is not data (or
+  // not yet: a row that only might be a summary is judged at the end, by its sums).
+  bool screened_out(std::span<const std::string_view>& fields, uint64_t line) {
     size_t first = 0;
     while (first < fields.size() && text::trim_spaces(fields[first]).empty()) ++first;
     if (first == fields.size()) {
@@ -389,15 +488,6 @@ class Ingest::Builder final : public TableSink {
       return true;
     }
     const std::string_view cell = text::trim_spaces(fields[first]);
-    if (total_first_[static_cast<unsigned char>(cell[0])]) {
-      const std::string head = fold_prefix(cell, 40);
-      for (const std::string& p : ctx_.aliases.total_prefixes) {
-        if (head.starts_with(p)) {
-          exclude(line, "summary row (" + quote_cell(cell) + ")");
-          return true;
-        }
-      }
-    }
     // Footers: rows with at most two cells filled.
     size_t filled = 0;
     for (size_t i = first; i < fields.size() && filled <= 2; ++i) filled += !text::trim_spaces(fields[i]).empty();
@@ -410,34 +500,207 @@ class Ingest::Builder final : public TableSink {
         }
       }
     }
-    if (fields.size() != width_) return false;
-    if (mapping_.platform != Platform::kMetaAds && mapping_.platform != Platform::kGa4) return false;
+    // A total label in any text cell (not in a metric column of a full-width row).
+    const bool full = fields.size() == width_;
+    size_t label_col = SIZE_MAX;
+    std::string_view label;
+    for (size_t i = 0; i < fields.size() && label_col == SIZE_MAX; ++i) {
+      const std::string_view c = text::trim_spaces(fields[i]);
+      if (c.empty() || !label_first_[static_cast<unsigned char>(c[0])] || (full && is_metric_col_[i])) continue;
+      if (!ctx_.aliases.summary_label(c).empty()) {
+        label_col = i;
+        label = c;
+      }
+    }
+    if (label_col != SIZE_MAX && !full) {
+      // A ragged total row (GA4's "Grand total" carries one field more, the
+      // first one empty): aligned on the header so its figures can be compared.
+      aligned_.assign(fields.begin(), fields.end());
+      if (fields.size() > width_) {
+        const size_t extra = fields.size() - width_;
+        bool leading_empty = label_col >= extra;
+        for (size_t i = 0; i < extra && leading_empty; ++i) leading_empty = text::trim_spaces(fields[i]).empty();
+        if (!leading_empty) {
+          exclude(line, "summary row (" + quote_cell(label) + "), its fields do not line up with the header");
+          return true;
+        }
+        aligned_.erase(aligned_.begin(), aligned_.begin() + static_cast<std::ptrdiff_t>(extra));
+        label_col -= extra;
+      } else {
+        aligned_.resize(width_, std::string_view());
+      }
+      fields = aligned_;
+    }
+    if (!full && label_col == SIZE_MAX) return false;  // a wrong-width row: reported by the caller
+    if (label_col != SIZE_MAX) {
+      // Label and structure together; a label on a row with its own names,
+      // ids and day ("Total Brand" as a campaign) is judged by its sums.
+      add_candidate(fields, line, std::string(label), "summary row (" + quote_cell(label) + ")",
+                    !other_dims_blank(fields, label_col));
+      return true;
+    }
     // Meta's "Results from 12 campaigns": a pattern followed by a number.
     for (size_t c : name_cols_) {
       const std::string_view raw = text::trim_spaces(fields[c]);
-      if (raw.empty() || !meta_total_first_[static_cast<unsigned char>(raw[0])]) continue;
+      if (raw.empty() || !results_first_[static_cast<unsigned char>(raw[0])]) continue;
       const std::string name = text::fold_case(raw);
-      for (const std::string& p : ctx_.aliases.meta_total_patterns) {
+      for (const std::string& p : ctx_.aliases.results_from_patterns) {
         if (!name.starts_with(p)) continue;
         const std::string_view rest = text::trim_spaces(std::string_view(name).substr(p.size()));
         if (!rest.empty() && rest[0] >= '0' && rest[0] <= '9') {
-          exclude(line, "summary row (" + quote_cell(raw) + ")");
+          add_candidate(fields, line, std::string(raw), "summary row (" + quote_cell(raw) + ")", false);
           return true;
         }
       }
     }
-    // Meta's account row and GA4's totals row: every dimension cell blank.
+    // Every name cell blank while metrics are present: Meta's account row,
+    // GA4's totals row. Elsewhere a dated row without a name may be real
+    // (unattributed) data: it is a summary only when its sums say so.
     if (!summary_cols_.empty()) {
       bool all_blank = true;
-      for (size_t c : summary_cols_) all_blank &= is_blank_name(text::trim_spaces(fields[c]));
+      for (size_t c : summary_cols_) all_blank &= blank_dim(fields, c);
       if (all_blank) {
-        exclude(line, mapping_.platform == Platform::kMetaAds
-                          ? "account summary row (no campaign, ad set or ad name)"
-                          : "totals row (no dimension value)");
+        const bool known_layout = mapping_.platform == Platform::kMetaAds || mapping_.platform == Platform::kGa4;
+        const std::string reason = kind_ == DataKind::kAds ? "account summary row (no campaign, ad set or ad name)"
+                                                           : "totals row (no dimension value)";
+        add_candidate(fields, line, "", reason, !known_layout && peek_day(fields).has_value());
         return true;
       }
     }
     return false;
+  }
+
+  // Decimals a micro-unit value shows (12.5 → 1).
+  static int decimals_of(int64_t micros) {
+    int d = 6;
+    while (d > 0 && micros % 10 == 0) {
+      micros /= 10;
+      --d;
+    }
+    return d;
+  }
+
+  // How far an export's own total may be from the sum of its rows and still
+  // be the same number: counts exactly; other metrics by the rounding of the
+  // total cell and of the rows (independent errors: about √n of them).
+  int64_t tolerance(size_t slot, int64_t total, int64_t rows) const {
+    const MetricColumn* col = nullptr;
+    for (const MetricColumn& mc : metrics_) {
+      if (mc.slot == slot) col = &mc;
+    }
+    if (col == nullptr || is_count(col->field)) return 0;
+    auto half_unit = [](int decimals) -> double { return decimals >= 6 ? 0.0 : 5.0 * std::pow(10.0, 5 - decimals); };
+    const double rows_err = half_unit(decimals_[slot]) * 2.0 * std::sqrt(static_cast<double>(std::max<int64_t>(rows, 1)));
+    return static_cast<int64_t>(half_unit(decimals_of(total)) + rows_err);
+  }
+
+  std::string slot_name(size_t slot) const {
+    return std::string(kind_ == DataKind::kAds ? metric_name(static_cast<AdMetric>(slot))
+                                               : metric_name(static_cast<WebMetric>(slot)));
+  }
+
+  // The additive metrics of `c` against `sums`; false when any differs (listed).
+  bool same_figures(const Candidate& c, const Sums& sums, std::vector<SummaryCheck::Difference>* diffs) const {
+    bool same = true, compared = false, nonzero = false;
+    uint32_t seen = 0;
+    for (const MetricColumn& mc : metrics_) {
+      const auto bit = 1u << mc.slot;
+      if ((seen & bit) || !(c.mask & bit) || !ctx_.aliases.additive(mc.field)) continue;
+      seen |= bit;
+      compared = true;
+      const int64_t total = c.values.v[mc.slot], sum = sums.v[mc.slot];
+      nonzero |= total != 0;
+      if (std::llabs(total - sum) <= tolerance(mc.slot, total, sums.rows)) continue;
+      same = false;
+      if (diffs != nullptr) diffs->push_back({slot_name(mc.slot), total, sum});
+    }
+    return same && compared && nonzero && sums.rows > 0;
+  }
+
+  static Sums minus(const Sums& a, const Sums& b) {
+    Sums s = a;
+    for (size_t i = 0; i < s.v.size(); ++i) s.v[i] -= b.v[i];
+    s.rows -= b.rows;
+    return s;
+  }
+
+  // The first scope whose sums `c` equals: all data rows, the rows above it
+  // (since the previous summary row) or the rows below it (to the next).
+  const char* matching_scope(const Candidate& c, const Sums& all, const Sums& above, const Sums& below,
+                             uint64_t& rows) const {
+    const std::pair<const char*, const Sums*> scopes[] = {{"all rows", &all}, {"rows above", &above}, {"rows below", &below}};
+    for (const auto& [name, sums] : scopes) {
+      if (same_figures(c, *sums, nullptr)) {
+        rows = static_cast<uint64_t>(sums->rows);
+        return name;
+      }
+    }
+    return nullptr;
+  }
+
+  // At the end of the input. A deferred candidate (a label or a blank name on
+  // a row that has its own day or names) is a summary only when its figures
+  // are a sum; otherwise it is data, counted now and added to the sums the
+  // rows after it are checked against. Then every summary row gets its check.
+  void resolve_candidates() {
+    const Sums zero;
+    auto neighbours = [&](size_t i, const std::vector<size_t>& order, Sums& above, Sums& below) {
+      const Candidate& c = candidates_[order[i]];
+      above = minus(c.prefix, i > 0 ? candidates_[order[i - 1]].prefix : zero);
+      below = minus(i + 1 < order.size() ? candidates_[order[i + 1]].prefix : running_, c.prefix);
+    };
+    std::vector<size_t> all_order(candidates_.size());
+    for (size_t i = 0; i < all_order.size(); ++i) all_order[i] = i;
+    std::vector<bool> summary(candidates_.size(), true);
+    for (size_t i = 0; i < candidates_.size(); ++i) {
+      if (!candidates_[i].deferred) continue;
+      Sums above, below;
+      neighbours(i, all_order, above, below);
+      uint64_t rows = 0;
+      summary[i] = matching_scope(candidates_[i], running_, above, below, rows) != nullptr;
+    }
+    for (size_t i = 0; i < candidates_.size(); ++i) {
+      if (summary[i]) continue;
+      Candidate& c = candidates_[i];
+      const std::vector<std::string_view> views(c.fields.begin(), c.fields.end());
+      count_row(views, c.line);
+      Sums row = c.values;
+      row.rows = 1;
+      for (size_t j = i + 1; j < candidates_.size(); ++j) candidates_[j].prefix.add(row);
+    }
+    std::vector<size_t> order;
+    for (size_t i = 0; i < candidates_.size(); ++i) {
+      if (summary[i]) order.push_back(i);
+    }
+    for (size_t k = 0; k < order.size(); ++k) {
+      const Candidate& c = candidates_[order[k]];
+      Sums above, below;
+      neighbours(k, order, above, below);
+      SummaryCheck check;
+      check.row = c.line;
+      check.label = c.label.empty() ? c.reason : c.label;
+      const char* scope = matching_scope(c, running_, above, below, check.rows);
+      check.matches = scope != nullptr;
+      if (c.deferred) exclude(c.line, c.reason + ": its figures are the sum of the " + std::string(scope));
+      if (check.matches) {
+        check.scope = scope;
+      } else {
+        check.scope = "all rows";
+        check.rows = static_cast<uint64_t>(running_.rows);
+        same_figures(c, running_, &check.differences);
+        bool larger = !check.differences.empty(), smaller = larger;
+        for (const auto& d : check.differences) {
+          larger &= d.total > d.sum;
+          smaller &= d.total < d.sum;
+        }
+        if (larger) check.note = ctx_.aliases.check_note_larger;
+        if (smaller) check.note = ctx_.aliases.check_note_smaller;
+      }
+      if (c.mask != 0 && report_.checks.size() < kExcludedKept) report_.checks.push_back(std::move(check));
+    }
+    candidates_.clear();
+    std::stable_sort(report_.excluded_rows.begin(), report_.excluded_rows.end(),
+                     [](const ExcludedRow& a, const ExcludedRow& b) { return a.row < b.row; });
   }
 
   // Platform named in the row; the few distinct labels a file uses are
@@ -452,7 +715,15 @@ class Ingest::Builder final : public TableSink {
   }
 
   std::optional<Day> read_date(size_t col, std::string_view cell, uint64_t line, bool& failed) {
-    if (is_null(cell)) return std::nullopt;
+    if (is_null(text::trim_spaces(cell))) {
+      // No date is as unreadable as a bad one, and said the same way.
+      failed = true;
+      const DateFormat f = col < date_formats_.size() ? date_formats_[col] : DateFormat::kUnknown;
+      report_.diagnostics.add({line, mapping_.headers[col], Severity::kError,
+                               quote_cell(text::trim_spaces(cell)) + " is not a valid date (" +
+                                   std::string(date_format_name(f)) + "); the row counts in totals but not per day"});
+      return std::nullopt;
+    }
     if (date_cache_.size() <= col) date_cache_.resize(col + 1);
     DateCache& cache = date_cache_[col];
     if (cache.valid && cache.text == cell) {
@@ -481,13 +752,19 @@ class Ingest::Builder final : public TableSink {
       for (size_t i = width_; i < fields.size(); ++i) extra_empty &= text::trim_spaces(fields[i]).empty();
       if (extra_empty) fields = fields.subspan(0, width_);
     }
-    if (excluded_as_summary(fields, line)) return;
+    if (screened_out(fields, line)) return;
     if (fields.size() != width_) {
       report_.diagnostics.add({line, "", Severity::kError,
                                "row has " + std::to_string(fields.size()) + " fields, the header has " +
                                    std::to_string(width_) + "; row skipped"});
       return;
     }
+    count_row(fields, line);
+  }
+
+  // One data row into its entity's sums for its day (and the running sums
+  // that summary rows are checked against).
+  void count_row(std::span<const std::string_view> fields, uint64_t line) {
     // Entity: platform, currency and the dimension cells (hashed in place,
     // never copied unless the entity is new).
     const Platform platform = platform_col_ ? row_platform(fields[*platform_col_]) : mapping_.platform;
@@ -553,7 +830,11 @@ class Ingest::Builder final : public TableSink {
       }
       if (m == results_mark_index_ && !result_is_conversion(fields)) continue;
       sums.v[mc.slot] += micros;
+      running_.v[mc.slot] += micros;
+      int& dec = decimals_[mc.slot];
+      if (dec < 6 && micros % kPow10[6 - dec] != 0) dec = decimals_of(micros);
     }
+    ++running_.rows;
     ++report_.rows;
   }
 
@@ -662,7 +943,16 @@ class Ingest::Builder final : public TableSink {
   };
 
   const IngestContext& ctx_;
-  const std::array<bool, 256> total_first_, meta_total_first_;
+  TableInfo section_;  // this table's header and where it starts
+  const std::array<bool, 256> label_first_, results_first_;
+  static constexpr int64_t kPow10[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+  Sums running_;                            // every data row so far
+  std::array<int, kMetricSlots> decimals_{};  // most decimals a data row's value shows, per slot
+  std::vector<Candidate> candidates_;       // possible summary rows, in file order
+  size_t deferred_ = 0;                     // candidates judged only at the end
+  std::vector<std::string_view> aligned_;   // a ragged summary row, aligned on the header
+  std::vector<bool> is_metric_col_;
+  std::vector<size_t> dim_cols_;            // dates and every dimension: blank in a summary row
   std::vector<std::pair<std::string, Platform>> platform_labels_;
   InputReport report_;
   ColumnMapping mapping_;
@@ -678,7 +968,7 @@ class Ingest::Builder final : public TableSink {
   std::vector<size_t> name_cols_;
   std::vector<size_t> summary_cols_;
   std::optional<size_t> date_col_, start_col_, end_col_, platform_col_, currency_col_, source_medium_col_,
-      results_col_, indicator_col_, conversions_col_;
+      results_col_, indicator_col_, conversions_col_, channel_col_;
   std::vector<DateFormat> date_formats_;  // per column
   std::vector<DateCache> date_cache_;     // per column
   uint64_t last_hash_ = 0;
@@ -690,19 +980,103 @@ class Ingest::Builder final : public TableSink {
   std::deque<Cell> cells_;
 };
 
+// The tables of one file: each section its own Builder; at the end the one
+// whose columns say most about the data is used, and the others are listed.
+class Ingest::Sections final : public TableSink {
+ public:
+  explicit Sections(const IngestContext& ctx) : ctx_(ctx) {}
+
+  void on_header(const TableInfo& info) override {
+    builders_.push_back(std::make_unique<Builder>(ctx_));
+    builders_.back()->on_header(info);
+  }
+  void on_row(std::span<const std::string_view> fields, uint64_t line) override { builders_.back()->on_row(fields, line); }
+  void on_skipped(uint64_t line, std::string_view reason) override {
+    if (!builders_.empty()) builders_.back()->on_skipped(line, reason);
+  }
+
+  uint64_t rows() const {
+    uint64_t n = 0;
+    for (const auto& b : builders_) n += b->rows();
+    return n;
+  }
+
+  Result<Dataset> finish(const TableReader& reader) {
+    if (builders_.size() == 1) return builders_[0]->finish(reader);
+    std::vector<Result<Dataset>> results;
+    std::vector<SectionReport> sections;
+    for (const auto& b : builders_) {
+      const TableInfo info = b->section();
+      const uint64_t seen = b->rows();
+      results.push_back(b->finish(reader));
+      const uint64_t rows = results.back().ok() ? results.back().value().report.rows : seen;
+      sections.push_back({info.header_row, info.header, rows, false});
+    }
+    size_t best = results.size();
+    int best_score = -1;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (!results[i].ok()) continue;
+      const int sc = score(results[i].value().report);
+      if (sc > best_score || (sc == best_score && results[i].value().report.rows > results[best].value().report.rows)) {
+        best = i;
+        best_score = sc;
+      }
+    }
+    if (best == results.size()) {
+      std::string list;
+      for (const SectionReport& sec : sections) {
+        std::string header;
+        for (const std::string& h : sec.header) header += (header.empty() ? "" : ", ") + h;
+        list += (list.empty() ? "" : "; ") + std::string("line ") + std::to_string(sec.header_row) + " (" + header + ")";
+      }
+      return Status(ErrorCode::kNoHeader, reader.info().name + ": none of the " + std::to_string(sections.size()) +
+                                              " tables in this file has a metric column glint knows (impressions, "
+                                              "clicks, spend, conversions, sessions, …) with rows under it: " + list);
+    }
+    sections[best].used = true;
+    Dataset d = std::move(results[best]).value();
+    d.report.sections = std::move(sections);
+    d.report.diagnostics.add({0, "", Severity::kInfo,
+                              "the file holds " + std::to_string(d.report.sections.size()) +
+                                  " tables; the one at line " + std::to_string(d.report.table.header_row) +
+                                  " is read, the others are listed under sections"});
+    return d;
+  }
+
+ private:
+  // Additive metrics count most (sessions over a chart of active users),
+  // then known dimensions (a channel or source table over a page table).
+  int score(const InputReport& r) const {
+    int sc = 0;
+    for (const ColumnReport& c : r.columns) {
+      if (c.field == Field::kNone) continue;
+      if (is_ads_metric(c.field) || is_web_metric(c.field) || c.field == Field::kConversions ||
+          c.field == Field::kConversionValue) {
+        sc += ctx_.aliases.additive(c.field) ? 10 : 1;
+      } else if (ads_dim(c.field) || web_dim(c.field) || c.field == Field::kSourceMedium || c.field == Field::kChannel) {
+        sc += 5;
+      }
+    }
+    return sc;
+  }
+
+  const IngestContext& ctx_;
+  std::vector<std::unique_ptr<Builder>> builders_;
+};
+
 Ingest::Ingest(std::string name, const IngestContext& context)
-    : builder_(std::make_unique<Builder>(context)),
-      reader_(std::make_unique<TableReader>(std::move(name), context.aliases, *builder_)) {}
+    : sections_(std::make_unique<Sections>(context)),
+      reader_(std::make_unique<TableReader>(std::move(name), context.aliases, *sections_)) {}
 
 Ingest::~Ingest() = default;
 
 void Ingest::feed(std::span<const std::byte> bytes) { reader_->feed(bytes); }
 uint64_t Ingest::bytes_fed() const { return reader_->info().bytes; }
-uint64_t Ingest::rows() const { return builder_->rows(); }
+uint64_t Ingest::rows() const { return sections_->rows(); }
 
 Result<Dataset> Ingest::finish() {
   if (Status s = reader_->finish(); !s.ok()) return s;
-  return builder_->finish(*reader_);
+  return sections_->finish(*reader_);
 }
 
 }  // namespace glint

@@ -20,7 +20,68 @@ bool looks_like_text_label(std::string_view cell) {
   return false;
 }
 
+bool all_empty(std::span<const std::string_view> fields) {
+  for (std::string_view f : fields) {
+    if (!text::trim_spaces(f).empty()) return false;
+  }
+  return true;
+}
+bool all_empty(const std::vector<std::string>& fields) {
+  for (const std::string& f : fields) {
+    if (!text::trim_spaces(f).empty()) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+// A header of a new table further down (GA4's Reports snapshot): after a blank
+// or '#' line, at least two cells, every filled one a text label, one of them
+// a header glint knows.
+// After a '#' block (`after_comment`) a row of labels is a new table even when
+// glint knows none of them: it is then reported as a table without metrics.
+bool TableReader::looks_like_section_header(std::span<const std::string_view> fields, bool after_comment) const {
+  size_t filled = 0;
+  for (std::string_view f : fields) {
+    if (text::trim_spaces(f).empty()) continue;
+    if (!looks_like_text_label(f)) return false;
+    ++filled;
+  }
+  return filled >= 2 && (after_comment || count_known_headers(fields, aliases_) >= 1);
+}
+
+// Every record after the header: a blank or comment line opens a gap; the
+// first record after a gap may be the header of another table.
+void TableReader::route(std::span<const std::string_view> fields, uint64_t line, bool after_gap) {
+  const bool comment = !fields.empty() && fields[0].starts_with('#');
+  if (comment && fields.size() != info_.header.size()) {
+    gap_ = true;
+    gap_comment_ = true;
+    sink_.on_skipped(line, "comment line");
+    return;
+  }
+  if (all_empty(fields)) {
+    gap_ = true;
+    sink_.on_row(fields, line);
+    return;
+  }
+  if (gap_ || after_gap) {
+    const bool after_comment = gap_comment_ || after_gap;
+    gap_ = gap_comment_ = false;
+    if (std::equal(fields.begin(), fields.end(), info_.header.begin(), info_.header.end())) {
+      sink_.on_skipped(line, "repeated header row");
+      return;
+    }
+    if (looks_like_section_header(fields, after_comment)) {
+      info_.header.assign(fields.begin(), fields.end());
+      info_.header_row = line;
+      ++info_.sections;
+      sink_.on_header(info_);
+      return;
+    }
+  }
+  sink_.on_row(fields, line);
+}
 
 class TableReader::Records final : public CsvSink {
  public:
@@ -30,17 +91,15 @@ class TableReader::Records final : public CsvSink {
     if (!r_.header_found_) {
       if (comment) {
         ++r_.info_.preamble_lines;
+        gap_ = true;
         return;
       }
-      r_.pending_.push_back({{rec.fields.begin(), rec.fields.end()}, rec.line});
+      r_.pending_.push_back({{rec.fields.begin(), rec.fields.end()}, rec.line, gap_});
+      gap_ = false;
       if (r_.pending_.size() >= kHeaderSearchRecords) r_.choose_header();
       return;
     }
-    if (comment && rec.fields.size() != r_.info_.header.size()) {
-      r_.sink_.on_skipped(rec.line, "comment line");
-      return;
-    }
-    r_.sink_.on_row(rec.fields, rec.line);
+    r_.route(rec.fields, rec.line, false);
   }
   void on_issue(const CsvIssue& issue) override {
     const char* reason = issue.kind == CsvIssueKind::kUnterminatedQuote
@@ -59,6 +118,7 @@ class TableReader::Records final : public CsvSink {
   std::vector<Early> early_;
 
  private:
+  bool gap_ = false;  // a comment line came since the last pending record
   TableReader& r_;
 };
 
@@ -155,6 +215,21 @@ void TableReader::choose_header() {
     }
     if (chosen == pending_.size()) chosen = 0;
   }
+  // A file of several tables: the first one that opens a block (after a
+  // blank or '#' line, or at the top) with a known header and a row under it
+  // is the first section; the others follow as sections of their own.
+  for (size_t j = 0; j < chosen; ++j) {
+    const auto& f = pending_[j].fields;
+    const bool block_start = j == 0 || pending_[j].after_gap || all_empty(pending_[j - 1].fields);
+    if (!block_start || all_empty(f) || j + 1 >= pending_.size()) continue;
+    const auto& next = pending_[j + 1].fields;
+    if (next.size() != f.size() || all_empty(next) || pending_[j + 1].after_gap) continue;
+    const std::vector<std::string_view> cells(f.begin(), f.end());
+    if (looks_like_section_header(cells, false)) {
+      chosen = j;
+      break;
+    }
+  }
   header_found_ = true;
   info_.header_row = pending_[chosen].line;
   info_.preamble_lines += chosen;
@@ -167,12 +242,7 @@ void TableReader::choose_header() {
   std::vector<std::string_view> views;
   for (size_t i = chosen + 1; i < pending_.size(); ++i) {
     views.assign(pending_[i].fields.begin(), pending_[i].fields.end());
-    const bool comment = !views.empty() && views[0].starts_with('#') && views.size() != info_.header.size();
-    if (comment) {
-      sink_.on_skipped(pending_[i].line, "comment line");
-    } else {
-      sink_.on_row(views, pending_[i].line);
-    }
+    route(views, pending_[i].line, pending_[i].after_gap);
   }
   pending_.clear();
   pending_.shrink_to_fit();
