@@ -666,26 +666,56 @@ class Builder {
   }
 
   // ---- protect -----------------------------------------------------------
+  // Every day of the current period is looked at, not only the last few: a
+  // broken pixel twelve days ago cost as much as one yesterday. A day is
+  // compared with the days around it (before and after, up to
+  // anomaly_baseline_days on each side, within the data), so a day early in
+  // the period has a baseline too.
+
+  // Values of `metric` per day over [from, to], days without a row as 0.
+  template <typename M>
+  static std::vector<double> daily_values(const DaySeries& series, Day from, Day to, M metric) {
+    std::vector<double> out(static_cast<size_t>(std::max(0, to - from + 1)), 0.0);
+    const auto& pts = series.points();
+    for (size_t i = series.lower_bound(from); i < pts.size() && pts[i].first <= to; ++i) {
+      out[static_cast<size_t>(pts[i].first - from)] = d(pts[i].second[metric]);
+    }
+    return out;
+  }
+
+  // The days around `at` (an index into `values`), without it.
+  std::vector<double> around(const std::vector<double>& values, size_t at, size_t lo, size_t hi) const {
+    const size_t reach = static_cast<size_t>(th("anomaly_baseline_days", 28));
+    std::vector<double> base;
+    const size_t from = at > lo + reach ? at - reach : lo;
+    const size_t to = std::min(hi, at + reach);
+    for (size_t i = from; i <= to; ++i) {
+      if (i != at) base.push_back(values[i]);
+    }
+    return base;
+  }
+
+  // The first day the account has data: baselines never reach before it.
+  static Day first_day(const DaySeries& s, Day fallback) { return s.empty() ? fallback : s.points().front().first; }
+
   void anomalies(const Account& a) {
-    const int base_days = static_cast<int>(th("anomaly_baseline_days", 28));
-    const int recent = static_cast<int>(th("anomaly_recent_days", 7));
     struct Series {
       const char* metric;
       AM m;
       bool money;
     };
+    const Day from = std::max(first_day(a.daily, cur_.start), cur_.start - static_cast<Day>(th("anomaly_baseline_days", 28)));
+    if (from > cur_.end) return;
     for (const Series& s : {Series{"spend", AM::kSpend, true}, Series{"conversions", AM::kConversions, false},
                             Series{"clicks", AM::kClicks, false}}) {
       if (!has(s.m)) continue;
-      for (Day day = cur_.end - recent + 1; day <= cur_.end; ++day) {
-        std::vector<double> base;
-        for (Day b = day - base_days; b < day; ++b) {
-          const Sums* bs = a.daily.at(b);
-          base.push_back(bs == nullptr ? 0.0 : d((*bs)[s.m]));
-        }
-        const Sums* today = a.daily.at(day);
-        if (today == nullptr) continue;
-        const double x = d((*today)[s.m]);
+      const std::vector<double> values = daily_values(a.daily, from, cur_.end, s.m);
+      for (Day day = std::max(cur_.start, from); day <= cur_.end; ++day) {
+        if (a.daily.at(day) == nullptr) continue;
+        const size_t at = static_cast<size_t>(day - from);
+        const std::vector<double> base = around(values, at, 0, values.size() - 1);
+        if (base.size() < 7) continue;
+        const double x = values[at];
         const double med = median(base);
         std::vector<double> dev;
         for (double b : base) dev.push_back(std::fabs(b - med));
@@ -715,83 +745,124 @@ class Builder {
     }
   }
 
+  // Tracking breaks: a run of days in the current period with normal clicks
+  // and not one conversion, where the days around it convert. The conversions
+  // likely missed are the run's clicks at the surrounding conversion rate;
+  // the run is reported when seeing none by chance is unlikely even after
+  // looking at every day of every campaign (Bonferroni over days × campaigns).
+  void tracking_breaks(const Account& a, const CampaignView& v) {
+    const auto& bd = v.g->by_day;
+    if (bd.empty()) return;
+    const int reach = static_cast<int>(th("anomaly_baseline_days", 28));
+    const Day from = std::max(bd.points().front().first, cur_.start - reach);
+    const Day to = cur_.end;
+    if (from > to) return;
+    const std::vector<double> clicks = daily_values(bd, from, to, AM::kClicks);
+    const std::vector<double> conv = daily_values(bd, from, to, AM::kConversions);
+    const std::vector<double> spend = daily_values(bd, from, to, AM::kSpend);
+    const double tests = std::max(1.0, a.active_campaigns) * std::max(1, days_);
+    const size_t n = clicks.size();
+    for (size_t i = static_cast<size_t>(std::max(0, cur_.start - from)); i < n;) {
+      if (!(clicks[i] > 0 && conv[i] == 0)) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j + 1 < n && clicks[j + 1] > 0 && conv[j + 1] == 0) ++j;
+      double run_clicks = 0, run_spend = 0;
+      for (size_t k = i; k <= j; ++k) run_clicks += clicks[k], run_spend += spend[k];
+      double s_clicks = 0, s_conv = 0, s_spend = 0, s_days = 0;
+      const size_t lo = i > static_cast<size_t>(reach) ? i - static_cast<size_t>(reach) : 0;
+      const size_t hi = std::min(n - 1, j + static_cast<size_t>(reach));
+      for (size_t k = lo; k <= hi; ++k) {
+        if (k >= i && k <= j) continue;
+        s_clicks += clicks[k];
+        s_conv += conv[k];
+        s_spend += spend[k];
+        s_days += 1;
+      }
+      const double run_days = static_cast<double>(j - i + 1);
+      const double rate = s_clicks > 0 ? s_conv / s_clicks : 0;
+      const double missed = run_clicks * rate;
+      const double p_by_chance = mathx::exp(-missed) * tests;  // P(no conversion | tracking works), adjusted
+      const bool normal_clicks = s_days > 0 && run_clicks / run_days >= 0.5 * s_clicks / s_days;
+      if (missed >= th("tracking_min_expected", 3) && normal_clicks && p_by_chance <= 1 - th("min_confidence", 0.95)) {
+        const Day first = from + static_cast<Day>(i), last = from + static_cast<Day>(j);
+        Fact f = make("protect", "protect.tracking_break", "conversions", campaign_entity(*v.g), a.currency);
+        f.id += ":" + iso_date(first);
+        f.raw_value = run_clicks;
+        f.value = fmt::count(run_clicks);
+        f.raw_previous = mathx::round_to(s_conv / s_days, 6);
+        f.previous = fmt::count(mathx::round_to(s_conv / s_days, 1));
+        f.trend = "down";
+        f.severity = "critical";
+        f.confidence = std::max(0.0, 1.0 - p_by_chance);
+        detail(f, "date", iso_date(first), 0);
+        f.details_raw.pop_back();
+        detail(f, "end_date", iso_date(last), 0);
+        f.details_raw.pop_back();
+        detail(f, "dates", first == last ? iso_date(first) : iso_date(first) + " to " + iso_date(last), 0);
+        f.details_raw.pop_back();
+        detail(f, "zero_days", std::to_string(j - i + 1), run_days);
+        detail(f, "missed", fmt::count(mathx::round_to(missed, 1)), mathx::round_to(missed, 6));
+        // Money at stake: the missed conversions at the campaign's cost per
+        // conversion around the break (what they would have cost to buy).
+        const double cpa = s_conv > 0 ? s_spend / s_conv : 0;
+        impact(f, cpa > 0 ? missed * cpa : run_spend);
+        emit(std::move(f));
+      }
+      i = j + 1;
+    }
+  }
+
+  // Spend spikes: a day of the current period at several times the
+  // campaign's usual spend (the median of the days around it).
+  void spend_spikes(const Account& a, const CampaignView& v) {
+    const auto& bd = v.g->by_day;
+    if (bd.empty()) return;
+    const double spend = d(a.cur[AM::kSpend]);
+    const int reach = static_cast<int>(th("anomaly_baseline_days", 28));
+    const Day from = std::max(bd.points().front().first, cur_.start - reach);
+    if (from > cur_.end) return;
+    const std::vector<double> by_day = daily_values(bd, from, cur_.end, AM::kSpend);
+    const double ratio_needed = th("spike_ratio", 3.0);
+    for (Day day = std::max(cur_.start, from); day <= cur_.end; ++day) {
+      if (bd.at(day) == nullptr) continue;
+      const size_t at = static_cast<size_t>(day - from);
+      const double x = by_day[at];
+      // Worth a look only when the day matters to the account's daily spend.
+      if (x < spend / days_ * th("spike_min_spend_share", 0.01)) continue;
+      const std::vector<double> base = around(by_day, at, 0, by_day.size() - 1);
+      if (base.size() < 7) continue;
+      // The median is at least the minimum: most days are ruled out without it.
+      const double lowest = *std::min_element(base.begin(), base.end());
+      if (lowest > 0 && x < lowest * ratio_needed) continue;
+      const double med = median(base);
+      if (med <= 0 || x < med * ratio_needed) continue;
+      Fact f = make("protect", "protect.spend_spike", "spend", campaign_entity(*v.g), a.currency);
+      f.id += ":" + iso_date(day);
+      f.raw_value = x;
+      f.value = fmt::money(x, a.currency);
+      f.raw_previous = med;
+      f.previous = fmt::money(med, a.currency);
+      set_change(f, x, med, false);
+      f.trend = "up";
+      f.severity = "warning";
+      detail(f, "date", iso_date(day), 0);
+      f.details_raw.pop_back();
+      detail(f, "ratio", fmt::multiple(x / med), mathx::round_to(x / med, 6));
+      impact(f, x - med);
+      emit(std::move(f));
+    }
+  }
+
   void protect() {
     for (const Account& a : accounts_) {
       anomalies(a);
-      const double spend = d(a.cur[AM::kSpend]);
-      const int zero_days = static_cast<int>(th("tracking_zero_days", 3));
       for (const CampaignView& v : campaigns_) {
         if (v.g->currency != a.currency) continue;
-        const auto& bd = v.g->by_day;
-        // Tracking breakage: conversions stop dead while clicks go on.
-        if (has(AM::kConversions) && has(AM::kClicks)) {
-          double zero_clicks = 0, conv_tail = 0, zero_spend = 0;
-          for (Day day = cur_.end - zero_days + 1; day <= cur_.end; ++day) {
-            const Sums* x = bd.at(day);
-            if (x == nullptr) continue;
-            zero_clicks += d((*x)[AM::kClicks]);
-            zero_spend += d((*x)[AM::kSpend]);
-            conv_tail += d((*x)[AM::kConversions]);
-          }
-          const Window before{cur_.end - zero_days - days_ + 1, cur_.end - zero_days};
-          const Sums b = window_sums(bd, before);
-          const double bconv = d(b[AM::kConversions]), bclicks = d(b[AM::kClicks]);
-          const double expected = bclicks > 0 ? zero_clicks * bconv / bclicks : 0;
-          const double clicks_per_day_before = bclicks / days_, clicks_per_day_now = zero_clicks / zero_days;
-          if (conv_tail == 0 && expected >= th("tracking_min_expected", 3) &&
-              clicks_per_day_now >= 0.5 * clicks_per_day_before) {
-            Fact f = make("protect", "protect.tracking_break", "conversions", campaign_entity(*v.g), a.currency);
-            f.raw_value = zero_clicks;
-            f.value = fmt::count(zero_clicks);
-            f.raw_previous = bconv;
-            f.previous = fmt::count(bconv);
-            f.trend = "down";
-            f.severity = "critical";
-            f.confidence = 1.0 - mathx::exp(-expected);  // P(at least one conversion) had tracking worked
-            detail(f, "zero_days", std::to_string(zero_days), zero_days);
-            impact(f, zero_spend);
-            emit(std::move(f));
-          }
-        }
-        // Spend spikes: a day at several times the campaign's usual spend.
-        if (has(AM::kSpend)) {
-          const int base_days = static_cast<int>(th("anomaly_baseline_days", 28));
-          const int recent = static_cast<int>(th("anomaly_recent_days", 7));
-          // The campaign's daily spend over the baseline and recent days, once.
-          const Day from = cur_.end - recent + 1 - base_days;
-          std::vector<double> spend_by_day(static_cast<size_t>(cur_.end - from + 1), 0.0);
-          const auto& pts = bd.points();
-          for (size_t i = bd.lower_bound(from); i < pts.size() && pts[i].first <= cur_.end; ++i) {
-            spend_by_day[static_cast<size_t>(pts[i].first - from)] = d(pts[i].second[AM::kSpend]);
-          }
-          for (Day day = cur_.end - recent + 1; day <= cur_.end; ++day) {
-            if (bd.at(day) == nullptr) continue;
-            const size_t at = static_cast<size_t>(day - from);
-            const double x = spend_by_day[at];
-            // Worth a look only when the day matters to the account's daily spend.
-            if (x < spend / days_ * th("spike_min_spend_share", 0.01)) continue;
-            const auto b0 = spend_by_day.begin() + static_cast<std::ptrdiff_t>(at) - base_days;
-            const auto b1 = spend_by_day.begin() + static_cast<std::ptrdiff_t>(at);
-            // The median is at least the minimum: most days are ruled out without it.
-            if (x < *std::min_element(b0, b1) * th("spike_ratio", 3.0) && *std::min_element(b0, b1) > 0) continue;
-            const double med = median(std::vector<double>(b0, b1));
-            if (med <= 0 || x < med * th("spike_ratio", 3.0)) continue;
-            Fact f = make("protect", "protect.spend_spike", "spend", campaign_entity(*v.g), a.currency);
-            f.id += ":" + iso_date(day);
-            f.raw_value = x;
-            f.value = fmt::money(x, a.currency);
-            f.raw_previous = med;
-            f.previous = fmt::money(med, a.currency);
-            set_change(f, x, med, false);
-            f.trend = "up";
-            f.severity = "warning";
-            detail(f, "date", iso_date(day), 0);
-            f.details_raw.pop_back();
-            detail(f, "ratio", fmt::multiple(x / med), mathx::round_to(x / med, 6));
-            impact(f, x - med);
-            emit(std::move(f));
-          }
-        }
+        if (has(AM::kConversions) && has(AM::kClicks)) tracking_breaks(a, v);
+        if (has(AM::kSpend)) spend_spikes(a, v);
         // Meta frequency fatigue: frequency up while CTR falls, significantly.
         if (v.g->platform == Platform::kMetaAds && has(AM::kReach)) {
           const double ri = d(v.cur[AM::kReach]), pri = d(v.prev[AM::kReach]);

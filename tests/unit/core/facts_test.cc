@@ -167,6 +167,72 @@ TEST(Facts, TrackingBreakWhenConversionsStopButClicksHold) {
   check_all_sentences(doc);
 }
 
+// A broken pixel on one day of the last 30: clicks as usual, no conversion.
+// Day k of the period is day 29 + k of the 60-day file (day 1 = 2026-01-31).
+// The conversions likely missed are that day's clicks at the conversion rate
+// of the days around it, computed here from the rows themselves.
+void expect_tracking_break_on(int period_day) {
+  SCOPED_TRACE("day " + std::to_string(period_day) + " of the last 30");
+  auto rows = flat(23, 3, 60, 0.05);
+  const int broken = 29 + period_day;
+  double clicks_then = 0, conv_around = 0, clicks_around = 0;
+  for (Row& r : rows) {
+    if (r.campaign != "Campaign 2") continue;
+    if (r.day == broken) {
+      r.conversions = 0;
+      r.value = 0;
+      clicks_then = r.clicks;
+    } else if (std::abs(r.day - broken) <= 28) {
+      conv_around += r.conversions;
+      clicks_around += r.clicks;
+    }
+  }
+  const json doc = highlight(csv_of(rows), "protect", 30, 20);
+  const json* f = find_fact(doc, "protect.tracking_break", "Campaign 2");
+  ASSERT_NE(f, nullptr) << doc.dump(1);
+  EXPECT_EQ((*f)["details"]["date"], date_of(broken));
+  EXPECT_EQ((*f)["details"]["zero_days"], "1");
+  EXPECT_EQ((*f)["raw_value"].get<double>(), clicks_then);
+  EXPECT_NEAR((*f)["details_raw"]["missed"].get<double>(), clicks_then * conv_around / clicks_around, 1e-6);
+  EXPECT_NE((*f)["sentence"].get<std::string>().find(date_of(broken)), std::string::npos) << (*f)["sentence"];
+  EXPECT_EQ((*f)["severity"], "critical");
+  // Only the broken campaign, only that day.
+  for (const json& g : doc["facts"]) {
+    if (g["template"] == "protect.tracking_break") {
+      EXPECT_EQ(g["id"], (*f)["id"]);
+    }
+  }
+  check_all_sentences(doc);
+}
+
+TEST(Facts, TrackingBreakOnTheFirstDayOfThePeriodIsFound) { expect_tracking_break_on(1); }
+TEST(Facts, TrackingBreakTwelveDaysIntoThePeriodIsFound) { expect_tracking_break_on(12); }
+TEST(Facts, TrackingBreakOnTheNextToLastDayIsFound) { expect_tracking_break_on(29); }
+
+TEST(Facts, SpendSpikeOnTheTenthDayOfThePeriodIsFound) {
+  auto rows = flat(29, 3, 60, 0.05);
+  const int spiked = 29 + 10;
+  double spend_then = 0;
+  for (Row& r : rows) {
+    if (r.campaign == "Campaign 0" && r.day == spiked) {
+      r.spend *= 4;
+      spend_then = r.spend;
+    }
+  }
+  const json doc = highlight(csv_of(rows), "protect", 30, 20);
+  const json* f = find_fact(doc, "protect.spend_spike", "Campaign 0");
+  ASSERT_NE(f, nullptr) << doc.dump(1);
+  EXPECT_EQ((*f)["details"]["date"], date_of(spiked));
+  EXPECT_NEAR((*f)["raw_value"].get<double>(), spend_then, 1e-6);
+  EXPECT_NE((*f)["sentence"].get<std::string>().find(date_of(spiked)), std::string::npos);
+  for (const json& g : doc["facts"]) {
+    if (g["template"] == "protect.spend_spike") {
+      EXPECT_EQ(g["id"], (*f)["id"]) << g.dump();
+    }
+  }
+  check_all_sentences(doc);
+}
+
 TEST(Facts, SignificantCtrChangeIsATrendAndAnInsignificantOneIsNot) {
   // Big volume: 2.0% → 2.4% on a million impressions a period.
   std::vector<Row> big, small;
