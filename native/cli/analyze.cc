@@ -65,13 +65,13 @@ std::string signed_pct(const nlohmann::json& v) {
 std::string str(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : std::string("-"); }
 
 void print_ads_row(const std::string& name, const nlohmann::json& m) {
-  std::printf("  %-34.34s %12s %10s %12s %9s %8s %8s %7s\n", name.c_str(), num(m["impressions"], 0).c_str(),
+  std::printf("  %s %12s %10s %12s %9s %8s %8s %7s\n", text_cell(name, 34).c_str(), num(m["impressions"], 0).c_str(),
               num(m["clicks"], 0).c_str(), num(m["spend"], 2).c_str(), num(m["conversions"], 1).c_str(),
               pct(m["ctr"]).c_str(), num(m["cpa"], 2).c_str(), num(m["roas"], 2).c_str());
 }
 
 void print_web_row(const std::string& name, const nlohmann::json& m) {
-  std::printf("  %-34.34s %10s %10s %9s %10s %10s\n", name.c_str(), num(m["sessions"], 0).c_str(),
+  std::printf("  %s %10s %10s %9s %10s %10s\n", text_cell(name, 34).c_str(), num(m["sessions"], 0).c_str(),
               num(m["engaged_sessions"], 0).c_str(), pct(m["engagement_rate"]).c_str(),
               num(m["key_events"], 1).c_str(), num(m["revenue"], 2).c_str());
 }
@@ -89,7 +89,10 @@ void print_sections(const nlohmann::json& doc, bool web) {
   if (doc.contains("totals_by_currency")) {
     for (const auto& [cur, m] : doc["totals_by_currency"].items()) row("TOTAL " + cur, m);
   }
-  for (const auto& p : doc["by_platform"]) row("platform " + str(p["platform"]), p);
+  for (const auto& p : doc["by_platform"]) {
+    // Several currencies: one row per platform and currency, each saying which.
+    row("platform " + str(p["platform"]) + (p["currency"].is_string() ? " (" + str(p["currency"]) + ")" : ""), p);
+  }
   const auto& groups = web ? doc["by_source"] : doc["by_campaign"];
   std::printf("\n  %zu %s%s\n", groups.size(), web ? "sources" : "campaigns",
               groups.size() > 25 ? " (the 25 largest)" : "");
@@ -120,7 +123,7 @@ void print_analysis(const nlohmann::json& a) {
     std::printf("\nperformance%s, ranked by %s:\n", cur.c_str(), metric.c_str());
     for (const char* side : {"top", "bottom"}) {
       for (const auto& p : c["performers"][side]) {
-        std::printf("  %-6s %-40.40s %s %s on spend %s\n", side, str(p["campaign"]).c_str(), metric.c_str(),
+        std::printf("  %-6s %s %s %s on spend %s\n", side, text_cell(str(p["campaign"]), 40).c_str(), metric.c_str(),
                     num(p[metric], 2).c_str(), num(p["spend"], 2).c_str());
       }
     }
@@ -161,6 +164,28 @@ void print_text(const nlohmann::json& report) {
     for (const auto& e : in["excluded_rows"]) {
       std::printf("  excluded line %lld: %s\n", static_cast<long long>(e["row"].get<int64_t>()),
                   str(e["reason"]).c_str());
+    }
+    for (const auto& c : in.value("checks", nlohmann::json::array())) {
+      const std::string where = "line " + std::to_string(c["row"].get<int64_t>()) + " '" + str(c["label"]) + "'";
+      if (c["matches"].get<bool>()) {
+        std::printf("  check %s: equals glint's sum of the %s (%lld rows)\n", where.c_str(), str(c["scope"]).c_str(),
+                    static_cast<long long>(c["rows"].get<int64_t>()));
+        continue;
+      }
+      std::string diffs;
+      for (const auto& d : c["differences"]) {
+        diffs += (diffs.empty() ? "" : "; ") + str(d["metric"]) + " " + num(d["total"], 2) + " in the file, " +
+                 num(d["sum"], 2) + " summed";
+      }
+      std::printf("  check %s: DIFFERS from the sum of all rows: %s%s\n", where.c_str(), diffs.c_str(),
+                  c.contains("note") ? (" (" + str(c["note"]) + ")").c_str() : "");
+    }
+    for (const auto& sec : in.value("sections", nlohmann::json::array())) {
+      std::string header;
+      for (const auto& h : sec["header"]) header += (header.empty() ? "" : ", ") + h.get<std::string>();
+      std::printf("  table at line %lld (%lld rows)%s: %s\n", static_cast<long long>(sec["header_row"].get<int64_t>()),
+                  static_cast<long long>(sec["rows"].get<int64_t>()), sec["used"].get<bool>() ? ", read" : ", not read",
+                  text_cell(header, 60).c_str());
     }
     if (!in["unmapped"].empty()) {
       std::string list;

@@ -62,7 +62,7 @@ void print_text(const nlohmann::json& doc) {
     std::printf("\nmodel %s\n  %-28s %11s %12s %14s %8s\n", m["model"].get<std::string>().c_str(),
                 "channel", "touchpoints", "conversions", "revenue", "weight");
     for (const auto& c : m["channels"]) {
-      std::printf("  %-28.28s %11s %12s %14s %7s%%\n", c["channel"].get<std::string>().c_str(),
+      std::printf("  %s %11s %12s %14s %7s%%\n", text_cell(c["channel"].get<std::string>(), 28).c_str(),
                   num(c["touchpoints"], 0).c_str(), num(c["conversions"], 2).c_str(),
                   num(c["revenue"], 2).c_str(),
                   c["weight"].is_null() ? "-" : num(c["weight"].get<double>() * 100.0, 1).c_str());
@@ -73,7 +73,7 @@ void print_text(const nlohmann::json& doc) {
       for (const auto& m : models) std::printf(" %14.14s", m["model"].get<std::string>().c_str());
       std::printf("\n");
       for (size_t i = 0; i < models[0]["channels"].size(); ++i) {
-        std::printf("  %-24.24s", models[0]["channels"][i]["channel"].get<std::string>().c_str());
+        std::printf("  %s", text_cell(models[0]["channels"][i]["channel"].get<std::string>(), 24).c_str());
         for (const auto& m : models) {
           const auto& rows = m["channels"];
           std::printf(" %14s", i < rows.size() ? num(rows[i][what], 2).c_str() : "-");

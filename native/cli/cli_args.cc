@@ -1,6 +1,7 @@
 #include "cli/cli_args.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -115,6 +116,78 @@ void print_diagnostics(const nlohmann::json& d) {
 void print_raw(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fputc('\n', stdout);
+}
+
+namespace {
+
+// Next code point of `s` at `i` (advanced past it); an invalid byte is itself.
+uint32_t next_code_point(std::string_view s, size_t& i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  const size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || i + len > s.size()) {
+    ++i;
+    return b;
+  }
+  uint32_t cp = len == 1 ? b : b & (0x7F >> len);
+  for (size_t k = 1; k < len; ++k) {
+    const auto c = static_cast<unsigned char>(s[i + k]);
+    if ((c >> 6) != 0x2) {
+      ++i;
+      return b;
+    }
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  i += len;
+  return cp;
+}
+
+int code_point_width(uint32_t cp) {
+  // Combining marks, zero-width joiner/space, variation selectors: no column.
+  if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) || (cp >= 0x1DC0 && cp <= 0x1DFF) ||
+      (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+      cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060 || (cp >= 0xE0100 && cp <= 0xE01EF)) {
+    return 0;
+  }
+  // East Asian Wide and Fullwidth, and emoji presentation blocks: two.
+  if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
+      (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+      (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+      (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x1F680 && cp <= 0x1F6FF) || (cp >= 0x20000 && cp <= 0x3FFFD)) {
+    return 2;
+  }
+  return 1;
+}
+
+}  // namespace
+
+size_t display_width(std::string_view text) {
+  size_t w = 0;
+  for (size_t i = 0; i < text.size();) w += static_cast<size_t>(code_point_width(next_code_point(text, i)));
+  return w;
+}
+
+std::string text_cell(std::string_view text, size_t width) {
+  std::string out;
+  if (width == 0) return out;
+  if (display_width(text) <= width) {
+    out.assign(text);
+  } else {
+    // Whole characters up to width - 1 columns, then "…" (one column).
+    size_t w = 0;
+    for (size_t i = 0; i < text.size();) {
+      const size_t start = i;
+      const int cw = code_point_width(next_code_point(text, i));
+      if (w + static_cast<size_t>(cw) > width - 1) break;
+      w += static_cast<size_t>(cw);
+      out.append(text.substr(start, i - start));
+    }
+    // A mark after a kept character has no width, so it stays with it.
+    out += "\u2026";
+  }
+  const size_t shown = display_width(out);
+  if (shown < width) out.append(width - shown, ' ');
+  return out;
 }
 
 }  // namespace glint::native

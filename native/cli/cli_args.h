@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace glint::native {
@@ -45,6 +46,15 @@ std::optional<std::string> call_on_file(const char* command, const char* method,
 
 // The first ten of a table analysis's diagnostics ({"total", "entries"}).
 void print_diagnostics(const nlohmann::json& diagnostics);
+
+// Columns a UTF-8 text takes in a terminal: East Asian wide and fullwidth
+// characters (and emoji) two, combining marks and zero-width joiners none,
+// everything else one. Invalid bytes count one each.
+size_t display_width(std::string_view text);
+
+// `text` as a table cell exactly `width` columns wide: padded with spaces by
+// display width, or cut at a character boundary with "…" when longer.
+std::string text_cell(std::string_view text, size_t width);
 
 // Writes a response exactly as core wrote it, and a newline.
 void print_raw(const std::string& text);

@@ -69,8 +69,8 @@ void print_steps(const nlohmann::json& steps, const char* indent) {
   std::printf("%s%-28s %12s %9s %9s %9s %8s %8s\n", indent, "step", "count", "of first",
               "from prev", "drop-off", "median", "p90");
   for (const auto& s : steps) {
-    std::printf("%s%-28.28s %12s %9s %9s %9s %8s %8s\n", indent,
-                s["name"].get<std::string>().c_str(), cell(s["count"], false, 1).c_str(),
+    std::printf("%s%s %12s %9s %9s %9s %8s %8s\n", indent,
+                text_cell(s["name"].get<std::string>(), 28).c_str(), cell(s["count"], false, 1).c_str(),
                 cell(s["percentage"], true).c_str(),
                 cell(s["conversion_from_previous"], true).c_str(), cell(s["dropoff"], true).c_str(),
                 duration(s["median_seconds_from_previous"]).c_str(),
@@ -110,7 +110,7 @@ void print_text(const nlohmann::json& doc) {
   if (doc["worst_sources"].is_array() && !doc["worst_sources"].empty()) {
     std::printf("\nsources with the worst drop-off (session → key event):\n");
     for (const auto& w : doc["worst_sources"]) {
-      std::printf("  %-40.40s drop-off %s on %s sessions\n", w["value"].get<std::string>().c_str(),
+      std::printf("  %s drop-off %s on %s sessions\n", text_cell(w["value"].get<std::string>(), 40).c_str(),
                   cell(w["dropoff"], true).c_str(), cell(w["sessions"], false, 1).c_str());
     }
   }

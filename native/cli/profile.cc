@@ -68,9 +68,9 @@ void print_text(const nlohmann::json& doc) {
     char missing[32];
     std::snprintf(missing, sizeof missing, "%.1f%%",
                   c["missing_share"].is_null() ? 0.0 : c["missing_share"].get<double>() * 100.0);
-    std::printf("  %-26.26s %-11s %8s %9s %12.12s %12.12s %12.12s\n",
-                c["name"].get<std::string>().c_str(), c["type"].get<std::string>().c_str(), missing,
-                val(c["distinct"]).c_str(), mn.c_str(), md.c_str(), mx.c_str());
+    std::printf("  %s %-11s %8s %9s %12.12s %12.12s %12.12s\n", text_cell(c["name"].get<std::string>(), 26).c_str(),
+                c["type"].get<std::string>().c_str(), missing, val(c["distinct"]).c_str(), mn.c_str(), md.c_str(),
+                mx.c_str());
   }
   if (!doc["alerts"].empty()) {
     std::printf("\nalerts:\n");
@@ -86,8 +86,8 @@ void print_text(const nlohmann::json& doc) {
     const auto& cols = corr["columns"];
     for (size_t i = 0; i < cols.size(); ++i) {
       for (size_t j = i + 1; j < cols.size(); ++j) {
-        std::printf("  %-24.24s %-24.24s %8s %8s\n", cols[i].get<std::string>().c_str(),
-                    cols[j].get<std::string>().c_str(), val(corr["pearson"][i][j]).c_str(),
+        std::printf("  %s %s %8s %8s\n", text_cell(cols[i].get<std::string>(), 24).c_str(),
+                    text_cell(cols[j].get<std::string>(), 24).c_str(), val(corr["pearson"][i][j]).c_str(),
                     val(corr["spearman"][i][j]).c_str());
       }
     }

@@ -116,3 +116,26 @@ TEST(Cli, UnknownCommandsAndOptionsAreUsageErrors) {
 }
 
 }  // namespace
+
+// Text tables are padded by display width: a wide (CJK) character takes two
+// columns, a combining mark none; a long name is cut at a character boundary
+// with "…"; each platform row of a multi-currency file says its currency.
+TEST(Cli, AnalyzeTextPadsNamesByDisplayWidthAndLabelsCurrencies) {
+  std::string wide;
+  for (int i = 0; i < 20; ++i) wide += "\xE6\x97\xA5";  // 日, 2 columns each: 40 in all
+  const std::string composed = "Cafe\xCC\x81";           // "Café" with a combining acute: 4 columns
+  const fs::path f = temp_file("width.csv",
+                               "Day,Campaign,Currency code,Impr.,Clicks,Cost,Conversions,Conv. value\n"
+                               "2026-03-01," + wide + ",USD,100,10,5.00,1,10.00\n"
+                               "2026-03-01," + composed + ",EUR,200,20,6.00,2,20.00\n");
+  const CliRun r = run("analyze " + f.string());
+  fs::remove(f);
+  ASSERT_EQ(r.status, 0) << r.err;
+  // The name cell is 34 columns: 16 wide characters (32) + "…" (1) + one space.
+  std::string cut;
+  for (int i = 0; i < 16; ++i) cut += "\xE6\x97\xA5";
+  EXPECT_NE(r.out.find("  " + cut + "\xE2\x80\xA6" + " " + " "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  " + composed + std::string(30, ' ') + " "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("platform google_ads (EUR)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("platform google_ads (USD)"), std::string::npos) << r.out;
+}
