@@ -168,7 +168,7 @@ void print_text(const nlohmann::json& report) {
     for (const auto& c : in.value("checks", nlohmann::json::array())) {
       const std::string where = "line " + std::to_string(c["row"].get<int64_t>()) + " '" + str(c["label"]) + "'";
       if (c["matches"].get<bool>()) {
-        std::printf("  check %s: equals glint's sum of the %s (%lld rows)\n", where.c_str(), str(c["scope"]).c_str(),
+        std::printf("  check %s: equals glint's sum over %s (%lld rows)\n", where.c_str(), str(c["scope"]).c_str(),
                     static_cast<long long>(c["rows"].get<int64_t>()));
         continue;
       }

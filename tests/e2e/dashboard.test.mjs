@@ -155,6 +155,15 @@ try {
   for (const want of ['UTF-16 LE', 'with byte-order mark', 'tab', `line ${gIn.header_row}`, ...gIn.excluded_rows.map((x) => `line ${x.row}`), 'Total: Account', 'USD']) {
     assert.ok(understood.includes(want), `what glint understood mentions ${want}`);
   }
+  // The export's own totals, each checked against glint's sums, as native says.
+  assert.ok(gIn.checks.length > 0, 'the Google export has totals rows to check');
+  const checks = await page.$$eval(`details.input[data-name="${path.basename(googleFile)}"] .checks li`, (lis) => lis.map((li) => li.textContent));
+  assert.equal(checks.length, gIn.checks.length, 'one line per checked totals row');
+  gIn.checks.forEach((c, k) => {
+    for (const want of [`line ${c.row}`, c.label, c.matches ? 'matches' : 'differs']) {
+      assert.ok(checks[k].includes(want), `check ${k} mentions ${want}: ${checks[k]}`);
+    }
+  });
 
   // Screenshots of the main views at 1280×800.
   await page.evaluate(() => window.scrollTo(0, 0));

@@ -36,6 +36,7 @@ export function fileItem(entry, onRemove, views = []) {
       i.currency ? ` · ${i.currency}` : '',
       i.date_min ? ` · ${fmt.dateRange(i.date_min, i.date_max)}` : '',
       i.excluded_total ? ` · ${fmt.integer(i.excluded_total)} excluded` : '',
+      i.checks?.length ? ` · ${i.checks.every((c) => c.matches) ? "totals match the export's" : "totals differ from the export's"}` : '',
       i.diagnostics_total ? ` · ${fmt.integer(i.diagnostics_total)} diagnostics` : '',
       ' · ', h('button', { type: 'button', class: 'link-button', onclick: () => openDetails(i.name) }, 'details'));
   }
@@ -48,6 +49,33 @@ function openDetails(name) {
   d.open = true;
   d.scrollIntoView({ behavior: 'smooth', block: 'start' });
   d.querySelector('summary').focus({ preventScroll: true });
+}
+
+// The export's own totals against glint's sums (core's "checks"): the proof
+// a marketer can show a client that nothing was lost or counted twice.
+function checksBlock(checks, currency) {
+  if (!checks?.length) return null;
+  return h('div', { class: 'detail-block checks' },
+    h('h3', { class: 'block-title' }, "The export's own totals"),
+    h('ul', { class: 'row-list' }, checks.map((c) => h('li', { class: c.matches ? 'check-ok' : 'check-differs' },
+      h('span', { class: 'line' }, `line ${c.row}`),
+      h('span', { class: `pill ${c.matches ? 'ok' : 'warn'}` }, c.matches ? 'matches' : 'differs'),
+      h('span', { class: 'col-header' }, c.label),
+      c.matches
+        ? h('span', null, `equals glint's sum over ${c.scope} (${fmt.integer(c.rows)} rows)`)
+        : h('span', null, `differs from the sum of all ${fmt.integer(c.rows)} rows: `,
+          (c.differences ?? []).map((d) => `${d.metric} ${fmt.metric(d.metric, d.total, currency)} in the file, ${fmt.metric(d.metric, d.sum, currency)} summed`).join('; '),
+          c.note ? h('span', { class: 'muted small' }, ` — ${c.note}`) : null)))));
+}
+
+function sectionsBlock(sections) {
+  if (!sections?.length) return null;
+  return h('div', { class: 'detail-block' },
+    h('h3', { class: 'block-title' }, 'Tables in this file'),
+    h('ul', { class: 'row-list' }, sections.map((x) => h('li', null,
+      h('span', { class: 'line' }, `line ${x.header_row}`),
+      h('span', { class: `pill ${x.used ? 'ok' : ''}` }, x.used ? 'read' : 'not read'),
+      h('span', null, `${x.header.join(', ')} · ${fmt.integer(x.rows)} rows`)))));
 }
 
 function row(label, ...value) {
@@ -67,6 +95,9 @@ export function inputDetails(input, open) {
       h('span', { class: 'muted' }, `${fmt.integer(i.rows)} rows used · ${ENCODING[i.encoding] ?? i.encoding} · ${DELIMITER[i.delimiter] ?? i.delimiter}-separated · header on line ${fmt.integer(i.header_row)}${i.currency ? ` · ${i.currency}` : ''}`),
       i.excluded_total ? h('span', { class: 'pill' }, `${fmt.integer(i.excluded_total)} row${i.excluded_total === 1 ? '' : 's'} excluded`) : null,
       i.unmapped?.length ? h('span', { class: 'pill' }, `${fmt.integer(i.unmapped.length)} column${i.unmapped.length === 1 ? '' : 's'} not used`) : null,
+      i.checks?.length ? (i.checks.every((c) => c.matches)
+        ? h('span', { class: 'pill ok' }, "totals match the export's")
+        : h('span', { class: 'pill warn' }, "totals differ from the export's")) : null,
       i.diagnostics_total ? h('span', { class: 'pill warn' }, `${fmt.integer(i.diagnostics_total)} diagnostic${i.diagnostics_total === 1 ? '' : 's'}`) : h('span', { class: 'pill ok' }, 'no problems')),
     h('dl', { class: 'facts-grid' },
       row('Platform', fmt.platformName(i.platform), i.kind === 'web' ? ' (web analytics)' : ' (ads)'),
@@ -82,6 +113,8 @@ export function inputDetails(input, open) {
       h('h3', { class: 'block-title' }, 'Excluded rows'),
       h('ul', { class: 'row-list' }, excluded.map((x) => h('li', null, h('span', { class: 'line' }, `line ${x.row}`), x.reason))),
       (i.excluded_total ?? 0) > excluded.length ? h('p', { class: 'muted small' }, `The first ${fmt.integer(excluded.length)} of ${fmt.integer(i.excluded_total)} are listed.`) : null) : null,
+    checksBlock(i.checks, i.currency),
+    sectionsBlock(i.sections),
     h('div', { class: 'detail-block' },
       h('h3', { class: 'block-title' }, 'Columns read'),
       h('ul', { class: 'column-map' }, mapped.map((c) => h('li', null,
