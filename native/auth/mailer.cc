@@ -22,10 +22,13 @@ bool Mailer::send(const std::string& to, const std::string& subject, const std::
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char date[64], stamp[32];
+  char date[64], stamp[32], seq[48];
   std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-  const std::string name = std::string(stamp) + "-" + crypto::random_hex(6) + ".eml";
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
+  // Names sort in the order the mail was written: time, then a sequence.
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  std::snprintf(seq, sizeof seq, ".%06lldZ-%08llu-", static_cast<long long>(micros), static_cast<unsigned long long>(++sequence_));
+  const std::string name = std::string(stamp) + seq + crypto::random_hex(4) + ".eml";
   const std::string path = (std::filesystem::path(dir_) / name).string();
   const std::string text = "From: glint <glint@localhost>\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nDate: " + date +
                            "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n";

@@ -7,6 +7,7 @@
 // it. Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <mutex>
 #include <string>
 
@@ -21,6 +22,7 @@ class Mailer {
  private:
   std::string dir_;
   std::mutex mu_;
+  uint64_t sequence_ = 0;
 };
 
 }  // namespace glint::native

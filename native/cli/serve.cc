@@ -19,16 +19,30 @@ constexpr const char* kServeHelp =
     "\n"
     "  --port N           port (default 8080; 0 picks a free one)            GLINT_PORT\n"
     "  --host ADDR        address to bind (default 127.0.0.1)                GLINT_HOST\n"
-    "  --data-dir DIR     where glint.db lives (default data/)               GLINT_DATA_DIR\n"
+    "  --data-dir DIR     where glint.db and outbox/ live (default data/)    GLINT_DATA_DIR\n"
     "  --web-root DIR     folder of the built page (default: this build's)   GLINT_WEB_ROOT\n"
-    "  --threads N        worker threads (default 8)                         GLINT_THREADS\n"
-    "  --max-body-mb N    largest request body in MiB (default 256)          GLINT_MAX_BODY_MB\n"
+    "  --threads N        workers, one per connection served (default 128)   GLINT_THREADS\n"
+    "  --max-body-mb N    largest upload body in MiB (default 256)           GLINT_MAX_BODY_MB\n"
     "  --demo             seed a demo workspace (90 days of Google Ads, Meta, GA4) and print its login\n"
     "\n"
-    "More settings by environment: GLINT_READ_TIMEOUT, GLINT_WRITE_TIMEOUT (seconds),\n"
-    "GLINT_SESSION_TTL_HOURS, GLINT_RATE_INSIGHTS_PER_MIN (10), GLINT_RATE_CHAT_PER_MIN (20),\n"
-    "GLINT_LOGIN_FAILURES (5 per 15 min), GLINT_PBKDF2_ITERATIONS, and GLINT_INTERNAL_API_KEY\n"
-    "(enables /api/internal/*).\n";
+    "Limits (environment; defaults in brackets):\n"
+    "  GLINT_MAX_JSON_KB [1024]            JSON/form bodies of other routes (sign-in routes: 16 KiB)\n"
+    "  GLINT_HEADER_TIMEOUT [10]           seconds for the request line and all headers\n"
+    "  GLINT_BODY_TIMEOUT [20]             seconds for a body, plus its size at GLINT_BODY_MIN_RATE_KB [32]/s\n"
+    "  GLINT_READ_TIMEOUT, GLINT_WRITE_TIMEOUT [15]  seconds for any one read or write\n"
+    "  GLINT_KEEP_ALIVE_TIMEOUT [5]        seconds an idle connection is kept\n"
+    "  GLINT_CONNECTIONS_PER_ADDRESS [32]  connections open at once from one client address\n"
+    "  GLINT_QUEUE [256]                   connections waiting for a worker before 503s\n"
+    "  GLINT_TRUSTED_PROXIES               comma-separated proxy addresses whose X-Forwarded-For is believed\n"
+    "  GLINT_RATE_INSIGHTS_PER_MIN [10], GLINT_RATE_CHAT_PER_MIN [20]  per user\n"
+    "  GLINT_LOGIN_FAILURES [5]            per (account, address) before growing waits (30 s doubling, up to 15 min)\n"
+    "  GLINT_LOGIN_FAILURES_PER_ADDRESS [100]  per address across accounts, per 15 min\n"
+    "  GLINT_SIGNUPS_PER_HOUR [20]         sign-ups and code requests per address\n"
+    "  GLINT_THROTTLE_ENTRIES [50000]      bound of each failed-sign-in table\n"
+    "Other: GLINT_SESSION_TTL_HOURS [168], GLINT_PBKDF2_ITERATIONS [600000],\n"
+    "GLINT_INTERNAL_API_KEY (enables /api/internal/*, and /metrics off loopback),\n"
+    "GLINT_ACCESS_LOG (stderr by default; '-' stdout, 'off', or a file that SIGHUP reopens).\n"
+    "Mail (verification codes, notices) is written to DATA_DIR/outbox/ as .eml files.\n";
 
 bool parse_port(const std::string& s, int& out) {
   char* end = nullptr;
@@ -74,7 +88,7 @@ int run_serve(const std::vector<std::string>& args) {
           std::fprintf(stderr, "glint serve: %s '%s' must be a positive whole number\n", a.c_str(), v.c_str());
           return 2;
         }
-        if (a == "--threads") config.threads = static_cast<int>(std::min(n, 256L));
+        if (a == "--threads") config.threads = static_cast<int>(std::min(n, 4096L));
         if (a == "--max-body-mb") config.max_body_bytes = static_cast<size_t>(n) << 20;
       }
       if (a == "--host") config.host = v;

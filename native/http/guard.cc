@@ -32,6 +32,7 @@ struct Exchange {
   RequestPolicy policy;
   std::string method = "-", path = "-";
   bool close_after = false;  // answered from the headers: the body is unread
+  bool multi_range = false;  // asked for several byte ranges (refused: 416)
 };
 
 thread_local Exchange* t_exchange = nullptr;
@@ -104,17 +105,16 @@ std::string peer_of(int sock, int* port = nullptr) {
 // Closes a connection whose request may still be arriving: stop sending,
 // read and drop what is in flight for a moment (so the client sees the answer
 // rather than a reset), then close.
-void linger_close(int sock) {
+void linger_close(int sock, int budget_ms = 1000) {
   shutdown(sock, SHUT_WR);
   char buf[16384];
-  const auto until = Clock::now() + milliseconds(1000);
+  const auto until = Clock::now() + milliseconds(budget_ms);
   size_t drained = 0;
   while (drained < (1u << 20)) {
     const auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now()).count();
-    if (left <= 0) break;
     pollfd p{sock, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left)) <= 0) break;
-    const ssize_t n = recv(sock, buf, sizeof buf, 0);
+    if (poll(&p, 1, static_cast<int>(std::max<int64_t>(left, 0))) <= 0) break;
+    const ssize_t n = recv(sock, buf, sizeof buf, MSG_DONTWAIT);
     if (n <= 0) break;
     drained += static_cast<size_t>(n);
   }
@@ -445,7 +445,7 @@ bool GuardedServer::refuse_from_headers(const httplib::Request& req, httplib::Re
                         std::to_string(max_body) + " bytes)");
     }
   }
-  if (req.ranges.size() > 1) {
+  if (x != nullptr && x->multi_range) {
     return refuse(416, "range_not_satisfiable", "only one byte range is served");
   }
   return false;
@@ -453,16 +453,16 @@ bool GuardedServer::refuse_from_headers(const httplib::Request& req, httplib::Re
 
 bool GuardedServer::process_and_close_socket(socket_t sock) {
   if (t_shed) {
-    write_refusal(sock, 503, "overloaded", "every worker is busy; try again in a moment", 1000);
+    write_refusal(sock, 503, "overloaded", "every worker is busy; try again in a moment", 100);
     if (on_refusal_) on_refusal_(peer_of(sock), "-", "-", 503);
-    linger_close(sock);
+    linger_close(sock, 0);  // what already arrived, no waiting: this is the accepting thread
     return false;
   }
   const std::string address = peer_of(sock);
   if (!admit(address)) {
     write_refusal(sock, 503, "too_many_connections", "too many open connections from your address", 1000);
     if (on_refusal_) on_refusal_(address, "-", "-", 503);
-    linger_close(sock);
+    linger_close(sock, 0);
     return false;
   }
   ++open_;
@@ -484,7 +484,10 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
       x.method = req.method;
       x.path = req.path;
       x.policy = policy_ ? policy_(req) : RequestPolicy{};
-      if (x.policy.dynamic) req.ranges.clear();  // answers of routes are never sliced
+      // httplib would build a multi-range answer in memory (and slice even
+      // an error body): one range on a static file is all that is served.
+      x.multi_range = !x.policy.dynamic && req.ranges.size() > 1;
+      if (x.policy.dynamic || x.multi_range) req.ranges.clear();
     });
     if (x.close_after || strm.dead()) linger = true;
     if (!ret || closed || linger) break;

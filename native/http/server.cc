@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "auth/crypto.h"
@@ -44,6 +45,26 @@ std::string resolve_web_root(const ServerConfig& config) {
   return GLINT_DEFAULT_WEB_ROOT;
 }
 
+struct AccessLog {
+  std::mutex mu;
+  std::string path;         // "" stderr, "-" stdout, "off" nowhere, else a file
+  FILE* out = stderr;
+  bool owned = false;
+  // (Re)opens the destination; the old file is closed after the new one opens.
+  void open() {
+    std::lock_guard<std::mutex> lock(mu);
+    FILE* next = path.empty() ? stderr : path == "-" ? stdout : path == "off" ? nullptr : std::fopen(path.c_str(), "a");
+    if (next == nullptr && path != "off") {
+      std::fprintf(stderr, "glint serve: cannot open the access log %s; logging to stderr\n", path.c_str());
+      next = stderr;
+    }
+    if (owned && out != nullptr) std::fclose(out);
+    out = next;
+    owned = next != nullptr && next != stderr && next != stdout;
+  }
+};
+AccessLog g_log;
+
 // A path as it may be logged: segments that look like secrets (invite and
 // verification tokens are 64 hex digits) become ":redacted".
 std::string loggable_path(const std::string& path) {
@@ -60,13 +81,18 @@ std::string loggable_path(const std::string& path) {
   return out.substr(0, 512);
 }
 
-// One JSON line per request on stderr. No query string (clients put session
+// One JSON line per request: on stderr by default, on stdout, nowhere, or in
+// a file that SIGHUP reopens (rotation by logrotate or any mover). No query string (clients put session
 // ids there), no headers, no bodies, no path secrets: nothing secret reaches
 // the log.
 void log_line(const std::string& method, const std::string& path, int status, size_t bytes, const std::string& remote) {
   json line = {{"ts", now_iso()}, {"method", method.substr(0, 16)}, {"path", loggable_path(path)}, {"status", status},
                {"bytes", bytes}, {"remote", remote}};
-  std::fprintf(stderr, "%s\n", line.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
+  const std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  std::lock_guard<std::mutex> lock(g_log.mu);
+  if (g_log.out == nullptr) return;
+  std::fwrite(text.data(), 1, text.size(), g_log.out);
+  std::fflush(g_log.out);
 }
 
 void access_log(const httplib::Request& req, const httplib::Response& res) {
@@ -122,6 +148,7 @@ std::string config_from_env(ServerConfig& c) {
   str("GLINT_DATA_DIR", c.data_dir);
   str("GLINT_WEB_ROOT", c.web_root);
   str("GLINT_INTERNAL_API_KEY", c.internal_api_key);
+  str("GLINT_ACCESS_LOG", c.access_log);
   num("GLINT_PORT", 0, 65535, c.port);
   num("GLINT_THREADS", 1, 4096, c.threads);
   long mb = static_cast<long>(c.max_body_bytes >> 20);
@@ -158,6 +185,7 @@ std::string config_from_env(ServerConfig& c) {
   num("GLINT_LOGIN_FAILURES", 1, 1000, c.login_failures_allowed);
   num("GLINT_LOGIN_FAILURES_PER_ADDRESS", 1, 1000000, c.login_failures_per_address);
   num("GLINT_SIGNUPS_PER_HOUR", 1, 1000000, c.signups_per_hour);
+  num("GLINT_THROTTLE_ENTRIES", 10, 10000000, c.throttle_entries);
   if (const char* v = std::getenv("GLINT_DEMO"); v != nullptr && std::string_view(v) == "1") c.demo = true;
   return error;
 }
@@ -168,9 +196,12 @@ int serve(const ServerConfig& config) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  g_log.path = config.access_log;
+  g_log.open();
   const std::string db_path = (std::filesystem::path(config.data_dir) / "glint.db").string();
   Result<int> migrated = migrate_database(db_path);
   if (!migrated.ok()) {
@@ -244,7 +275,13 @@ int serve(const ServerConfig& config) {
       }
     }
     c.app.metrics.open_connections = server.open_connections();
-    c.res.set_content(c.app.metrics.render(c.app.store.database_bytes()), "text/plain; version=0.0.4");
+    std::string text = c.app.metrics.render(c.app.store.database_bytes());
+    text += "# HELP glint_login_throttle_entries Entries in the failed-sign-in tables (bounded).\n"
+            "# TYPE glint_login_throttle_entries gauge\nglint_login_throttle_entries " +
+            std::to_string(c.app.throttle.entries()) + "\n";
+    text += "# HELP glint_workspace_engines Workspaces whose data is loaded in memory.\n"
+            "# TYPE glint_workspace_engines gauge\nglint_workspace_engines " + std::to_string(c.app.engines.size()) + "\n";
+    c.res.set_content(text, "text/plain; version=0.0.4");
   });
   register_auth_routes(router, app);
   register_tenant_routes(router, app);
@@ -263,7 +300,7 @@ int serve(const ServerConfig& config) {
         return;
       }
       send_error(res, 404, "not_found", "no route for " + req.method + " " + req.path);
-    } else if (res.status == 413) {
+    } else if (res.status == 413 && res.get_header_value("Content-Type") != "application/json") {
       send_error(res, 413, "payload_too_large", "the request body is larger than the server accepts");
     } else if (res.body.empty()) {
       send_error(res, res.status, "http_" + std::to_string(res.status),
@@ -301,9 +338,16 @@ int serve(const ServerConfig& config) {
   widen_backlog(port);
 
   std::thread waiter([&server, signals]() {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    server.stop();
+    for (;;) {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      if (sig == SIGHUP) {
+        g_log.open();  // after a rotation
+        continue;
+      }
+      server.stop();
+      return;
+    }
   });
 
   std::printf("glint %s serving on http://%s:%d/ (database %s, schema v%d)\n", std::string(version()).c_str(),
