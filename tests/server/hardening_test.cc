@@ -714,3 +714,71 @@ TEST(Hardening, MetricsNeedTheKeyOffLoopback) {
 
 }  // namespace
 }  // namespace glint::testing
+
+namespace glint::testing {
+namespace {
+
+// The role checks again, after the events that change them: a workspace
+// deleted and another made, a member removed, an admin demoted.
+TEST(Hardening, AuthorizationHoldsAcrossDeletionRemovalAndDemotion) {
+  Server server;
+  const std::string owner = server.account("matrix-owner@example.com");
+  const std::string tid = id_of(server.post("/api/tenants", {{"name", "Matrix Co"}}, owner));
+  auto join = [&](const std::string& email, const std::string& role) {
+    const Reply inv = server.post("/api/tenants/" + tid + "/invites", {{"email", email}, {"role", role}}, owner);
+    const std::string s = server.account(email);
+    EXPECT_EQ(server.post("/api/invites/" + inv.body["token"].get<std::string>() + "/accept", json::object(), s).status, 200);
+    return s;
+  };
+  const std::string admin = join("matrix-admin@example.com", "admin");
+  const std::string member = join("matrix-member@example.com", "member");
+  ASSERT_EQ(server.upload("/api/datasets", {{"m.csv", ads_csv({"M"}, 0, 3)}}, owner).status, 201);
+  const Reply datasets = server.get("/api/datasets", owner);
+  const std::string dataset = datasets.body["datasets"][0]["id"];
+  auto user_id = [&](const std::string& email) {
+    const Reply members = server.get("/api/tenants/" + tid + "/members", owner);
+    for (const json& m : members.body["members"]) {
+      if (m.value("email", "") == email) return m.value("user_id", "");
+    }
+    return std::string();
+  };
+  const std::string admin_id = user_id("matrix-admin@example.com"), member_id = user_id("matrix-member@example.com");
+  // What only an admin may do, and what any member may read.
+  const std::vector<std::pair<std::string, std::string>> admin_only = {
+      {"PATCH", "/api/tenants/" + tid}, {"GET", "/api/tenants/" + tid + "/invites"}, {"POST", "/api/tenants/" + tid + "/invites"},
+      {"PATCH", "/api/tenants/" + tid + "/members/" + member_id}};
+  const std::vector<std::string> readable = {"/api/tenants/" + tid, "/api/tenants/" + tid + "/members",
+                                             "/api/tenants/" + tid + "/integrations"};
+  auto call = [&](const std::string& method, const std::string& path, const std::string& s) {
+    const json body = {{"name", "Renamed"}, {"email", "nobody@example.com"}, {"role", "member"}};
+    return server.request(method, path, method == "GET" ? nullptr : &body, s).status;
+  };
+  for (const auto& [m, p] : admin_only) EXPECT_EQ(call(m, p, member), 403) << m << " " << p;
+  for (const std::string& p : readable) EXPECT_EQ(call("GET", p, member), 200) << p;
+  EXPECT_EQ(server.del("/api/datasets/" + dataset, member).status, 403);
+  // The admin is demoted: now refused like a member.
+  ASSERT_EQ(server.patch("/api/tenants/" + tid + "/members/" + admin_id, {{"role", "member"}}, owner).status, 200);
+  for (const auto& [m, p] : admin_only) EXPECT_EQ(call(m, p, admin), 403) << "demoted: " << m << " " << p;
+  EXPECT_EQ(server.del("/api/datasets/" + dataset, admin).status, 403);
+  // The member is removed: the workspace does not exist for them any more.
+  ASSERT_EQ(server.del("/api/tenants/" + tid + "/members/" + member_id, owner).status, 200);
+  for (const auto& [m, p] : admin_only) EXPECT_EQ(call(m, p, member), 404) << "removed: " << m << " " << p;
+  for (const std::string& p : readable) EXPECT_EQ(call("GET", p, member), 404) << "removed: " << p;
+  EXPECT_EQ(server.get("/api/datasets", member).status, 404);
+  // Deleted, and another made by the demoted admin: nothing of the old one
+  // answers, for anyone.
+  ASSERT_EQ(server.del("/api/tenants/" + tid, owner).status, 200);
+  const std::string fresh = id_of(server.post("/api/tenants", {{"name", "Fresh Co"}}, admin));
+  ASSERT_FALSE(fresh.empty());
+  for (const std::string& s : {owner, admin, member}) {
+    for (const std::string& p : readable) EXPECT_EQ(call("GET", p, s), 404) << "deleted: " << p;
+  }
+  EXPECT_EQ(server.get("/api/tenants/" + fresh, owner).status, 404);
+  EXPECT_EQ(server.get("/api/tenants/" + fresh + "/members", member).status, 404);
+  const Reply mine = server.get("/api/datasets", admin);
+  EXPECT_EQ(mine.status, 200);
+  EXPECT_EQ(mine.body["datasets"].size(), 0u) << mine.text;
+}
+
+}  // namespace
+}  // namespace glint::testing
