@@ -206,13 +206,21 @@ AliasTable parse_alias_table(std::string_view json_text) {
 std::string AliasTable::summary_label(std::string_view cell) const {
   cell = text::trim_spaces(cell);
   if (cell.empty() || cell.size() > 80) return {};
-  const std::string folded = text::fold_case(cell);
+  // Only the head can match: fold no more of a long campaign name than the
+  // longest label and separator need (every row's name cells come here).
+  size_t longest_label = 0, longest_sep = 0;
+  for (const std::string& label : total_labels) longest_label = std::max(longest_label, label.size());
+  for (const std::string& sep : label_separators) longest_sep = std::max(longest_sep, sep.size());
+  const size_t head = longest_label + longest_sep + 4;
+  // Folding keeps byte lengths (ASCII and Latin-1 capitals), so an empty rest
+  // means the whole cell was the label.
+  const std::string folded = text::fold_case(cell.substr(0, std::min(cell.size(), head)));
   for (const std::string& label : total_labels) {
     if (!std::string_view(folded).starts_with(label)) continue;
     const std::string_view rest = std::string_view(folded).substr(label.size());
     if (rest.empty()) return folded;
     for (const std::string& sep : label_separators) {
-      if (rest.starts_with(sep)) return folded;
+      if (rest.starts_with(sep)) return text::fold_case(cell);
     }
   }
   return {};

@@ -548,7 +548,8 @@ class Ingest::Builder final : public TableSink {
         if (!name.starts_with(p)) continue;
         const std::string_view rest = text::trim_spaces(std::string_view(name).substr(p.size()));
         if (!rest.empty() && rest[0] >= '0' && rest[0] <= '9') {
-          add_candidate(fields, line, std::string(raw), "summary row (" + quote_cell(raw) + ")", false);
+          // With names or a day of its own ("Results from 3 Kings") only its sums make it a summary.
+          add_candidate(fields, line, std::string(raw), "summary row (" + quote_cell(raw) + ")", !other_dims_blank(fields, c));
           return true;
         }
       }

@@ -290,5 +290,37 @@ TEST(Ingest, HugeLineWithoutNewlineIsSkippedNotFatal) {
   EXPECT_EQ(r["inputs"][0]["diagnostics"][0]["row"], 3);
 }
 
+// Names that look like totals are data unless their figures are a sum:
+// "Total of 3 Kings" and "Results from 3 Kings" have their own day here.
+TEST(Ingest, NamesLikeTotalsWithTheirOwnDayAreDataUnlessTheyAreASum) {
+  const std::string csv =
+      "Reporting starts,Reporting ends,Campaign name,Impressions,Amount spent (USD),Link clicks\n"
+      "2026-03-01,2026-03-01,Total of 3 Kings,100,1.00,1\n"
+      "2026-03-01,2026-03-01,Results from 3 Kings,200,2.00,2\n"
+      "2026-03-02,2026-03-02,Brand,300,3.00,3\n"
+      "2026-03-01,2026-03-02,Total,600,6.00,6\n";
+  const json r = analyze(csv);
+  EXPECT_EQ(r["totals"]["impressions"], 600);
+  EXPECT_EQ(r["inputs"][0]["rows"], 3);
+  ASSERT_EQ(r["inputs"][0]["checks"].size(), 1u) << r["inputs"][0].dump(1);
+  EXPECT_EQ(r["inputs"][0]["checks"][0]["row"], 5);
+  EXPECT_EQ(r["inputs"][0]["checks"][0]["matches"], true);
+}
+
+// An empty date cell is as unreadable as a bad one, and said the same way.
+TEST(Ingest, EmptyDateGetsTheSameDiagnosticAsABadOne) {
+  const json r = analyze("Day,Campaign,Clicks\n2026-03-01,A,1\n,A,2\n2026-13-45,A,3\n");
+  EXPECT_EQ(r["totals"]["clicks"], 6);
+  EXPECT_EQ(r["inputs"][0]["rows_without_date"], 2);
+  int date_errors = 0;
+  for (const json& d : r["inputs"][0]["diagnostics"]) {
+    if (d["severity"] == "error" && d["message"].get<std::string>().find("is not a valid date") != std::string::npos) {
+      ++date_errors;
+      EXPECT_TRUE(d["row"] == 3 || d["row"] == 4) << d.dump();
+    }
+  }
+  EXPECT_EQ(date_errors, 2) << r["inputs"][0]["diagnostics"].dump(1);
+}
+
 }  // namespace
 }  // namespace glint
