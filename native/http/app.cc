@@ -329,10 +329,12 @@ Tenant Ctx::current_tenant(const char* min_role) {
   return *t;
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& detail) {
+void send_error(httplib::Response& res, int status, const std::string& code, const std::string& detail, ErrorShape shape) {
   res.status = status;
-  res.set_content(json{{"detail", detail}, {"code", code}}.dump(-1, ' ', false, json::error_handler_t::replace),
-                  "application/json");
+  const json doc = shape == ErrorShape::kStratum
+                       ? json{{"success", false}, {"error", detail}, {"code", code}, {"details", json::object()}}
+                       : json{{"detail", detail}, {"code", code}};
+  res.set_content(doc.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
 int status_for_core_error(ErrorCode code) {
@@ -371,11 +373,12 @@ std::string session_id_of(const httplib::Request& req) {
 void Router::run(const httplib::Request& req, httplib::Response& res, const std::string& pattern, const RouteOptions& o,
                  const std::function<void(Ctx&)>& body) {
   const auto start = std::chrono::steady_clock::now();
-  Ctx ctx{req, res, app_, std::nullopt, "", std::nullopt};
+  Ctx ctx{req, res, app_, std::nullopt, "", std::nullopt, ""};
   try {
     if (o.auth) {
       const std::string sid = session_id_of(req);
       if (sid.empty()) throw HttpError{401, "not_authenticated", "sign in first (X-Session-ID header or session_id parameter)"};
+      ctx.session_id = sid;
       ctx.session_hash = crypto::sha256_hex(sid);
       ctx.session = app_.store.session(ctx.session_hash, now_unix());
       if (ctx.session) ctx.user = app_.store.user_by_id(ctx.session->user_id);
@@ -396,15 +399,15 @@ void Router::run(const httplib::Request& req, httplib::Response& res, const std:
     body(ctx);
   } catch (const HttpError& e) {
     for (const auto& [k, v] : e.headers) res.set_header(k, v);
-    send_error(res, e.status, e.code, e.detail);
+    send_error(res, e.status, e.code, e.detail, o.errors);
   } catch (const db::Error& e) {
     const bool busy = e.code == SQLITE_BUSY || e.code == SQLITE_LOCKED;
     std::fprintf(stderr, "{\"level\":\"error\",\"route\":\"%s\",\"error\":\"database\",\"sqlite_code\":%d}\n", pattern.c_str(), e.code);
-    send_error(res, busy ? 503 : 500, busy ? "busy" : "internal", busy ? "the database is busy; try again" : "internal error");
+    send_error(res, busy ? 503 : 500, busy ? "busy" : "internal", busy ? "the database is busy; try again" : "internal error", o.errors);
     if (busy) res.set_header("Retry-After", "1");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "{\"level\":\"error\",\"route\":\"%s\",\"error\":\"exception\"}\n", pattern.c_str());
-    send_error(res, 500, "internal", "internal error");
+    send_error(res, 500, "internal", "internal error", o.errors);
   }
   app_.metrics.observe(req.method, pattern, res.status,
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -432,8 +435,14 @@ RequestPolicy Router::policy_for(const httplib::Request& req) const {
   return {kSmallBody, any || !read};
 }
 
+std::vector<std::pair<std::string, std::string>> Router::routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Route& r : routes_) out.emplace_back(r.method, r.source);
+  return out;
+}
+
 void Router::add(const char* method, const std::string& pattern, const RouteOptions& o, Handler h) {
-  routes_.push_back({method, std::regex(pattern), o.max_body != 0 ? o.max_body : app_.config.max_json_bytes});
+  routes_.push_back({method, pattern, std::regex(pattern), o.max_body != 0 ? o.max_body : app_.config.max_json_bytes});
   auto fn = [this, pattern, o, h](const httplib::Request& req, httplib::Response& res) {
     run(req, res, pattern, o, [&](Ctx& c) { h(c); });
   };
@@ -452,7 +461,7 @@ void Router::add(const char* method, const std::string& pattern, const RouteOpti
 }
 
 void Router::add_stream(const std::string& pattern, const RouteOptions& o, StreamHandler h) {
-  routes_.push_back({"POST", std::regex(pattern), o.max_body != 0 ? o.max_body : app_.config.max_body_bytes});
+  routes_.push_back({"POST", pattern, std::regex(pattern), o.max_body != 0 ? o.max_body : app_.config.max_body_bytes});
   s_.Post(pattern, [this, pattern, o, h](const httplib::Request& req, httplib::Response& res,
                                           const httplib::ContentReader& reader) {
     run(req, res, pattern, o, [&](Ctx& c) { h(c, reader); });

@@ -163,6 +163,7 @@ struct Ctx {
   std::optional<User> user;          // set on authenticated routes
   std::string session_hash;          // SHA-256 of the caller's session id
   std::optional<Session> session;
+  std::string session_id;            // as the client sent it (the seeds' session documents echo it)
 
   const User& me() const { return *user; }
   // The JSON body (or the form fields as strings); 415/400 on anything else.
@@ -181,10 +182,15 @@ struct Ctx {
 
 bool role_at_least(const std::string& role, const char* min_role);
 
+// How a route's errors are written: the seeds' {"detail", "code"}, or the
+// Stratum seed's {"success": false, "error", "code", "details"}.
+enum class ErrorShape { kDetail, kStratum };
+
 struct RouteOptions {
   bool auth = true;
   const char* rate_group = nullptr;  // "insights", "chat": per-user token bucket
   size_t max_body = 0;               // bytes; 0: the server's JSON limit (uploads: its body limit)
+  ErrorShape errors = ErrorShape::kDetail;
 };
 
 // Routes that take passwords or sign-ups: bodies of a few KB at most.
@@ -206,6 +212,8 @@ class Router {
   // What the request guard needs: the body limit of the route this request
   // goes to, and whether it is a route at all (else a static file).
   RequestPolicy policy_for(const httplib::Request& req) const;
+  // Every route as registered: (method, pattern), in registration order.
+  std::vector<std::pair<std::string, std::string>> routes() const;
 
  private:
   void run(const httplib::Request& req, httplib::Response& res, const std::string& pattern, const RouteOptions& o,
@@ -214,13 +222,15 @@ class Router {
   App& app_;
   struct Route {
     std::string method;
+    std::string source;
     std::regex pattern;
     size_t max_body;
   };
   std::vector<Route> routes_;
 };
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& detail);
+void send_error(httplib::Response& res, int status, const std::string& code, const std::string& detail,
+                ErrorShape shape = ErrorShape::kDetail);
 // core error codes → HTTP status
 int status_for_core_error(ErrorCode code);
 
@@ -229,6 +239,7 @@ void register_tenant_routes(Router& r, App& app);
 void register_onboarding_routes(Router& r, App& app);
 void register_internal_routes(Router& r, App& app);
 void register_data_routes(Router& r, App& app);
+void register_contract_routes(Router& r, App& app);
 
 // Seeds a demo account and workspace with 90 days of Google Ads, Meta and
 // GA4 data; returns the login (e-mail, password) to print.

@@ -9,20 +9,22 @@
 
 #include <regex>
 
+#include "routes/auth.h"
+
 #include "auth/crypto.h"
 #include "auth/passwords.h"
-#include "http/app.h"
 
 namespace glint::native {
+
+json user_json(const User& u) {
+  // `user_id` beside `id`: the seeds' session documents name it so.
+  return {{"id", u.public_id}, {"user_id", u.public_id}, {"email", u.email}, {"name", u.name}, {"created_at", u.created_at},
+          {"email_verified", u.email_verified}};
+}
 
 namespace {
 
 constexpr int64_t kCodeMinutes = 30;
-
-json user_json(const User& u) {
-  return {{"id", u.public_id}, {"email", u.email}, {"name", u.name}, {"created_at", u.created_at},
-          {"email_verified", u.email_verified}};
-}
 
 std::string required(Ctx& c, const json& body, const char* name, size_t max_len = 320) {
   const auto v = c.param(body, name);
@@ -72,13 +74,10 @@ void send_code(Ctx& c, const User& u, std::optional<std::string> pending_passwor
                         " minutes.\r\n\r\nIf you did not sign up for glint, ignore this message.");
 }
 
-// A new session: 256 random bits for the client, only their hash kept.
 json open_session(Ctx& c, const User& u) {
-  const std::string id = crypto::random_hex(32);
-  const int64_t now = now_unix();
-  const int64_t expires = now + static_cast<int64_t>(c.app.config.session_ttl_hours) * 3600;
-  c.app.store.create_session(crypto::sha256_hex(id), u.id, now, expires);
-  return {{"session_id", id}, {"expires_at", expires}, {"user", user_json(u)}};
+  const int64_t ttl = static_cast<int64_t>(c.app.config.session_ttl_hours) * 3600;
+  const std::string id = open_session_id(c, u, ttl);
+  return {{"session_id", id}, {"expires_at", now_unix() + ttl}, {"user", user_json(u)}};
 }
 
 void throttled(Ctx& c, const std::string& account, const std::string& address) {
@@ -95,6 +94,35 @@ const json kSignupAnswer = {
                "POST /api/auth/verify-email {email, code} to sign in."}};
 
 }  // namespace
+
+// A new session: 256 random bits for the client, only their hash kept.
+std::string open_session_id(Ctx& c, const User& u, int64_t ttl_s) {
+  const std::string id = crypto::random_hex(32);
+  const int64_t now = now_unix();
+  c.app.store.create_session(crypto::sha256_hex(id), u.id, now, now + ttl_s);
+  return id;
+}
+
+User sign_in(Ctx& c, const json& b) {
+  const std::string email = required(c, b, "email");
+  const std::string password = required(c, b, "password", passwords::kMaxLength);
+  const std::string account = lowered(email), address = client_address(c.req, c.app.config.trusted_proxies);
+  throttled(c, account, address);
+  const auto found = c.app.store.user_by_email(email);
+  // Verify even for unknown accounts, so timing does not reveal which exist.
+  const bool ok = found ? crypto::verify_password(password, found->second)
+                        : (crypto::verify_password(password, crypto::hash_password("x", c.app.config.pbkdf2_iterations)), false);
+  if (!ok) {
+    c.app.throttle.failure(account, address);
+    throw HttpError{401, "invalid_credentials", "wrong e-mail address or password"};
+  }
+  c.app.throttle.success(account, address);
+  if (passwords::needs_rehash(found->second, c.app.config.pbkdf2_iterations)) {
+    c.app.store.rehash_password(found->first.id, crypto::hash_password(password, c.app.config.pbkdf2_iterations));
+  }
+  c.app.store.purge_expired_sessions(now_unix());
+  return found->first;
+}
 
 void register_auth_routes(Router& r, App&) {
   r.add("POST", "/api/auth/register", {.auth = false, .max_body = kSmallBody}, [](Ctx& c) {
@@ -164,25 +192,8 @@ void register_auth_routes(Router& r, App&) {
   });
 
   r.add("POST", "/api/auth/login", {.auth = false, .max_body = kSmallBody}, [](Ctx& c) {
-    const json b = c.body();
-    const std::string email = required(c, b, "email");
-    const std::string password = required(c, b, "password", passwords::kMaxLength);
-    const std::string account = lowered(email), address = client_address(c.req, c.app.config.trusted_proxies);
-    throttled(c, account, address);
-    const auto found = c.app.store.user_by_email(email);
-    // Verify even for unknown accounts, so timing does not reveal which exist.
-    const bool ok = found ? crypto::verify_password(password, found->second)
-                          : (crypto::verify_password(password, crypto::hash_password("x", c.app.config.pbkdf2_iterations)), false);
-    if (!ok) {
-      c.app.throttle.failure(account, address);
-      throw HttpError{401, "invalid_credentials", "wrong e-mail address or password"};
-    }
-    c.app.throttle.success(account, address);
-    if (passwords::needs_rehash(found->second, c.app.config.pbkdf2_iterations)) {
-      c.app.store.rehash_password(found->first.id, crypto::hash_password(password, c.app.config.pbkdf2_iterations));
-    }
-    c.app.store.purge_expired_sessions(now_unix());
-    c.send(200, open_session(c, found->first));
+    const User u = sign_in(c, c.body());
+    c.send(200, open_session(c, u));
   });
 
   r.add("POST", "/api/auth/password", {.max_body = kSmallBody}, [](Ctx& c) {
@@ -220,8 +231,20 @@ void register_auth_routes(Router& r, App&) {
     c.send(200, {{"user", u}, {"tenants", tenants}});
   });
 
+  // The seeds' shape: the session, its user, the selected account (the
+  // session's workspace), and per-platform sign-in and connection flags
+  // (no Google/Meta sign-in or connection exists yet: all false).
   r.add("GET", "/api/session/validate", {}, [](Ctx& c) {
-    c.send(200, {{"valid", true}, {"user_id", c.me().public_id}, {"email", c.me().email}, {"expires_at", c.session->expires_at}});
+    json selected = nullptr;
+    try {
+      const Tenant t = c.current_tenant();
+      selected = {{"id", t.public_id}, {"name", t.name}, {"role", t.role}};
+    } catch (const HttpError&) {
+    }
+    const json platforms = {{"google", false}, {"meta", false}};
+    c.send(200, {{"valid", true}, {"session_id", c.session_id}, {"user", user_json(c.me())}, {"selected_account", selected},
+                 {"user_authenticated", {{"google", false}, {"meta", false}, {"local", true}}}, {"platforms", platforms},
+                 {"user_id", c.me().public_id}, {"email", c.me().email}, {"expires_at", c.session->expires_at}});
   });
 
   r.add("GET", "/api/auth/platforms", {}, [](Ctx& c) {
@@ -233,6 +256,8 @@ void register_auth_routes(Router& r, App&) {
     }
     c.send(200, {{"platforms", platforms}, {"note", "platform connections arrive with the OAuth capability; CSV uploads work now"}});
   });
+
+  register_auth_alias_routes(r);
 }
 
 }  // namespace glint::native

@@ -5,6 +5,7 @@
 
 #include "http/app.h"
 #include "auth/crypto.h"
+#include "routes/paging.h"
 
 namespace glint::native {
 
@@ -214,7 +215,9 @@ void register_data_routes(Router& r, App& app) {
     const Tenant t = c.current_tenant();
     json list = json::array();
     for (const DatasetMeta& m : c.app.store.datasets(t.id)) list.push_back(dataset_json(m));
-    c.send(200, {{"tenant_id", t.public_id}, {"datasets", list}, {"total", list.size()}});
+    json out = page_of(c, list, {"datasets"});
+    out["tenant_id"] = t.public_id;
+    c.send(200, out);
   });
   r.add("DELETE", "/api/datasets/([^/]+)", {}, [](Ctx& c) {
     const Tenant t = c.current_tenant("admin");
@@ -273,6 +276,7 @@ void register_data_routes(Router& r, App& app) {
       const std::string id = crypto::random_hex(16);
       c.app.store.save_eda(id, c.me().id, name, html);
       out["report_url"] = "/eda/reports/" + id;
+      out["eda_report_path"] = out["report_url"];  // the seeds' name; here a URL path under the server
     }
     c.send(200, out);
   });

@@ -1,5 +1,9 @@
 // /api/onboarding/* (per-user state) and /api/internal/* (service-to-service,
-// behind X-API-Key = GLINT_INTERNAL_API_KEY, disabled when it is unset).
+// behind X-API-Key = GLINT_INTERNAL_API_KEY, disabled when it is unset),
+// which also lists the router's routes for the contract tests.
+#include <algorithm>
+#include <cmath>
+
 #include "http/app.h"
 #include "auth/crypto.h"
 
@@ -12,7 +16,15 @@ const std::vector<std::string> kSteps = {"welcome", "workspace", "connect_platfo
 json onboarding_json(const Onboarding& o) {
   const auto it = std::find(kSteps.begin(), kSteps.end(), o.step);
   const size_t index = it == kSteps.end() ? 0 : static_cast<size_t>(it - kSteps.begin());
+  // The seeds' progress view, over the real steps ("done" only marks the end).
+  const size_t real = kSteps.size() - 1;
+  const size_t done = o.status == "completed" ? real : std::min(index, real);
+  const std::vector<std::string> completed(kSteps.begin(), kSteps.begin() + static_cast<std::ptrdiff_t>(done));
+  const std::vector<std::string> pending(kSteps.begin() + static_cast<std::ptrdiff_t>(done), kSteps.begin() + static_cast<std::ptrdiff_t>(real));
+  const double percent = std::round(1000.0 * static_cast<double>(done) / static_cast<double>(real)) / 10.0;
   return {{"current_step", o.step}, {"step_index", index}, {"steps", kSteps}, {"status", o.status},
+          {"completed_steps", completed}, {"pending_steps", pending}, {"progress_percentage", percent},
+          {"can_skip", o.status != "completed" && o.status != "skipped"},
           {"completed", o.status == "completed"}, {"skipped", o.status == "skipped"},
           {"data", json::parse(o.data, nullptr, false).is_discarded() ? json::object() : json::parse(o.data)},
           {"updated_at", o.updated_at.empty() ? json(nullptr) : json(o.updated_at)}};
@@ -78,7 +90,18 @@ void register_onboarding_routes(Router& r, App&) {
   });
 }
 
-void register_internal_routes(Router& r, App&) {
+void register_internal_routes(Router& r, App& app) {
+  // What the router serves, as registered (the contract tests compare it
+  // with schemas/openapi.json). The router outlives every request.
+  r.add("GET", "/api/internal/routes", {.auth = false}, [&r](Ctx& c) {
+    require_internal_key(c);
+    json list = json::array();
+    for (const auto& [method, pattern] : r.routes()) list.push_back({{"method", method}, {"pattern", pattern}});
+    c.send(200, {{"routes", list}, {"total", list.size()}});
+  });
+  // /openapi.json and /docs (registered here until serve() lists them itself).
+  register_contract_routes(r, app);
+
   r.add("GET", "/api/internal/health", {.auth = false}, [](Ctx& c) {
     require_internal_key(c);
     c.send(200, {{"status", "healthy"}, {"timestamp", now_iso()}, {"database_bytes", c.app.store.database_bytes()}});

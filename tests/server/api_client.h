@@ -1,7 +1,12 @@
 // Test helpers: a glint server process on a free loopback port, and a small
 // JSON client that speaks to it like the page or a seeds client would.
+//
+// Every response the client receives is checked against the API contract
+// (the server's own /openapi.json, i.e. schemas/openapi.json): a response
+// the document does not describe fails the test that received it.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <unistd.h>
 
@@ -14,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "support/openapi.h"
 #include "support/process.h"
 
 namespace glint::testing {
@@ -55,8 +61,22 @@ class Server {
     proc_ = std::make_unique<Process>(argv_, env_);
     const std::string line = proc_->wait_for_line("serving on", 30000);
     port_ = port_from_line(line);
+    load_contract();
+  }
+  // The contract this server serves (loaded at start).
+  const OpenApi& contract() const { return *contract_; }
+  // Fails the current test when the document does not describe `r`.
+  void expect_documented(const std::string& method, const std::string& path, const Reply& r) const {
+    if (r.status == 0 || !contract_) return;
+    const std::vector<std::pair<std::string, std::string>> headers(r.headers.begin(), r.headers.end());
+    for (const std::string& p : contract_->check(method, path, r.status, headers, r.text)) ADD_FAILURE() << "contract: " << p;
   }
   int stop(int sig) { return proc_->stop(sig); }
+  // Starts again on the same data with more settings (later ones win).
+  void restart_with(const std::vector<std::string>& env) {
+    env_.insert(env_.end(), env.begin(), env.end());
+    start();
+  }
   int port() const { return port_; }
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path db() const { return dir_ / "data" / "glint.db"; }
@@ -84,6 +104,7 @@ class Server {
     out.text = r->body;
     out.headers = r->headers;
     out.body = json::parse(r->body, nullptr, false);
+    expect_documented(method, path, out);
     return out;
   }
   Reply get(const std::string& p, const std::string& s = "") const { return request("GET", p, nullptr, s); }
@@ -106,6 +127,7 @@ class Server {
     out.text = r->body;
     out.headers = r->headers;
     out.body = json::parse(r->body, nullptr, false);
+    expect_documented("POST", path, out);
     return out;
   }
 
@@ -144,6 +166,17 @@ class Server {
   }
 
  private:
+  void load_contract() {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(30);
+    auto r = c.Get("/openapi.json");
+    json doc = r && r->status == 200 ? json::parse(r->body, nullptr, false) : json();
+    if (!doc.is_object() || !doc.contains("paths")) {
+      ADD_FAILURE() << "contract: the server serves no OpenAPI document at /openapi.json";
+      return;
+    }
+    contract_ = std::make_shared<OpenApi>(std::move(doc));
+  }
   static int& counter() {
     static int n = 0;
     return n;
@@ -151,6 +184,7 @@ class Server {
   std::filesystem::path dir_;
   std::vector<std::string> env_, argv_;
   std::unique_ptr<Process> proc_;
+  std::shared_ptr<const OpenApi> contract_;
   int port_ = -1;
 };
 
