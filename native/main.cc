@@ -21,6 +21,7 @@ constexpr const char* kHelp =
     "  attribution FILE channel credit: first, last, linear, time decay, position based, Markov\n"
     "  profile FILE     column profile: types, missing, distinct, quantiles, correlations, alerts (--html)\n"
     "  migrate          create or upgrade the database (data/glint.db)\n"
+    "  rotate-key       re-seal every stored credential under a new master key\n"
     "  serve            run the HTTP server and the page (default http://127.0.0.1:8080/)\n"
     "\n"
     "options:\n"
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
   if (command == "attribution") return glint::native::run_attribution(args);
   if (command == "profile") return glint::native::run_profile(args);
   if (command == "migrate") return glint::native::run_migrate(args);
+  if (command == "rotate-key") return glint::native::run_rotate_key(args);
   std::fprintf(stderr, "glint: unknown command '%s' (see glint --help)\n", command.c_str());
   return 2;
 }

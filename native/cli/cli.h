@@ -15,5 +15,6 @@ int run_funnel(const std::vector<std::string>& args);
 int run_attribution(const std::vector<std::string>& args);
 int run_profile(const std::vector<std::string>& args);
 int run_migrate(const std::vector<std::string>& args);
+int run_rotate_key(const std::vector<std::string>& args);
 
 }  // namespace glint::native

@@ -43,9 +43,9 @@ constexpr auto kWindow = std::chrono::minutes(15);
 }
 
 void LoginThrottle::bound(std::map<std::string, Entry>& table, Clock::time_point now) {
-  if (table.size() < kMaxEntries) return;
+  if (table.size() < max_entries_) return;
   for (auto it = table.begin(); it != table.end();) it = now - it->second.first > kWindow ? table.erase(it) : std::next(it);
-  while (table.size() >= kMaxEntries) {
+  while (table.size() >= max_entries_) {
     auto oldest = table.begin();
     for (auto it = table.begin(); it != table.end(); ++it) {
       if (it->second.last < oldest->second.last) oldest = it;

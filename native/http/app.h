@@ -22,6 +22,7 @@
 #include "http/guard.h"
 #include "http/server.h"
 #include "store/store.h"
+#include "vault/vault.h"
 
 namespace glint::native {
 
@@ -66,7 +67,8 @@ class RateLimiter {
 // (`per_address`), so one address cannot spray many accounts.
 class LoginThrottle {
  public:
-  LoginThrottle(int per_pair, int per_address) : per_pair_(per_pair), per_address_(per_address) {}
+  LoginThrottle(int per_pair, int per_address, size_t max_entries = 50000)
+      : per_pair_(per_pair), per_address_(per_address), max_entries_(max_entries) {}
   // Seconds to wait before another try, or 0.
   int retry_after(const std::string& account, const std::string& address);
   void failure(const std::string& account, const std::string& address);
@@ -79,9 +81,9 @@ class LoginThrottle {
     int count = 0;
     Clock::time_point first, last;
   };
-  static constexpr size_t kMaxEntries = 50000;
   void bound(std::map<std::string, Entry>& table, Clock::time_point now);
   int per_pair_, per_address_;
+  size_t max_entries_;
   std::mutex mu_;
   std::map<std::string, Entry> pairs_, addresses_;
 };
@@ -142,12 +144,13 @@ class TenantEngines {
 };
 
 struct App {
-  explicit App(ServerConfig c, const std::string& db_path)
-      : config(std::move(c)), store(db_path, static_cast<size_t>(config.threads) + 2),
-        throttle(config.login_failures_allowed, config.login_failures_per_address),
+  App(ServerConfig c, const std::string& db_path, Vault v)
+      : config(std::move(c)), store(db_path, static_cast<size_t>(config.threads) + 2), vault(std::move(v)),
+        throttle(config.login_failures_allowed, config.login_failures_per_address, static_cast<size_t>(config.throttle_entries)),
         mailer((std::filesystem::path(config.data_dir) / "outbox").string()) {}
   ServerConfig config;
   Store store;
+  Vault vault;  // seals and opens credentials
   RateLimiter limiter;
   LoginThrottle throttle;
   Mailer mailer;
@@ -239,6 +242,7 @@ void register_tenant_routes(Router& r, App& app);
 void register_onboarding_routes(Router& r, App& app);
 void register_internal_routes(Router& r, App& app);
 void register_data_routes(Router& r, App& app);
+void register_connection_routes(Router& r, App& app);
 void register_contract_routes(Router& r, App& app);
 
 // Seeds a demo account and workspace with 90 days of Google Ads, Meta and

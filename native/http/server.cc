@@ -18,6 +18,7 @@
 #include "http/app.h"
 #include "http/guard.h"
 #include "store/storage.h"
+#include "vault/credentials.h"
 
 namespace glint::native {
 
@@ -208,7 +209,20 @@ int serve(const ServerConfig& config) {
     std::fprintf(stderr, "glint serve: %s\n", migrated.status().message().c_str());
     return 1;
   }
-  App app(config, db_path);
+  auto env = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v == nullptr ? "" : v;
+  };
+  Result<Vault> vault = Vault::load({config.data_dir, env("GLINT_MASTER_KEY"), env("GLINT_MASTER_KEY_ID"), env("GLINT_MASTER_KEY_PREVIOUS")});
+  if (!vault.ok()) {
+    std::fprintf(stderr, "glint serve: %s\n", vault.status().message().c_str());
+    return 1;
+  }
+  App app(config, db_path, std::move(vault).value());
+  if (Status s = check_master_key(app.vault, app.store); !s.ok()) {
+    std::fprintf(stderr, "glint serve: %s\n", s.message().c_str());
+    return 1;
+  }
 
   GuardLimits limits;
   limits.header_timeout_ms = config.header_timeout_s * 1000;
@@ -288,6 +302,7 @@ int serve(const ServerConfig& config) {
   register_onboarding_routes(router, app);
   register_internal_routes(router, app);
   register_data_routes(router, app);
+  register_connection_routes(router, app);
 
   server.set_error_handler([&router](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404 && (res.body.empty() || res.get_header_value("Content-Type") != "application/json")) {

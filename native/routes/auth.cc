@@ -187,6 +187,8 @@ void register_auth_routes(Router& r, App&) {
     const std::string email = email_param(c, b);
     if (auto existing = c.app.store.user_by_email(email); existing && !existing->first.email_verified) {
       send_code(c, existing->first, std::nullopt);
+      // A new code gets its own tries (the resends are limited per address).
+      c.app.throttle.success("verify|" + lowered(email), address);
     }
     c.send(202, kSignupAnswer);
   });

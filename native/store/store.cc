@@ -346,6 +346,7 @@ void Store::delete_tenant(int64_t tenant_id) {
   c->prepare("DELETE FROM dataset_entities WHERE dataset_id IN (SELECT id FROM datasets WHERE tenant_id = ?)").bind(1, tenant_id).run();
   c->prepare("DELETE FROM datasets WHERE tenant_id = ?").bind(1, tenant_id).run();
   c->prepare("DELETE FROM invites WHERE tenant_id = ?").bind(1, tenant_id).run();
+  c->prepare("DELETE FROM credentials WHERE owner_kind = 'tenant' AND owner_id = ?").bind(1, tenant_id).run();
   c->prepare("DELETE FROM memberships WHERE tenant_id = ?").bind(1, tenant_id).run();
   c->prepare("UPDATE sessions SET current_tenant_id = NULL WHERE current_tenant_id = ?").bind(1, tenant_id).run();
   c->prepare("DELETE FROM data_versions WHERE tenant_id = ?").bind(1, tenant_id).run();
@@ -724,6 +725,127 @@ int64_t Store::data_version(int64_t tenant_id) {
   db::Stmt st = c->prepare("SELECT version FROM data_versions WHERE tenant_id = ?");
   st.bind(1, tenant_id);
   return st.step() ? st.integer(0) : 0;
+}
+
+namespace {
+constexpr const char* kCredentialSelect =
+    "SELECT id, public_id, owner_kind, owner_id, provider, account_id, label, details, key_id, sealed, status, expires_at, "
+    "created_at, updated_at FROM credentials ";
+
+Credential read_credential(db::Stmt& st) {
+  Credential c;
+  c.id = st.integer(0);
+  c.public_id = st.text(1);
+  c.owner_kind = st.text(2);
+  c.owner_id = st.integer(3);
+  c.provider = st.text(4);
+  c.account_id = st.text(5);
+  c.label = st.text(6);
+  c.details = st.text(7);
+  c.key_id = st.integer(8);
+  c.sealed = st.text(9);
+  c.status = st.text(10);
+  if (!st.is_null(11)) c.expires_at = st.integer(11);
+  c.created_at = st.text(12);
+  c.updated_at = st.text(13);
+  return c;
+}
+}  // namespace
+
+Credential Store::save_credential(const std::string& owner_kind, int64_t owner_id, const std::string& provider,
+                                  const std::string& account_id, const std::string& label, const std::string& details,
+                                  int64_t created_by, std::optional<int64_t> expires_at,
+                                  const std::function<std::pair<int64_t, std::string>(const std::string& public_id)>& seal) {
+  auto c = pool_.acquire();
+  db::Transaction tx(*c);
+  const std::string pid = crypto::random_hex(16);
+  const auto [key_id, sealed] = seal(pid);
+  const std::string now = now_iso();
+  c->prepare("DELETE FROM credentials WHERE owner_kind = ? AND owner_id = ? AND provider = ?")
+      .bind(1, owner_kind)
+      .bind(2, owner_id)
+      .bind(3, provider)
+      .run();
+  c->prepare("INSERT INTO credentials (public_id, owner_kind, owner_id, provider, account_id, label, details, key_id, sealed, "
+             "status, expires_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)")
+      .bind(1, pid)
+      .bind(2, owner_kind)
+      .bind(3, owner_id)
+      .bind(4, provider)
+      .bind(5, account_id)
+      .bind(6, label)
+      .bind(7, details)
+      .bind(8, key_id)
+      .bind(9, sealed)
+      .bind(10, expires_at)
+      .bind(11, created_by)
+      .bind(12, now)
+      .bind(13, now)
+      .run();
+  db::Stmt st = c->prepare(std::string(kCredentialSelect) + "WHERE public_id = ?");
+  st.bind(1, pid);
+  st.step();
+  Credential out = read_credential(st);
+  tx.commit();
+  return out;
+}
+
+std::optional<Credential> Store::credential(const std::string& owner_kind, int64_t owner_id, const std::string& provider) {
+  auto c = pool_.acquire();
+  db::Stmt st = c->prepare(std::string(kCredentialSelect) + "WHERE owner_kind = ? AND owner_id = ? AND provider = ?");
+  st.bind(1, owner_kind).bind(2, owner_id).bind(3, provider);
+  if (!st.step()) return std::nullopt;
+  return read_credential(st);
+}
+
+bool Store::delete_credential(const std::string& owner_kind, int64_t owner_id, const std::string& provider) {
+  auto c = pool_.acquire();
+  c->prepare("DELETE FROM credentials WHERE owner_kind = ? AND owner_id = ? AND provider = ?")
+      .bind(1, owner_kind)
+      .bind(2, owner_id)
+      .bind(3, provider)
+      .run();
+  return c->changes() > 0;
+}
+
+std::vector<Credential> Store::credentials() {
+  auto c = pool_.acquire();
+  db::Stmt st = c->prepare(std::string(kCredentialSelect) + "ORDER BY id");
+  std::vector<Credential> out;
+  while (st.step()) out.push_back(read_credential(st));
+  return out;
+}
+
+int64_t Store::reseal_credentials(const std::function<std::pair<int64_t, std::string>(const Credential&)>& reseal) {
+  auto c = pool_.acquire();
+  db::Transaction tx(*c);
+  std::vector<Credential> all;
+  {
+    db::Stmt st = c->prepare(std::string(kCredentialSelect) + "ORDER BY id");
+    while (st.step()) all.push_back(read_credential(st));
+  }
+  for (const Credential& cred : all) {
+    const auto [key_id, sealed] = reseal(cred);
+    c->prepare("UPDATE credentials SET key_id = ?, sealed = ? WHERE id = ?").bind(1, key_id).bind(2, sealed).bind(3, cred.id).run();
+  }
+  tx.commit();
+  return static_cast<int64_t>(all.size());
+}
+
+std::optional<std::string> Store::setting(const std::string& key) {
+  auto c = pool_.acquire();
+  db::Stmt st = c->prepare("SELECT value FROM settings WHERE key = ?");
+  st.bind(1, key);
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
+}
+
+void Store::set_setting(const std::string& key, const std::string& value) {
+  auto c = pool_.acquire();
+  c->prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .bind(1, key)
+      .bind(2, value)
+      .run();
 }
 
 void Store::save_eda(const std::string& id, int64_t user_id, const std::string& name, const std::string& html) {

@@ -63,6 +63,15 @@ struct DatasetMeta {
   std::string report;  // JSON
 };
 
+// A platform connection. `sealed` is the vault's ciphertext of the secret
+// document (tokens, keys); everything else here is safe to show.
+struct Credential {
+  int64_t id = 0;
+  std::string public_id, owner_kind, provider, account_id, label, details, sealed, status, created_at, updated_at;
+  int64_t owner_id = 0, key_id = 0;
+  std::optional<int64_t> expires_at;
+};
+
 // One stored dataset in the shape core's ingest.import reads.
 struct StoredDataset {
   DatasetMeta meta;
@@ -144,6 +153,23 @@ class Store {
   bool delete_dataset(int64_t tenant_id, const std::string& public_id);
   std::vector<StoredDataset> tenant_data(int64_t tenant_id);
   int64_t data_version(int64_t tenant_id);  // changes whenever its datasets change
+
+  // Connections. One per owner and provider: saving again replaces it. The
+  // secret is sealed by `seal(public_id)` so it can bind the row's new id.
+  Credential save_credential(const std::string& owner_kind, int64_t owner_id, const std::string& provider,
+                             const std::string& account_id, const std::string& label, const std::string& details,
+                             int64_t created_by, std::optional<int64_t> expires_at,
+                             const std::function<std::pair<int64_t, std::string>(const std::string& public_id)>& seal);
+  std::optional<Credential> credential(const std::string& owner_kind, int64_t owner_id, const std::string& provider);
+  bool delete_credential(const std::string& owner_kind, int64_t owner_id, const std::string& provider);
+  std::vector<Credential> credentials();
+  // Re-seals every credential in one transaction: `reseal` returns the new
+  // (key id, sealed) or throws to abort with nothing changed.
+  int64_t reseal_credentials(const std::function<std::pair<int64_t, std::string>(const Credential&)>& reseal);
+
+  // Server settings (small values, e.g. the vault's check value).
+  std::optional<std::string> setting(const std::string& key);
+  void set_setting(const std::string& key, const std::string& value);
 
   // EDA reports, readable by their owner only.
   void save_eda(const std::string& id, int64_t user_id, const std::string& name, const std::string& html);
