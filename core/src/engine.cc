@@ -1,6 +1,8 @@
 #include "glint/engine.h"
 #include "glint/json_bounded.h"
 
+#include <algorithm>
+#include <cmath>
 #include <exception>
 #include <map>
 #include <set>
@@ -8,6 +10,7 @@
 
 #include "glint/analysis.h"
 #include "glint/columns.h"
+#include "glint/format.h"
 #include "glint/insights.h"
 #include "glint/rollup.h"
 #include "glint/ingest.h"
@@ -40,13 +43,14 @@ struct Engine::State {
   std::map<std::string, std::shared_ptr<const std::pair<Rollup, Rollup>>> rollups;
 
   std::shared_ptr<const std::pair<Rollup, Rollup>> rolled(const Json& handles, const std::vector<const Dataset*>& inputs,
-                                                          int days, std::optional<Day> anchor) {
-    std::string key = handles.dump() + "|" + std::to_string(days) + "|" + (anchor ? std::to_string(*anchor) : "");
+                                                          const RollupOptions& o) {
+    std::string key = handles.dump() + "|" + std::to_string(o.days) + "|" + (o.anchor ? std::to_string(*o.anchor) : "") +
+                      "|" + o.currency + "|" + (o.dedupe_overlaps ? "1" : "0");
     auto it = rollups.find(key);
     if (it != rollups.end()) return it->second;
     if (rollups.size() > 64) rollups.clear();
-    auto r = std::make_shared<const std::pair<Rollup, Rollup>>(roll_up(inputs, DataKind::kAds, days, anchor),
-                                                               roll_up(inputs, DataKind::kWeb, days, anchor));
+    auto r = std::make_shared<const std::pair<Rollup, Rollup>>(roll_up(inputs, DataKind::kAds, o),
+                                                               roll_up(inputs, DataKind::kWeb, o));
     rollups.emplace(std::move(key), r);
     return r;
   }
@@ -99,7 +103,76 @@ struct ReportOptions {
   std::optional<Day> anchor;
   bool full = false;
   AnalysisOptions analysis;
+  std::string locale;    // "de-DE"; empty: the inputs' own
+  std::string currency;  // for inputs that state none
+  bool dedupe_overlaps = true;
+  RollupOptions rollup() const {
+    RollupOptions o;
+    o.days = days;
+    o.anchor = anchor;
+    o.currency = currency;
+    o.dedupe_overlaps = dedupe_overlaps;
+    return o;
+  }
 };
+
+Status boolean(const Request& req, const char* key, bool& out) {
+  const auto it = req.doc.find(key);
+  if (it == req.doc.end() || it->is_null()) return Status::Ok();
+  if (!it->is_boolean()) return Status(ErrorCode::kInvalidRequest, std::string("'") + key + "' must be true or false");
+  out = it->get<bool>();
+  return Status::Ok();
+}
+
+// "targets": {"<campaign id or name>": {"target_cpa": 25, "target_roas": 4, "budget": 100}}.
+Status read_targets(const Json& doc, std::map<std::string, CampaignTargets, std::less<>>& out) {
+  const auto it = doc.find("targets");
+  if (it == doc.end() || it->is_null()) return Status::Ok();
+  const Status bad(ErrorCode::kInvalidRequest,
+                   "'targets' must map campaign ids or names to {target_cpa, target_roas, budget} numbers above 0");
+  if (!it->is_object() || it->size() > 100000) return bad;
+  for (const auto& [name, spec] : it->items()) {
+    if (!spec.is_object()) return bad;
+    CampaignTargets tg;
+    for (const auto& [k, slot] : {std::pair{"target_cpa", &tg.target_cpa}, std::pair{"target_roas", &tg.target_roas},
+                                  std::pair{"budget", &tg.budget}}) {
+      const auto v = spec.find(k);
+      if (v == spec.end() || v->is_null()) continue;
+      if (!v->is_number() || v->get<double>() <= 0 || !std::isfinite(v->get<double>())) return bad;
+      *slot = v->get<double>();
+    }
+    out.emplace(name, tg);
+  }
+  return Status::Ok();
+}
+
+// The number format: the request's locale, else the inputs' (the language of
+// their headers; comma decimals in English headers write like German), else
+// English. The report says which and why.
+Json choose_format(const Locale& locale, const std::string& requested, const std::vector<const Dataset*>& inputs,
+                   fmt::NumberFormat& out) {
+  std::string tag = "en", source = "default";
+  if (!requested.empty()) {
+    tag = requested;
+    source = "request";
+  } else {
+    for (const Dataset* d : inputs) {
+      if (!d->report.lang.empty() && d->report.lang != "en") {
+        tag = d->report.lang;
+        source = "file";
+        break;
+      }
+      if (d->report.decimal_mark == DecimalMark::kComma && source == "default") {
+        tag = "de";
+        source = "file";
+      }
+    }
+  }
+  bool found = false;
+  out = fmt::number_format(locale, tag, &found);
+  return {{"locale", out.tag}, {"requested", requested.empty() ? Json(nullptr) : Json(requested)}, {"source", found ? source : "default"},
+          {"group", out.group}, {"decimal", out.decimal}};
+}
 
 // The closed inputs named by "handles".
 Status collect_inputs(const Json& doc, std::map<int64_t, Dataset>& closed, std::vector<const Dataset*>& out) {
@@ -128,6 +201,15 @@ Status read_report_options(const Request& req, ReportOptions& out) {
   if (Status s = req.integer("budget_increase_limit", 0, 1000, limit); !s.ok()) return s;
   out.analysis.forecast_days = static_cast<int>(forecast);
   out.analysis.budget_increase_limit = static_cast<double>(limit) / 100.0;
+  if (Status s = req.string("locale", out.locale); !s.ok()) return s;
+  if (out.locale.size() > 35) return Status(ErrorCode::kInvalidRequest, "'locale' must be a language tag such as de-DE");
+  if (Status s = req.string("currency", out.currency); !s.ok()) return s;
+  if (!out.currency.empty() && (out.currency.size() != 3 || !std::all_of(out.currency.begin(), out.currency.end(),
+                                                                          [](char c) { return c >= 'A' && c <= 'Z'; }))) {
+    return Status(ErrorCode::kInvalidRequest, "'currency' must be an ISO 4217 code such as EUR");
+  }
+  if (Status s = boolean(req, "dedupe_overlaps", out.dedupe_overlaps); !s.ok()) return s;
+  if (Status s = read_targets(req.doc, out.analysis.targets); !s.ok()) return s;
   return req.date("anchor", out.anchor);
 }
 
@@ -141,9 +223,26 @@ Json export_json(const Dataset& d) {
   out["input"] = input_json(d.report);
   Json entities = Json::array();
   for (const Entity& e : d.entities) {
-    entities.push_back({{"platform", std::string(platform_name(e.platform))}, {"currency", e.currency}, {"dims", e.dims}});
+    Json x = {{"platform", std::string(platform_name(e.platform))}, {"currency", e.currency}, {"dims", e.dims}};
+    if (!e.attrs.empty()) {
+      const CampaignAttributes& a = e.attrs;
+      Json attrs = {{"type", a.type}, {"status", a.status}, {"bid_strategy", a.bid_strategy}};
+      for (const auto& [k, v] : {std::pair{"target_cpa", &a.target_cpa}, std::pair{"target_roas", &a.target_roas},
+                                 std::pair{"budget", &a.budget}, std::pair{"lost_is_budget", &a.lost_is_budget}}) {
+        attrs[k] = *v ? Json(**v) : Json(nullptr);
+      }
+      x["attrs"] = std::move(attrs);
+    }
+    entities.push_back(std::move(x));
   }
   out["entities"] = std::move(entities);
+  if (d.report.period) {
+    const DeclaredPeriod& p = *d.report.period;
+    out["period"] = {{"start", p.start ? Json(*p.start) : Json(nullptr)}, {"end", p.end ? Json(*p.end) : Json(nullptr)},
+                     {"whole", p.whole}, {"stated", p.text}};
+  }
+  out["lang"] = d.report.lang;
+  out["decimal_mark"] = d.report.decimal_mark == DecimalMark::kComma ? "," : (d.report.decimal_mark == DecimalMark::kPoint ? "." : "");
   Json cells = Json::array();
   for (const Cell& c : d.cells) {
     Json row = Json::array({c.entity, c.day == kNoDay ? Json(nullptr) : Json(c.day), c.sums.rows});
@@ -178,6 +277,17 @@ Result<Dataset> import_json(const Json& doc) {
       if (!v.is_string()) return bad("an entity dimension is not a string");
       x.dims.push_back(v.get<std::string>());
     }
+    if (const auto a = e.find("attrs"); a != e.end() && a->is_object()) {
+      CampaignAttributes& at = x.attrs;
+      at.type = a->value("type", "");
+      at.status = a->value("status", "");
+      at.bid_strategy = a->value("bid_strategy", "");
+      for (const auto& [k, slot] : {std::pair{"target_cpa", &at.target_cpa}, std::pair{"target_roas", &at.target_roas},
+                                    std::pair{"budget", &at.budget}, std::pair{"lost_is_budget", &at.lost_is_budget}}) {
+        const auto v = a->find(k);
+        if (v != a->end() && v->is_number_integer()) *slot = v->get<int64_t>();
+      }
+    }
     if (!x.currency.empty()) currencies.insert(x.currency);
     d.entities.push_back(std::move(x));
   }
@@ -203,6 +313,21 @@ Result<Dataset> import_json(const Json& doc) {
   }
   d.report.currencies.assign(currencies.begin(), currencies.end());
   if (currencies.size() == 1) d.report.currency = *currencies.begin();
+  if (const auto p = doc.find("period"); p != doc.end() && p->is_object()) {
+    DeclaredPeriod dp;
+    if ((*p)["start"].is_number_integer() && (*p)["end"].is_number_integer()) {
+      dp.start = (*p)["start"].get<Day>();
+      dp.end = (*p)["end"].get<Day>();
+    }
+    dp.whole = p->value("whole", false);
+    dp.text = p->value("stated", "");
+    if (dp.whole || dp.start) d.report.period = dp;
+  }
+  d.report.lang = doc.value("lang", "");
+  const std::string mark = doc.value("decimal_mark", "");
+  d.report.decimal_mark = mark == "," ? DecimalMark::kComma : (mark == "." ? DecimalMark::kPoint : DecimalMark::kUnknown);
+  d.report.rows_without_date = 0;
+  for (const Cell& c : d.cells) d.report.rows_without_date += c.day == kNoDay ? static_cast<uint64_t>(c.sums.rows) : 0;
   return d;
 }
 
@@ -233,20 +358,25 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       ReportOptions opts;
       if (Status s = req.string("name", name); !s.ok()) return error_result(s.code(), s.message());
       if (Status s = read_report_options(req, opts); !s.ok()) return error_result(s.code(), s.message());
-      Ingest ingest(name, st.context);
+      IngestOptions io;
+      if (Status s = boolean(req, "dedupe_rows", io.dedupe_rows); !s.ok()) return error_result(s.code(), s.message());
+      Ingest ingest(name, st.context, io);
       ingest.feed(payload);
       Result<Dataset> d = ingest.finish();
       if (!d.ok()) return error_result(d.status().code(), d.status().message());
-      const Dataset* inputs[] = {&d.value()};
-      return ok_result(analyze_report_json(inputs, opts.days, opts.anchor, opts.full ? &st.facts : nullptr,
-                                           opts.full ? &opts.analysis : nullptr));
+      const std::vector<const Dataset*> inputs = {&d.value()};
+      const Json format = choose_format(st.locale, opts.locale, inputs, opts.analysis.format);
+      return ok_result(analyze_report_json(inputs, opts.rollup(), opts.full ? &st.facts : nullptr,
+                                           opts.full ? &opts.analysis : nullptr, format));
     }
 
     if (method == "ingest.open") {
       std::string name = "input.csv";
       if (Status s = req.string("name", name); !s.ok()) return error_result(s.code(), s.message());
+      IngestOptions io;
+      if (Status s = boolean(req, "dedupe_rows", io.dedupe_rows); !s.ok()) return error_result(s.code(), s.message());
       const int64_t handle = st.next_handle++;
-      st.open.emplace(handle, std::make_unique<Ingest>(name, st.context));
+      st.open.emplace(handle, std::make_unique<Ingest>(name, st.context, io));
       return ok_result({{"handle", handle}});
     }
 
@@ -301,8 +431,9 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       if (Status s = read_report_options(req, opts); !s.ok()) return error_result(s.code(), s.message());
       std::vector<const Dataset*> inputs;
       if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
-      return ok_result(analyze_report_json(inputs, opts.days, opts.anchor, opts.full ? &st.facts : nullptr,
-                                           opts.full ? &opts.analysis : nullptr));
+      const Json format = choose_format(st.locale, opts.locale, inputs, opts.analysis.format);
+      return ok_result(analyze_report_json(inputs, opts.rollup(), opts.full ? &st.facts : nullptr,
+                                           opts.full ? &opts.analysis : nullptr, format));
     }
 
     if (method == "report.highlight") {
@@ -319,9 +450,17 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       if (Status s = req.integer("max_facts", 0, 100, max_facts); !s.ok()) return error_result(s.code(), s.message());
       std::vector<const Dataset*> inputs;
       if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
-      const auto rolled = st.rolled(doc["handles"], inputs, opts.days, opts.anchor);
-      const HighlightResult r = highlight(rolled->first, rolled->second, {*type, static_cast<int>(max_facts)}, st.facts);
-      return ok_result(highlight_json(r, *type));
+      const auto rolled = st.rolled(doc["handles"], inputs, opts.rollup());
+      HighlightOptions ho;
+      ho.type = *type;
+      ho.max_facts = static_cast<int>(max_facts);
+      const Json format = choose_format(st.locale, opts.locale, inputs, ho.format);
+      ho.targets = opts.analysis.targets;
+      const HighlightResult r = highlight(rolled->first, rolled->second, ho, st.facts);
+      Json out = highlight_json(r, *type);
+      out["format"] = format;
+      out["overlaps"] = overlaps_json(rolled->first, rolled->second);
+      return ok_result(out);
     }
 
     if (auto r = call_table_analysis(method, doc, payload, st.aliases, st.locale)) return std::move(*r);

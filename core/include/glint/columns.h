@@ -37,6 +37,8 @@ enum class Field : uint8_t {
   kSessions, kEngagedSessions, kUsers, kNewUsers, kViews, kKeyEvents, kRevenue,
   // event-level rows and touchpoints (funnel, attribution); appended, never reordered
   kUserId, kSessionId, kEventName, kTimestamp, kChannel, kConverted, kValue, kStep, kStepCount,
+  // campaign attributes (read per campaign, never summed); appended, never reordered
+  kCampaignType, kCampaignStatus, kBidStrategy, kTargetCpa, kTargetRoas, kBudget, kLostIsBudget,
   kCount
 };
 
@@ -61,7 +63,9 @@ struct AliasTable {
     Field field = Field::kNone;
     uint32_t platforms = 0;  // bit per Platform
     int priority = 0;        // position within its field's list: lower wins
+    uint8_t lang = 0;        // index into `languages`: the UI language that writes it
   };
+  std::vector<std::string> languages;                // "en", "de", … in order of first appearance
   std::unordered_map<std::string, Alias> by_header;  // normalised header → alias
   std::vector<std::vector<std::string>> markers;     // per Platform, normalised
   std::vector<std::string> total_labels;             // "total", "grand total", "gesamt" (folded)
@@ -94,6 +98,7 @@ struct ColumnMapping {
   std::vector<Field> fields;        // per column; kNone when unmapped
   std::vector<std::string> headers; // as written, trimmed
   std::string currency;             // from a money column's header, if any
+  std::string lang;                 // UI language most mapped headers are written in ("de"); "" when none
   int known = 0;                    // columns mapped
   // Columns whose field was already taken by a higher-priority header.
   std::vector<size_t> shadowed;

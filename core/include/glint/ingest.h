@@ -22,7 +22,10 @@
 //    rows or of the rows above or below it; a labelled row with its own names
 //    and other sums ("Total Fitness – Brand") is data;
 //  - footers are excluded and listed;
-//  - an empty date cell gets the same diagnostic as an unreadable one.
+//  - an empty date cell gets the same diagnostic as an unreadable one;
+//  - a data row that repeats an earlier one cell for cell (with a name or a
+//    date in it) is reported and, unless IngestOptions says otherwise,
+//    counted once, with a warning (64-bit row hashes: 16 bytes a row).
 #pragma once
 
 #include <climits>
@@ -54,10 +57,26 @@ constexpr int kWebDims = 5;
 
 constexpr Day kNoDay = INT32_MIN;
 
+// What an export says about a campaign besides its figures: never summed;
+// on daily rows the last row's value stands (a status as of the latest day).
+struct CampaignAttributes {
+  std::string type;          // "Search", "Performance Max", Meta's "Awareness" objective…
+  std::string status;        // "Enabled", "Paused", "Limited by budget"…
+  std::string bid_strategy;  // "Target CPA", "Maximize conversions"…
+  std::optional<int64_t> target_cpa, budget;  // micro-units of the row's currency
+  std::optional<int64_t> target_roas;         // ×1e6 (400% → 4'000'000)
+  std::optional<int64_t> lost_is_budget;      // share of search impressions lost to budget, ×1e6
+  bool empty() const {
+    return type.empty() && status.empty() && bid_strategy.empty() && !target_cpa && !budget && !target_roas &&
+           !lost_is_budget;
+  }
+};
+
 struct Entity {
   Platform platform = Platform::kGeneric;
   std::string currency;           // ISO code; empty when the file does not say
   std::vector<std::string> dims;  // AdDim or WebDim slots
+  CampaignAttributes attrs;       // ads only
 };
 
 struct Cell {
@@ -101,6 +120,13 @@ struct ColumnReport {
   std::string note;  // e.g. "duplicate of Link clicks", "decimal mark: comma"
 };
 
+// Data rows that repeat an earlier row cell for cell.
+struct DuplicateRows {
+  uint64_t count = 0;      // repeats found
+  bool counted_once = true;  // dropped (the default) or counted as written
+  std::vector<std::pair<uint64_t, uint64_t>> first;  // (line, the line it repeats), first 20
+};
+
 // What the ingest of one input found, for the report's "inputs" entry.
 struct InputReport {
   TableInfo table;
@@ -119,6 +145,12 @@ struct InputReport {
   uint64_t excluded_total = 0;
   std::vector<SummaryCheck> checks;        // one per summary row with figures, first 1000
   std::vector<SectionReport> sections;     // only when the file holds several tables
+  DuplicateRows duplicates;
+  // The period the export states (preamble line, or Meta's reporting start /
+  // end columns) when its rows have no day of their own.
+  std::optional<DeclaredPeriod> period;
+  std::string lang;                        // UI language of its headers ("de"); "" when unknown
+  DecimalMark decimal_mark = DecimalMark::kUnknown;  // how its numbers write decimals
   DiagnosticLog diagnostics;
 };
 
@@ -134,10 +166,15 @@ struct IngestContext {
   const Locale& locale;
 };
 
+// Per input choices.
+struct IngestOptions {
+  bool dedupe_rows = true;  // a data row repeating an earlier one cell for cell counts once
+};
+
 // One input, fed in chunks: bytes → Dataset.
 class Ingest {
  public:
-  Ingest(std::string name, const IngestContext& context);
+  Ingest(std::string name, const IngestContext& context, IngestOptions options = {});
   ~Ingest();
   Ingest(const Ingest&) = delete;
   Ingest& operator=(const Ingest&) = delete;

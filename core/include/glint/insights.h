@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "glint/format.h"
 #include "glint/rollup.h"
 #include "glint/status.h"
 
@@ -48,6 +49,8 @@ struct Fact {
   bool change_in_points = false;
   std::string trend = "flat";          // up | down | flat
   std::string period;                  // "vs previous 30 days"
+  std::optional<std::pair<Day, Day>> window;  // the days the fact reads (none: an undated export's whole period)
+  std::string yardstick;               // what a campaign was measured against: target | account | peers | "" 
   FactEntity entity;
   std::string severity = "info";       // positive | info | warning | critical
   double confidence = 1.0;             // 0..1
@@ -64,20 +67,43 @@ struct FactBook {
   std::map<std::string, std::string, std::less<>> templates;
   std::map<std::string, std::string, std::less<>> labels;
   std::map<std::string, double, std::less<>> thresholds;
+  std::map<std::string, std::string, std::less<>> spans, notes;  // the period a fact reads; report notes
+  std::map<std::string, std::vector<std::string>, std::less<>> lists;  // classifying words (folded)
   double threshold(std::string_view key, double fallback) const;
+  // Whether `cell`, case-folded, contains one of lists[list] (or equals one, when `whole`).
+  bool listed(std::string_view list, std::string_view cell, bool whole = false) const;
 };
 FactBook parse_fact_book(std::string_view json_text);
+
+// Yardsticks given with a request for one campaign (by id or name); each
+// overrides the export's own column.
+struct CampaignTargets {
+  std::optional<double> target_cpa, target_roas, budget;
+};
 
 struct HighlightOptions {
   HighlightType type = HighlightType::kSummary;
   int max_facts = 5;
+  fmt::NumberFormat format;  // how numbers are written in sentences
+  std::map<std::string, CampaignTargets, std::less<>> targets;  // campaign id or name → targets
 };
+
+// How a campaign's type and status decide what judges it.
+enum class Objective { kConversions, kAwareness, kTraffic };
+Objective campaign_objective(const Group& g, const FactBook& book);
+bool campaign_inactive(const Group& g, const FactBook& book);       // paused, removed, ended
+bool campaign_budget_limited(const Group& g, const FactBook& book);  // its status says so
 
 struct HighlightResult {
   std::vector<Fact> facts;
   int days = 0;
   Day start = 0, end = 0, previous_start = 0, previous_end = 0;
   bool has_period = false;
+  // The website's windows when they differ from the ads' (web data ending on another day).
+  std::optional<std::pair<Day, Day>> web_window, web_previous;
+  std::optional<DeclaredPeriod> declared;  // an undated export's own period
+  bool undated = false;
+  std::vector<std::string> notes;          // what the facts could not say, and why
 };
 
 // Facts of one type from the rolled-up ads and web data (either may be empty;

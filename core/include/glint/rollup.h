@@ -43,6 +43,7 @@ class DaySeries {
 
 struct Group {
   Platform platform = Platform::kGeneric;
+  CampaignAttributes attrs;  // ads: the campaign's type, status, targets (from its first entity that has any)
   std::string currency;
   std::string id;     // campaign id (ads) when the export has one
   std::string name;   // campaign name (ads), "source / medium" (web)
@@ -50,6 +51,10 @@ struct Group {
   std::string source, medium;  // web only
   Sums sums;
   DaySeries by_day;  // filled for campaigns and sources
+  // Coverage of its inputs (see Periods): every input it comes from covers
+  // the whole current window / both windows.
+  bool covers_current = true;
+  bool compared = true;
 };
 
 struct DayGroup {
@@ -64,10 +69,45 @@ struct PeriodSums {
   std::map<std::string, Sums> by_currency;  // filled when currencies are mixed
 };
 
+// The days one input (a source) covers, and how much of each window that is.
+struct SourceCoverage {
+  std::string name;  // the input's name
+  Platform platform = Platform::kGeneric;
+  std::optional<Day> first, last;  // its first and last dated row; none when undated
+  int current_days = 0, previous_days = 0;  // days of each window within [first, last]
+  bool compared = false;  // covers the whole current window and at least half of the previous
+  std::string note;       // why not: "Google Ads has no data after 2026-03-31"
+};
+
 struct Periods {
   int days = 0;
   Day anchor = 0;
   PeriodSums current, previous;
+  // Coverage-aware comparison: changes are computed from the sources that
+  // cover both windows only, over `compared_current` vs `compared_previous`;
+  // `comparable` is false when no source does (changes are then null).
+  std::vector<SourceCoverage> coverage;
+  int current_covered = 0, previous_covered = 0;  // days of each window some source covers
+  bool comparable = true;
+  bool partial = false;  // some source left out of the comparison
+  PeriodSums compared_current, compared_previous;
+};
+
+// Two inputs holding the same platform / account / campaign on the same days:
+// the overlap is counted once, from the input given last (the newest).
+struct Overlap {
+  std::string kept, dropped;  // input names
+  Platform platform = Platform::kGeneric;
+  Day first = 0, last = 0;    // the days in common
+  int64_t days = 0, campaigns = 0, cells = 0;
+  bool counted_once = true;
+};
+
+struct RollupOptions {
+  int days = 0;                    // > 0: period length
+  std::optional<Day> anchor;       // default: the last date in the data
+  std::string currency;            // for inputs that state none
+  bool dedupe_overlaps = true;     // count an overlap of two inputs once
 };
 
 struct Rollup {
@@ -82,11 +122,16 @@ struct Rollup {
   std::vector<DayGroup> by_day;
   std::optional<Day> date_min, date_max;
   std::optional<Periods> periods;
+  // Inputs with no day per row: the period they state (union), if any.
+  std::optional<DeclaredPeriod> declared;
+  bool undated = false;  // rows but not one dated row
+  std::vector<Overlap> overlaps;
 };
 
 // Rolls up the inputs of one kind. `days` > 0 sets the period length;
 // `anchor` (default: the last date in the data) ends the current period.
 Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days,
                std::optional<Day> anchor);
+Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const RollupOptions& options);
 
 }  // namespace glint

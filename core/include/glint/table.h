@@ -44,6 +44,7 @@ struct TableInfo {
   uint64_t header_row = 0;  // 1-based line of the header (0 before it is found)
   std::vector<std::string> header;
   uint64_t preamble_lines = 0;  // non-blank lines above the header
+  std::vector<std::string> preamble;  // the text of the first 16 of them, fields joined by the delimiter
   uint32_t sections = 1;        // tables in the file so far: a new header after a blank or '#' line opens one
 };
 
@@ -79,6 +80,7 @@ class TableReader {
   void push_text(std::string_view text, bool at_eof);
   void start_tokenizing(bool at_eof);
   void choose_header();
+  void keep_preamble(std::span<const std::string_view> fields);
   void route(std::span<const std::string_view> fields, uint64_t line, bool after_gap);
   bool looks_like_section_header(std::span<const std::string_view> fields, bool after_comment) const;
 

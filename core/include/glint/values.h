@@ -36,6 +36,14 @@ struct Locale {
   size_t longest_null_token = 0;
   std::vector<std::pair<std::string, std::string>> currency_symbols;  // symbol → ISO code
   std::vector<std::string> currency_codes;
+  std::vector<std::string> all_time_labels;         // "all time", "todo o período" (folded)
+  std::vector<std::string> range_separators;        // " - ", " to ", " bis " between two dates
+  struct NumberStyle {
+    std::string group, decimal, currency, percent_space;
+    int min_grouping = 1;
+  };
+  std::map<std::string, NumberStyle, std::less<>> number_formats;  // locale tag (lower case) → style
+  std::map<std::string, int, std::less<>> minor_units;             // ISO 4217 code → minor units, where not 2
 };
 
 // Parses schemas/locales.json text; an empty Locale if it is malformed.
@@ -116,6 +124,16 @@ enum class DateFormat : uint8_t {
   kWritten,     // Mar 15, 2026 · 15 mars 2026 · 15. März 2026 · Sunday, March 15, 2026
 };
 std::string_view date_format_name(DateFormat f);
+
+// The reporting period an export states above its header ("January 1, 2026 -
+// March 31, 2026", "1. Januar 2026 – 31. März 2026", "All time", "Todo o
+// período"), from one preamble line; nullopt when the line states none.
+struct DeclaredPeriod {
+  std::optional<Day> start, end;  // both set, or neither (whole)
+  bool whole = false;             // "All time": every date the account has, bounds unknown
+  std::string text;               // the line as written (trimmed)
+};
+std::optional<DeclaredPeriod> parse_period_line(std::string_view line, const Locale& locale);
 
 // Reads a date in one format; nullopt when it is not a valid date in it.
 std::optional<Day> parse_date(std::string_view cell, DateFormat format, const Locale& locale);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 namespace glint {
 
@@ -50,6 +51,37 @@ void DaySeries::seal() {
 }
 
 Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, std::optional<Day> anchor) {
+  RollupOptions o;
+  o.days = days;
+  o.anchor = anchor;
+  return roll_up(inputs, kind, o);
+}
+
+namespace {
+
+std::string source_label(const SourceCoverage& s) {
+  switch (s.platform) {
+    case Platform::kGoogleAds: return "Google Ads";
+    case Platform::kMetaAds: return "Meta Ads";
+    case Platform::kGa4: return "GA4";
+    case Platform::kTiktokAds: return "TikTok Ads";
+    case Platform::kLinkedinAds: return "LinkedIn Ads";
+    case Platform::kMicrosoftAds: return "Microsoft Ads";
+    default: return s.name;
+  }
+}
+
+int days_within(std::optional<Day> first, std::optional<Day> last, Day start, Day end) {
+  if (!first || !last) return 0;
+  const Day a = std::max(*first, start), b = std::min(*last, end);
+  return b < a ? 0 : static_cast<int>(b - a + 1);
+}
+
+}  // namespace
+
+Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const RollupOptions& options) {
+  const int days = options.days;
+  const std::optional<Day> anchor = options.anchor;
   Rollup r;
   r.kind = kind;
   std::set<std::string> currencies;
@@ -59,6 +91,7 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
   struct PerDataset {
     const Dataset* d;
     std::vector<size_t> platform_of, group_of, currency_of;
+    std::optional<Day> first, last;
   };
   std::vector<PerDataset> per_dataset;
   std::optional<Day> first_day, last_day;
@@ -80,11 +113,21 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
     currency_of.resize(d->entities.size());
     for (const Cell& c : d->cells) {
       if (c.day == kNoDay) continue;
-      if (!first_day || c.day < *first_day) first_day = c.day;
-      if (!last_day || c.day > *last_day) last_day = c.day;
+      if (!pd.first || c.day < *pd.first) pd.first = c.day;
+      if (!pd.last || c.day > *pd.last) pd.last = c.day;
     }
+    if (pd.first && (!first_day || *pd.first < *first_day)) first_day = pd.first;
+    if (pd.last && (!last_day || *pd.last > *last_day)) last_day = pd.last;
     for (size_t i = 0; i < d->entities.size(); ++i) {
-      const Entity& e = d->entities[i];
+      // An input that states no currency takes the one the request gives.
+      Entity with_currency;
+      const Entity* ep = &d->entities[i];
+      if (ep->currency.empty() && !options.currency.empty()) {
+        with_currency = *ep;
+        with_currency.currency = options.currency;
+        ep = &with_currency;
+      }
+      const Entity& e = *ep;
       currencies.insert(e.currency);
       auto [ci, cnew] = currency_index.try_emplace(e.currency, currency_names.size());
       if (cnew) currency_names.push_back(e.currency);
@@ -114,18 +157,71 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
           g.id = dim(e, AdDim::kCampaignId);
           g.name = dim(e, AdDim::kCampaign);
           g.account_id = dim(e, AdDim::kAccountId);
+          g.attrs = e.attrs;
         } else {
           g.source = dim(e, WebDim::kSource);
           g.medium = dim(e, WebDim::kMedium);
           g.name = g.medium.empty() ? g.source : g.source + " / " + g.medium;
         }
         groups.push_back(std::move(g));
-      } else if (kind == DataKind::kAds && groups[gi->second].name.empty()) {
-        groups[gi->second].name = dim(e, AdDim::kCampaign);
+      } else if (kind == DataKind::kAds) {
+        Group& g = groups[gi->second];
+        if (g.name.empty()) g.name = dim(e, AdDim::kCampaign);
+        if (g.attrs.empty()) g.attrs = e.attrs;
       }
       group_of[i] = gi->second;
     }
   }
+
+  // Overlapping inputs: a (group, day) held by several inputs is counted from
+  // the one given last. Only dated cells: two undated exports may well hold
+  // different periods.
+  std::unordered_map<uint64_t, uint32_t> owner;
+  if (per_dataset.size() > 1) {
+    const auto key = [](size_t g, Day day) { return (static_cast<uint64_t>(g) << 32) | static_cast<uint32_t>(day); };
+    for (uint32_t k = 0; k < per_dataset.size(); ++k) {
+      for (const Cell& c : per_dataset[k].d->cells) {
+        if (c.day != kNoDay) owner[key(per_dataset[k].group_of[c.entity], c.day)] = k;
+      }
+    }
+    struct Stats {
+      std::set<Day> days;
+      std::set<size_t> groups;
+      int64_t cells = 0;
+    };
+    std::map<std::pair<uint32_t, uint32_t>, Stats> stats;  // (dropped, kept)
+    for (uint32_t k = 0; k < per_dataset.size(); ++k) {
+      for (const Cell& c : per_dataset[k].d->cells) {
+        if (c.day == kNoDay) continue;
+        const size_t g = per_dataset[k].group_of[c.entity];
+        const uint32_t o = owner[key(g, c.day)];
+        if (o == k) continue;
+        Stats& s = stats[{k, o}];
+        s.days.insert(c.day);
+        s.groups.insert(g);
+        ++s.cells;
+      }
+    }
+    for (const auto& [pair, s] : stats) {
+      Overlap ov;
+      ov.dropped = per_dataset[pair.first].d->report.table.name;
+      ov.kept = per_dataset[pair.second].d->report.table.name;
+      ov.platform = groups[*s.groups.begin()].platform;
+      ov.first = *s.days.begin();
+      ov.last = *s.days.rbegin();
+      ov.days = static_cast<int64_t>(s.days.size());
+      ov.campaigns = static_cast<int64_t>(s.groups.size());
+      ov.cells = s.cells;
+      ov.counted_once = options.dedupe_overlaps;
+      r.overlaps.push_back(std::move(ov));
+    }
+    if (r.overlaps.empty() || !options.dedupe_overlaps) owner.clear();
+  }
+  const auto dropped = [&](uint32_t k, size_t g, Day day) {
+    if (owner.empty() || day == kNoDay) return false;
+    const auto it = owner.find((static_cast<uint64_t>(g) << 32) | static_cast<uint32_t>(day));
+    return it != owner.end() && it->second != k;
+  };
 
   // Day sums per group: a dense table over the days when it is small (the
   // common case), else one map node per (group, day). Either way memory
@@ -138,12 +234,14 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
   const size_t ncur = currency_names.size();
   std::vector<Sums> dense_by_day(dense ? ncur * static_cast<size_t>(span) : 0);
   std::vector<bool> day_seen(dense ? ncur * static_cast<size_t>(span) : 0);
-  for (const PerDataset& pd : per_dataset) {
+  for (uint32_t k = 0; k < per_dataset.size(); ++k) {
+    const PerDataset& pd = per_dataset[k];
     const Dataset* d = pd.d;
     const std::vector<size_t>& platform_of = pd.platform_of;
     const std::vector<size_t>& group_of = pd.group_of;
     const std::vector<size_t>& currency_of = pd.currency_of;
     for (const Cell& c : d->cells) {
+      if (dropped(k, group_of[c.entity], c.day)) continue;
       r.totals.add(c.sums);
       platforms[platform_of[c.entity]].sums.add(c.sums);
       Group& g = groups[group_of[c.entity]];
@@ -169,6 +267,55 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
       }
     }
   }
+  // Coverage of each input over the two windows (see Periods).
+  std::optional<Periods> periods;
+  if (days > 0 && (anchor || r.date_max)) {
+    Periods& p = periods.emplace();
+    p.days = days;
+    p.anchor = anchor ? *anchor : *r.date_max;
+    p.current.end = p.anchor;
+    p.current.start = p.anchor - days + 1;
+    p.previous.end = p.current.start - 1;
+    p.previous.start = p.previous.end - days + 1;
+    std::vector<bool> covered(static_cast<size_t>(2 * days), false);  // previous days, then current
+    for (const PerDataset& pd : per_dataset) {
+      SourceCoverage s;
+      s.name = pd.d->report.table.name;
+      s.platform = pd.d->report.platform;
+      s.first = pd.first;
+      s.last = pd.last;
+      s.current_days = days_within(pd.first, pd.last, p.current.start, p.current.end);
+      s.previous_days = days_within(pd.first, pd.last, p.previous.start, p.previous.end);
+      s.compared = s.current_days == days && 2 * s.previous_days >= days;
+      if (!pd.first) {
+        s.note = source_label(s) + " has no day per row";
+      } else if (*pd.last < p.current.end) {
+        s.note = source_label(s) + " has no data after " + iso_date(*pd.last);
+      } else if (*pd.first > p.current.start) {
+        s.note = source_label(s) + " has no data before " + iso_date(*pd.first);
+      } else if (!s.compared) {
+        s.note = source_label(s) + " covers " + std::to_string(s.previous_days) + " of the previous " +
+                 std::to_string(days) + " days";
+      }
+      if (pd.first) {
+        for (Day day = std::max(*pd.first, p.previous.start); day <= std::min(*pd.last, p.current.end); ++day) {
+          covered[static_cast<size_t>(day - p.previous.start)] = true;
+        }
+      }
+      for (size_t i = 0; i < pd.d->entities.size(); ++i) {
+        Group& g = groups[pd.group_of[i]];
+        g.covers_current = g.covers_current && s.current_days == days;
+        g.compared = g.compared && s.compared;
+      }
+      p.partial = p.partial || !s.compared;
+      p.coverage.push_back(std::move(s));
+    }
+    for (size_t i = 0; i < covered.size(); ++i) (i < static_cast<size_t>(days) ? p.previous_covered : p.current_covered) += covered[i];
+    bool any = false;
+    for (const SourceCoverage& s : p.coverage) any = any || s.compared;
+    p.comparable = any;
+  }
+
   for (const Group& p : platforms) r.totals_by_currency[p.currency].add(p.sums);
   for (auto& [k, i] : platform_index) r.by_platform.push_back(std::move(platforms[i]));
   for (auto& [k, i] : group_index) {
@@ -203,14 +350,8 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
   std::sort(r.by_day.begin(), r.by_day.end(),
             [](const DayGroup& a, const DayGroup& b) { return std::tie(a.day, a.currency) < std::tie(b.day, b.currency); });
 
-  if (days > 0 && (anchor || r.date_max)) {
-    Periods p;
-    p.days = days;
-    p.anchor = anchor ? *anchor : *r.date_max;
-    p.current.end = p.anchor;
-    p.current.start = p.anchor - days + 1;
-    p.previous.end = p.current.start - 1;
-    p.previous.start = p.previous.end - days + 1;
+  if (periods) {
+    Periods& p = *periods;
     for (const DayGroup& dg : r.by_day) {
       PeriodSums* target = nullptr;
       if (dg.day >= p.current.start && dg.day <= p.current.end) target = &p.current;
@@ -219,7 +360,46 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
       target->sums.add(dg.sums);
       if (r.mixed_currencies()) target->by_currency[dg.currency].add(dg.sums);
     }
-    r.periods = p;
+    p.compared_current.start = p.current.start;
+    p.compared_current.end = p.current.end;
+    p.compared_previous.start = p.previous.start;
+    p.compared_previous.end = p.previous.end;
+    if (!p.partial) {
+      p.compared_current = p.current;
+      p.compared_previous = p.previous;
+    } else {
+      for (const Group& g : r.groups) {
+        if (!g.compared) continue;
+        const Sums cur = g.by_day.window(p.current.start, p.current.end);
+        const Sums prev = g.by_day.window(p.previous.start, p.previous.end);
+        p.compared_current.sums.add(cur);
+        p.compared_previous.sums.add(prev);
+        if (r.mixed_currencies()) {
+          p.compared_current.by_currency[g.currency].add(cur);
+          p.compared_previous.by_currency[g.currency].add(prev);
+        }
+      }
+    }
+    r.periods = std::move(p);
+  }
+  r.undated = r.totals.rows > 0 && !r.date_max;
+  if (r.undated) {
+    for (const PerDataset& pd : per_dataset) {
+      const auto& dp = pd.d->report.period;
+      if (!dp) continue;
+      if (!r.declared) {
+        r.declared = dp;
+        continue;
+      }
+      DeclaredPeriod& u = *r.declared;
+      if (dp->whole || u.whole) {
+        u = dp->whole ? *dp : u;
+        continue;
+      }
+      if (*dp->start < *u.start) u.start = dp->start;
+      if (*dp->end > *u.end) u.end = dp->end;
+      u.text = iso_date(*u.start) + " – " + iso_date(*u.end);
+    }
   }
   return r;
 }

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "glint/format.h"
 #include "glint/mathx.h"
 #include "base/json_out.h"
+#include "base/text.h"
 #include "insights/report_json.h"
 
 namespace glint {
@@ -125,10 +127,11 @@ class AnalysisBuilder {
   Json build() {
     Json doc;
     doc["summary"] = summary();
+    Json plan = action_plan();
     Json per_currency = Json::array();
     for (const std::string& c : ads_.currencies) per_currency.push_back(for_currency(c));
     doc["by_currency"] = std::move(per_currency);
-    doc["action_plan"] = action_plan();
+    doc["action_plan"] = std::move(plan);
     doc["web_journey"] = web_journey();
     doc["assumptions"] = {
         {"performers", "top and bottom 10% of campaigns (at least one each) by ROAS, or by CPA when the data has no "
@@ -186,7 +189,7 @@ class AnalysisBuilder {
     j["platform_comparison"] = platforms(currency, spend, conv, rev);
     const std::vector<Daily> series = daily_series(ads_, currency);
     j["trends"] = trends(series);
-    j["budget_reallocation"] = reallocation(rows, by_roas);
+    j["budget_reallocation"] = reallocation(currency, by_roas);
     j["forecast"] = forecast(series);
     return j;
   }
@@ -308,19 +311,58 @@ class AnalysisBuilder {
     return {{"daily", std::move(daily)}, {"week_over_week", std::move(wow)}, {"slope", std::move(slopes)}};
   }
 
-  // Greedy water-filling of the budget under revenue_i = k_i spend^α.
-  Json reallocation(const std::vector<CampaignRow>& rows, bool by_roas) {
+  // The period the plan and the reallocation read: the facts' current
+  // window, or an undated export's whole period.
+  Json period_json() const {
+    if (ads_.periods) {
+      return {{"start", iso_date(ads_.periods->current.start)}, {"end", iso_date(ads_.periods->current.end)},
+              {"days", ads_.periods->days}};
+    }
+    return {{"start", ads_.declared && ads_.declared->start ? Json(iso_date(*ads_.declared->start)) : Json(nullptr)},
+            {"end", ads_.declared && ads_.declared->end ? Json(iso_date(*ads_.declared->end)) : Json(nullptr)},
+            {"days", nullptr}};
+  }
+  Sums period_sums(const Group& g) const {
+    return ads_.periods ? g.by_day.window(ads_.periods->current.start, ads_.periods->current.end) : g.sums;
+  }
+
+  // Greedy water-filling of the budget under revenue_i = k_i spend^α, over
+  // the facts' period. Paused and removed campaigns get no budget; one the
+  // plan pauses, cuts or sends to fix its tracking is not raised.
+  Json reallocation(const std::string& currency, bool by_roas) {
     struct Item {
       const CampaignRow* r;
       double k, spend, cap;
     };
+    std::vector<CampaignRow> rows;
+    Json held = Json::array();
+    for (const Group& g : ads_.groups) {
+      if (g.currency != currency) continue;
+      const Sums s = period_sums(g);
+      if (campaign_inactive(g, book_)) {
+        if (s[AM::kSpend] > 0) {
+          held.push_back({{"campaign_id", g.id}, {"campaign", g.name}, {"platform", std::string(platform_name(g.platform))},
+                          {"reason", "status " + g.attrs.status + ": no budget"}});
+        }
+        continue;
+      }
+      rows.push_back({&g, d(s[AM::kSpend]), d(s[AM::kConversions]), d(s[AM::kConversionValue]), d(s[AM::kClicks]),
+                      d(s[AM::kImpressions])});
+    }
     const double alpha = o_.elasticity;
     std::vector<Item> items;
     double total = 0;
     for (const CampaignRow& r : rows) {
       const double outcome = by_roas ? r.revenue : r.conversions;
       if (r.spend <= 0) continue;
-      items.push_back({&r, outcome / mathx::pow(r.spend, alpha), r.spend, r.spend * (1 + o_.budget_increase_limit)});
+      double cap = r.spend * (1 + o_.budget_increase_limit);
+      const auto v = verdicts_.find(entity_key(*r.g));
+      if (v != verdicts_.end() && (v->second == "PAUSE_ADS" || v->second == "REDUCE_BUDGET" || v->second == "FIX_TRACKING")) {
+        cap = r.spend;
+        held.push_back({{"campaign_id", r.g->id}, {"campaign", r.g->name}, {"platform", std::string(platform_name(r.g->platform))},
+                        {"reason", "the action plan says " + v->second + ": not raised"}});
+      }
+      items.push_back({&r, outcome / mathx::pow(r.spend, alpha), r.spend, cap});
       total += r.spend;
     }
     auto outcome_at = [&](const Item& it, double s) { return s <= 0 ? 0.0 : it.k * mathx::pow(s, alpha); };
@@ -384,6 +426,8 @@ class AnalysisBuilder {
     out["after"] = {{by_roas ? "revenue" : "conversions", mathx::round_to(after, 2)},
                     {by_roas ? "roas" : "cpa", opt(by_roas ? div(after, total) : div(total, after))}};
     out["campaigns"] = std::move(moves);
+    out["held"] = std::move(held);
+    out["period"] = period_json();
     return out;
   }
 
@@ -449,19 +493,39 @@ class AnalysisBuilder {
     return out;
   }
 
-  // Ads to conversion: clicks → sessions → engaged sessions → key events, and
-  // the traffic sources that lose the most on the way.
+  // Whether a web source / medium is paid traffic: its medium (or, in a
+  // channel table, the channel in the source slot) is one of the paid ones.
+  bool paid(const Group& g) const {
+    for (const std::string* s : {&g.medium, &g.source}) {
+      if (book_.listed("paid_mediums", *s, true)) return true;
+      const std::string folded = text::fold_case(*s);
+      if (folded.find("paid") != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  // Ads to conversion: ad clicks → sessions from paid sources → engaged
+  // sessions → key events; the other sessions (organic, direct, referral,
+  // email) apart, never beside ad clicks; and the traffic sources that lose
+  // the most on the way.
   Json web_journey() {
-    if (!web_.date_max) return nullptr;
+    if (!web_.date_max && !web_.undated) return nullptr;
     using WM = WebMetric;
     const Sums& w = web_.totals;
     const bool has_clicks = (ads_.metrics_present >> static_cast<unsigned>(AM::kClicks)) & 1u;
+    bool sourced = false;
+    Sums paid_sums, other_sums;
+    for (const Group& g : web_.groups) {
+      sourced = sourced || !g.source.empty() || !g.medium.empty();
+      (paid(g) ? paid_sums : other_sums).add(g.sums);
+    }
     Json steps = Json::array();
+    const Sums& funnel = sourced ? paid_sums : w;
     std::vector<std::pair<const char*, std::optional<double>>> counts = {
-        {"Ad clicks", has_clicks ? std::optional<double>(d(ads_.totals[AM::kClicks])) : std::nullopt},
-        {"Sessions", d(w[WM::kSessions])},
-        {"Engaged sessions", d(w[WM::kEngagedSessions])},
-        {"Key events", d(w[WM::kKeyEvents])}};
+        {"Ad clicks", has_clicks && sourced ? std::optional<double>(d(ads_.totals[AM::kClicks])) : std::nullopt},
+        {sourced ? "Paid sessions" : "Sessions", d(funnel[WM::kSessions])},
+        {"Engaged sessions", d(funnel[WM::kEngagedSessions])},
+        {"Key events", d(funnel[WM::kKeyEvents])}};
     std::optional<double> prev, first;
     for (const auto& [name, count] : counts) {
       if (!count) continue;
@@ -475,6 +539,12 @@ class AnalysisBuilder {
       steps.push_back(std::move(x));
       prev = *count;
     }
+    Json other = nullptr;
+    if (sourced) {
+      other = {{"sessions", r6(d(other_sums[WM::kSessions]))},
+               {"engaged_sessions", r6(d(other_sums[WM::kEngagedSessions]))},
+               {"key_events", r6(d(other_sums[WM::kKeyEvents]))}};
+    }
     Json sources = Json::array();
     const double total_sessions = d(w[WM::kSessions]);
     std::vector<std::pair<double, Json>> ranked;
@@ -484,6 +554,7 @@ class AnalysisBuilder {
       Json x;
       x["source"] = g.source;
       x["medium"] = g.medium;
+      x["paid"] = paid(g);
       put_metrics(x, g.sums, DataKind::kWeb, web_.metrics_present);
       const double dropoff = 1.0 - d(g.sums[WM::kKeyEvents]) / sessions;
       x["dropoff"] = r6(dropoff);
@@ -496,15 +567,33 @@ class AnalysisBuilder {
     for (size_t i = 0; i < ranked.size() && i < 5; ++i) worst.push_back(ranked[i].second);
     Json out;
     out["steps"] = std::move(steps);
-    out["overall_conversion"] = has_clicks ? opt(div(d(w[WM::kKeyEvents]), d(ads_.totals[AM::kClicks])))
-                                           : opt(div(d(w[WM::kKeyEvents]), total_sessions));
+    out["paid_only"] = sourced;
+    out["other_sessions"] = std::move(other);
+    out["overall_conversion"] = has_clicks && sourced ? opt(div(d(paid_sums[WM::kKeyEvents]), d(ads_.totals[AM::kClicks])))
+                                                      : opt(div(d(funnel[WM::kKeyEvents]), d(funnel[WM::kSessions])));
     out["sources"] = std::move(sources);
     out["worst_sources"] = std::move(worst);
-    out["note"] = "sources with at least 1% of sessions are ranked by drop-off (1 − key events / sessions)";
+    out["note"] = sourced ? "ad clicks are compared with sessions from paid sources and mediums only (cpc, ppc, paid, "
+                            "paid social, display…); other sessions are shown apart. Sources with at least 1% of "
+                            "sessions are ranked by drop-off (1 − key events / sessions)"
+                          : "the web data has no source or medium, so its sessions are not set beside ad clicks; "
+                            "sources with at least 1% of sessions are ranked by drop-off (1 − key events / sessions)";
     return out;
   }
 
-  // Recommendations and the action plan, from every grow/optimize/protect fact.
+  static std::string entity_key(const Group& g) {
+    return std::string(platform_name(g.platform)) + "|" + (g.id.empty() ? g.name : g.id) + "|" + g.currency;
+  }
+  static std::string entity_key(const Fact& f) {
+    return f.entity.platform + "|" + f.entity.id + "|" + f.currency;
+  }
+
+  // Recommendations and the action plan, from every grow/optimize/protect
+  // fact. One verdict per entity: its facts' actions are ranked (fix the
+  // tracking before judging the numbers, pause before cut, cut before
+  // refresh, refresh before raise); the first is the primary action, the
+  // others supporting notes, and a raise is set aside when the verdict cuts
+  // or the campaign is not running.
   Json action_plan() {
     struct Rule {
       const char* tmpl;
@@ -520,50 +609,119 @@ class AnalysisBuilder {
         {"protect.anomaly_high", "INVESTIGATE_ANOMALY", "immediate", "medium", "distance from the usual day"},
         {"protect.anomaly_low", "INVESTIGATE_ANOMALY", "immediate", "medium", "distance from the usual day"},
         {"optimize.high_cpa", "REDUCE_BUDGET", "this_week", "high", "cost of its conversions above the account's CPA"},
+        {"optimize.missed_target_cpa", "REDUCE_BUDGET", "this_week", "high", "cost of its conversions above its target CPA"},
+        {"optimize.missed_target_roas", "REDUCE_BUDGET", "this_week", "high", "spend not earning its target ROAS"},
         {"optimize.low_ctr", "REFRESH_CREATIVE", "this_week", "medium", "clicks it would get at its peers' CTR, at the account's CPC"},
+        {"optimize.low_ctr_type", "REFRESH_CREATIVE", "this_week", "medium", "clicks it would get at its peers' CTR, at the account's CPC"},
         {"protect.frequency_fatigue", "REFRESH_CREATIVE", "this_week", "medium", "clicks lost to the CTR drop, at its CPC"},
         {"optimize.cpc_inflation", "REVIEW_BIDS", "this_week", "medium", "extra cost of its clicks at the new CPC"},
         {"protect.pacing", "ADJUST_PACING", "this_week", "low", "difference between the run-rate and the last period"},
         {"grow.scale_campaign", "INCREASE_BUDGET", "this_month", "medium", "revenue above the account's ROAS on 20% more budget"},
         {"grow.scale_campaign_cvr", "INCREASE_BUDGET", "this_month", "medium", "conversions above the account's rate on 20% more clicks, at the account's CPA"},
+        {"grow.beat_target_roas", "INCREASE_BUDGET", "this_month", "medium", "revenue above its target ROAS on 20% more budget"},
+        {"grow.beat_target_cpa", "INCREASE_BUDGET", "this_month", "medium", "conversions below its target CPA on 20% more budget"},
+        {"grow.budget_limited", "INCREASE_BUDGET", "this_week", "high", "return above the yardstick on the spend the budget cut off"},
+        {"grow.budget_limited_cpa", "INCREASE_BUDGET", "this_week", "high", "return above the yardstick on the spend the budget cut off"},
+        {"grow.budget_limited_status", "INCREASE_BUDGET", "this_week", "high", "return above the yardstick on 20% more budget"},
+        {"grow.budget_limited_status_cpa", "INCREASE_BUDGET", "this_week", "high", "return above the yardstick on 20% more budget"},
         {"grow.platform_share", "SHIFT_BUDGET_TO_PLATFORM", "this_month", "low", "revenue above the account's ROAS on 20% of its spend"},
         {"grow.rising_conversions", "INCREASE_BUDGET", "this_month", "low", "value of the added conversions"},
     };
-    Json plan = {{"immediate", Json::array()}, {"this_week", Json::array()}, {"this_month", Json::array()}};
+    // Lower rank wins the verdict.
+    static constexpr std::pair<const char*, int> kRank[] = {
+        {"FIX_TRACKING", 0}, {"PAUSE_ADS", 1}, {"REDUCE_BUDGET", 2}, {"CHECK_BUDGET_CAPS", 3}, {"REVIEW_BIDS", 4},
+        {"REFRESH_CREATIVE", 5}, {"INVESTIGATE_ANOMALY", 6}, {"ADJUST_PACING", 7}, {"INCREASE_BUDGET", 8},
+        {"SHIFT_BUDGET_TO_PLATFORM", 9}};
+    const auto rank = [](std::string_view a) {
+      for (const auto& [name, r] : kRank) {
+        if (a == name) return r;
+      }
+      return 99;
+    };
+    const auto raises = [](std::string_view a) { return a == "INCREASE_BUDGET" || a == "SHIFT_BUDGET_TO_PLATFORM"; };
+    const auto cuts = [](std::string_view a) { return a == "PAUSE_ADS" || a == "REDUCE_BUDGET" || a == "FIX_TRACKING"; };
+    struct Candidate {
+      const Rule* rule;
+      Fact fact;
+    };
+    std::map<std::string, std::vector<Candidate>> by_entity;  // key → its candidates
+    std::vector<std::string> order;                           // entities in the order their first fact came
     Json recommendations = Json::array();
     for (HighlightType t : {HighlightType::kProtect, HighlightType::kOptimize, HighlightType::kGrow}) {
-      const HighlightResult r = highlight(ads_, web_, {t, -1}, book_);
+      HighlightOptions ho;
+      ho.type = t;
+      ho.max_facts = -1;
+      ho.format = o_.format;
+      ho.targets = o_.targets;
+      const HighlightResult r = highlight(ads_, web_, ho, book_);
       for (const Fact& f : r.facts) {
         const Rule* rule = nullptr;
         for (const Rule& x : kRules) {
           if (f.template_id == x.tmpl) rule = &x;
         }
         if (rule == nullptr) continue;
-        Json a;
-        a["action"] = rule->action;
-        a["priority"] = f.severity == "critical" ? "high" : rule->priority;
-        a["entities"] = Json::array({{{"level", f.entity.level}, {"id", f.entity.id}, {"name", f.entity.name},
-                                      {"platform", f.entity.platform.empty() ? Json(nullptr) : Json(f.entity.platform)}}});
-        a["expected_impact"] = f.impact_raw ? Json(*f.impact_raw) : Json(nullptr);
-        a["expected_impact_formatted"] = f.impact ? Json(*f.impact) : Json(nullptr);
-        a["currency"] = f.currency.empty() ? Json(nullptr) : Json(f.currency);
-        a["impact_basis"] = rule->basis;
-        a["justification"] = f.sentence;
-        a["fact_id"] = f.id;
         recommendations.push_back({{"fact_id", f.id}, {"action", rule->action}, {"sentence", f.sentence},
                                    {"metric", f.metric}, {"value", f.raw_value},
                                    {"previous", f.raw_previous ? Json(*f.raw_previous) : Json(nullptr)},
                                    {"confidence", f.confidence}});
-        plan[rule->when].push_back(std::move(a));
+        const std::string key = f.entity.level + "|" + entity_key(f);
+        if (!by_entity.count(key)) order.push_back(key);
+        by_entity[key].push_back({rule, f});
       }
     }
-    return {{"plan", std::move(plan)}, {"recommendations", std::move(recommendations)}};
+    std::map<std::string, const Group*> groups;
+    for (const Group& g : ads_.groups) groups.emplace(entity_key(g), &g);
+    Json plan = {{"immediate", Json::array()}, {"this_week", Json::array()}, {"this_month", Json::array()}};
+    for (const std::string& key : order) {
+      std::vector<Candidate>& cs = by_entity[key];
+      std::stable_sort(cs.begin(), cs.end(), [&](const Candidate& a, const Candidate& b) {
+        const int ra = rank(a.rule->action), rb = rank(b.rule->action);
+        if (ra != rb) return ra < rb;
+        return a.fact.impact_raw.value_or(0) > b.fact.impact_raw.value_or(0);
+      });
+      const Candidate& primary = cs.front();
+      const Fact& f = primary.fact;
+      const auto g = groups.find(entity_key(f));
+      const bool inactive = f.entity.level == "campaign" && g != groups.end() && campaign_inactive(*g->second, book_);
+      if (raises(primary.rule->action) && inactive) continue;  // facts never raise a paused campaign; guard anyway
+      Json a;
+      a["action"] = primary.rule->action;
+      a["priority"] = f.severity == "critical" ? "high" : primary.rule->priority;
+      a["entities"] = Json::array({{{"level", f.entity.level}, {"id", f.entity.id}, {"name", f.entity.name},
+                                    {"platform", f.entity.platform.empty() ? Json(nullptr) : Json(f.entity.platform)}}});
+      a["expected_impact"] = f.impact_raw ? Json(*f.impact_raw) : Json(nullptr);
+      a["expected_impact_formatted"] = f.impact ? Json(*f.impact) : Json(nullptr);
+      a["currency"] = f.currency.empty() ? Json(nullptr) : Json(f.currency);
+      a["impact_basis"] = primary.rule->basis;
+      a["justification"] = f.sentence;
+      a["fact_id"] = f.id;
+      Json facts = Json::array({f.id}), supporting = Json::array(), set_aside = Json::array();
+      std::set<std::string> seen_actions = {primary.rule->action};
+      for (size_t i = 1; i < cs.size(); ++i) {
+        const Candidate& c = cs[i];
+        facts.push_back(c.fact.id);
+        Json note = {{"action", c.rule->action}, {"fact_id", c.fact.id}, {"sentence", c.fact.sentence}};
+        if (raises(c.rule->action) && (cuts(primary.rule->action) || inactive)) {
+          note["reason"] = std::string("conflicts with ") + primary.rule->action;
+          set_aside.push_back(std::move(note));
+        } else {
+          supporting.push_back(std::move(note));
+        }
+      }
+      a["facts"] = std::move(facts);
+      a["supporting"] = std::move(supporting);
+      a["set_aside"] = std::move(set_aside);
+      if (f.entity.level == "campaign") verdicts_[entity_key(f)] = primary.rule->action;
+      plan[primary.rule->when].push_back(std::move(a));
+    }
+    return {{"plan", std::move(plan)}, {"recommendations", std::move(recommendations)}, {"period", period_json()}};
   }
 
   const Rollup& ads_;
   const Rollup& web_;
   const FactBook& book_;
   const AnalysisOptions& o_;
+  std::map<std::string, std::string> verdicts_;  // campaign key → the plan's primary action
 };
 
 }  // namespace

@@ -76,9 +76,32 @@ Json periods_json(const Rollup& r) {
   j["anchor"] = iso_date(p.anchor);
   j["current"] = period_json(p.current, r.kind, r.metrics_present, mixed);
   j["previous"] = period_json(p.previous, r.kind, r.metrics_present, mixed);
+  Json sources = Json::array();
+  for (const SourceCoverage& s : p.coverage) {
+    sources.push_back({{"name", s.name},
+                       {"platform", std::string(platform_name(s.platform))},
+                       {"first", date_or_null(s.first)},
+                       {"last", date_or_null(s.last)},
+                       {"current_days", s.current_days},
+                       {"previous_days", s.previous_days},
+                       {"compared", s.compared},
+                       {"note", s.note.empty() ? Json(nullptr) : Json(s.note)}});
+  }
+  j["coverage"] = {{"current_days", p.current_covered},
+                   {"previous_days", p.previous_covered},
+                   {"comparable", p.comparable},
+                   {"partial", p.partial},
+                   {"sources", std::move(sources)}};
+  if (p.partial && p.comparable) {
+    j["compared_current"] = period_json(p.compared_current, r.kind, r.metrics_present, mixed);
+    j["compared_previous"] = period_json(p.compared_previous, r.kind, r.metrics_present, mixed);
+  }
   Json ch = Json::object(), pts = Json::object();
+  // Changes only over the sources that cover both windows; none without any.
+  const Sums& csum = p.compared_current.sums;
+  const Sums& psum = p.compared_previous.sums;
   auto base = [&](std::string_view name, int64_t cur, int64_t prev, bool money, bool known) {
-    if ((money && mixed) || !known) {
+    if ((money && mixed) || !known || !p.comparable) {
       ch[std::string(name)] = nullptr;
       return;
     }
@@ -88,15 +111,18 @@ Json periods_json(const Rollup& r) {
   };
   if (r.kind == DataKind::kAds) {
     for (AdMetric m : kAdMetrics) {
-      base(metric_name(m), p.current.sums[m], p.previous.sums[m], is_money(m), has(r.metrics_present, m));
+      base(metric_name(m), csum[m], psum[m], is_money(m), has(r.metrics_present, m));
     }
   } else {
     for (WebMetric m : kWebMetrics) {
-      base(metric_name(m), p.current.sums[m], p.previous.sums[m], is_money(m), has(r.metrics_present, m));
+      base(metric_name(m), csum[m], psum[m], is_money(m), has(r.metrics_present, m));
     }
   }
-  const auto cur = rates_of(p.current.sums, r.kind, r.metrics_present);
-  const auto prev = rates_of(p.previous.sums, r.kind, r.metrics_present);
+  auto cur = rates_of(csum, r.kind, r.metrics_present);
+  auto prev = rates_of(psum, r.kind, r.metrics_present);
+  if (!p.comparable) {
+    for (Rate& x : prev) x.value.reset();
+  }
   for (size_t i = 0; i < cur.size(); ++i) {
     const bool hide = cur[i].money && mixed;
     ch[cur[i].name] = hide ? Json(nullptr) : json_out::optional(change(cur[i].value, prev[i].value));
@@ -162,6 +188,15 @@ void put_sections(Json& doc, const Rollup& r) {
   doc["date_min"] = date_or_null(r.date_min);
   doc["date_max"] = date_or_null(r.date_max);
   doc["periods"] = periods_json(r);
+  if (r.undated) {
+    Json period;
+    period["undated"] = true;
+    period["start"] = r.declared && r.declared->start ? Json(iso_date(*r.declared->start)) : Json(nullptr);
+    period["end"] = r.declared && r.declared->end ? Json(iso_date(*r.declared->end)) : Json(nullptr);
+    period["whole"] = r.declared && r.declared->whole;
+    period["stated"] = r.declared ? Json(r.declared->text) : Json(nullptr);
+    doc["declared_period"] = std::move(period);
+  }
 }
 
 }  // namespace
@@ -227,6 +262,17 @@ Json input_json(const InputReport& r) {
     }
     j["sections"] = std::move(sections);
   }
+  Json dup_lines = Json::array();
+  for (const auto& [line, of] : r.duplicates.first) dup_lines.push_back({{"row", line}, {"repeats", of}});
+  j["duplicates"] = {{"count", r.duplicates.count}, {"counted_once", r.duplicates.counted_once}, {"first", std::move(dup_lines)}};
+  if (r.period) {
+    j["period"] = {{"start", date_or_null(r.period->start)}, {"end", date_or_null(r.period->end)},
+                   {"whole", r.period->whole}, {"stated", r.period->text}};
+  } else {
+    j["period"] = nullptr;
+  }
+  j["lang"] = r.lang.empty() ? Json(nullptr) : Json(r.lang);
+  j["decimal_mark"] = r.decimal_mark == DecimalMark::kComma ? Json(",") : r.decimal_mark == DecimalMark::kPoint ? Json(".") : Json(nullptr);
   j["currency"] = r.currency.empty() ? Json(nullptr) : Json(r.currency);
   j["currencies"] = r.currencies;
   j["date_min"] = date_or_null(r.date_min);
@@ -263,8 +309,29 @@ Json input_json(const InputReport& r) {
   return j;
 }
 
+Json overlaps_json(const Rollup& ads, const Rollup& web) {
+  Json out = Json::array();
+  for (const Rollup* r : {&ads, &web}) {
+    for (const Overlap& o : r->overlaps) {
+      out.push_back({{"kind", std::string(data_kind_name(r->kind))}, {"kept", o.kept}, {"dropped", o.dropped},
+                     {"platform", std::string(platform_name(o.platform))}, {"first", iso_date(o.first)},
+                     {"last", iso_date(o.last)}, {"days", o.days}, {"campaigns", o.campaigns}, {"cells", o.cells},
+                     {"counted_once", o.counted_once}});
+    }
+  }
+  return out;
+}
+
 Json analyze_report_json(std::span<const Dataset* const> inputs, int days, std::optional<Day> anchor,
                          const FactBook* book, const AnalysisOptions* analysis) {
+  RollupOptions o;
+  o.days = days;
+  o.anchor = anchor;
+  return analyze_report_json(inputs, o, book, analysis, nullptr);
+}
+
+Json analyze_report_json(std::span<const Dataset* const> inputs, const RollupOptions& rollup, const FactBook* book,
+                         const AnalysisOptions* analysis, const Json& format_info) {
   Json doc;
   bool ads = false, web = false;
   for (const Dataset* d : inputs) {
@@ -275,8 +342,10 @@ Json analyze_report_json(std::span<const Dataset* const> inputs, int days, std::
   Json in = Json::array();
   for (const Dataset* d : inputs) in.push_back(input_json(d->report));
   doc["inputs"] = std::move(in);
-  const Rollup a = roll_up(inputs, DataKind::kAds, days, anchor);
-  const Rollup w = roll_up(inputs, DataKind::kWeb, days, anchor);
+  const Rollup a = roll_up(inputs, DataKind::kAds, rollup);
+  const Rollup w = roll_up(inputs, DataKind::kWeb, rollup);
+  doc["overlaps"] = overlaps_json(a, w);
+  if (!format_info.is_null()) doc["format"] = format_info;
   if (ads || !web) put_sections(doc, a);
   if (web) {
     if (ads) {
@@ -302,6 +371,19 @@ Json highlight_json(const HighlightResult& r, HighlightType type) {
   } else {
     doc["date_range"] = nullptr;
   }
+  if (r.web_window) {
+    doc["web_date_range"] = {{"start", iso_date(r.web_window->first)}, {"end", iso_date(r.web_window->second)},
+                             {"previous_start", iso_date(r.web_previous->first)},
+                             {"previous_end", iso_date(r.web_previous->second)}};
+  }
+  if (r.undated) {
+    doc["declared_period"] = {{"undated", true},
+                              {"start", r.declared && r.declared->start ? Json(iso_date(*r.declared->start)) : Json(nullptr)},
+                              {"end", r.declared && r.declared->end ? Json(iso_date(*r.declared->end)) : Json(nullptr)},
+                              {"whole", r.declared && r.declared->whole},
+                              {"stated", r.declared ? Json(r.declared->text) : Json(nullptr)}};
+  }
+  doc["notes"] = r.notes;
   Json facts = Json::array();
   for (const Fact& f : r.facts) {
     Json j;
@@ -318,6 +400,8 @@ Json highlight_json(const HighlightResult& r, HighlightType type) {
     j["change_unit"] = f.change_in_points ? "points" : "fraction";
     j["trend"] = f.trend;
     j["period"] = f.period;
+    j["window"] = f.window ? Json({{"start", iso_date(f.window->first)}, {"end", iso_date(f.window->second)}}) : Json(nullptr);
+    j["yardstick"] = f.yardstick.empty() ? Json(nullptr) : Json(f.yardstick);
     j["entity"] = {{"level", f.entity.level}, {"id", f.entity.id}, {"name", f.entity.name},
                    {"platform", f.entity.platform.empty() ? Json(nullptr) : Json(f.entity.platform)}};
     j["severity"] = f.severity;

@@ -25,6 +25,14 @@ void put_metrics(json_out::Json& out, const Sums& s, DataKind kind, uint32_t pre
 json_out::Json analyze_report_json(std::span<const Dataset* const> inputs, int days,
                                    std::optional<Day> anchor, const FactBook* book = nullptr,
                                    const AnalysisOptions* analysis = nullptr);
+// The same with every option: the roll-up's (coverage anchor, currency,
+// overlaps) and the format numbers are written in (stated as "format").
+json_out::Json analyze_report_json(std::span<const Dataset* const> inputs, const RollupOptions& rollup,
+                                   const FactBook* book, const AnalysisOptions* analysis,
+                                   const json_out::Json& format_info);
+
+// The "overlaps" entry: inputs holding the same campaigns on the same days.
+json_out::Json overlaps_json(const Rollup& ads, const Rollup& web);
 
 // The bronze highlight response (schemas/highlight_response.schema.json).
 json_out::Json highlight_json(const HighlightResult& r, HighlightType type);

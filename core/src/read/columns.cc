@@ -18,7 +18,8 @@ constexpr std::array<std::string_view, static_cast<size_t>(Field::kCount)> kFiel
     "frequency", "result_indicator", "results", "clicks_all",
     "source", "medium", "source_medium", "landing_page", "device",
     "sessions", "engaged_sessions", "users", "new_users", "views", "key_events", "revenue",
-    "user_id", "session_id", "event_name", "timestamp", "channel", "converted", "value", "step", "count"};
+    "user_id", "session_id", "event_name", "timestamp", "channel", "converted", "value", "step", "count",
+    "campaign_type", "campaign_status", "bid_strategy", "target_cpa", "target_roas", "budget", "lost_is_budget"};
 
 constexpr std::array<std::string_view, static_cast<size_t>(Platform::kCount)> kPlatformNames = {
     "google_ads", "meta_ads", "ga4", "tiktok_ads", "linkedin_ads", "microsoft_ads", "generic"};
@@ -151,11 +152,17 @@ AliasTable parse_alias_table(std::string_view json_text) {
       for (const auto& a : *aliases) {
         std::string header;
         uint32_t mask = 0;
+        uint8_t lang = 0;
         if (a.is_string()) {
           header = a.get<std::string>();
           mask = 1u << static_cast<unsigned>(Platform::kGeneric);
         } else if (a.is_object() && a.contains("header") && a["header"].is_string()) {
           header = a["header"].get<std::string>();
+          if (const auto l = a.find("lang"); l != a.end() && l->is_string()) {
+            const auto at = std::find(t.languages.begin(), t.languages.end(), l->get<std::string>());
+            lang = static_cast<uint8_t>(at - t.languages.begin());
+            if (at == t.languages.end()) t.languages.push_back(l->get<std::string>());
+          }
           if (const auto ps = a.find("platforms"); ps != a.end() && ps->is_array()) {
             for (const auto& p : *ps) {
               if (!p.is_string()) continue;
@@ -168,7 +175,7 @@ AliasTable parse_alias_table(std::string_view json_text) {
           continue;
         }
         const std::string key = normalise_header(header).key;
-        auto [it, inserted] = t.by_header.emplace(key, AliasTable::Alias{*field, mask, priority});
+        auto [it, inserted] = t.by_header.emplace(key, AliasTable::Alias{*field, mask, priority, lang});
         if (!inserted && it->second.field == *field) it->second.platforms |= mask;
         ++priority;
       }
@@ -269,6 +276,10 @@ ColumnMapping map_columns(std::span<const std::string_view> cells, const AliasTa
 
   // Fields: on a clash the alias listed first in its field wins.
   m.fields.assign(cells.size(), Field::kNone);
+  // The UI language: the one most mapped headers are written in. Headers
+  // several languages share ("Clicks") are listed under the first, English,
+  // so any other language with a vote wins over it.
+  std::vector<int> lang_votes(table.languages.size(), 0);
   std::vector<int> owner(static_cast<size_t>(Field::kCount), -1);
   for (size_t i = 0; i < norm.size(); ++i) {
     if (!norm[i].key.empty()) {
@@ -297,11 +308,21 @@ ColumnMapping map_columns(std::span<const std::string_view> cells, const AliasTa
     owner[static_cast<size_t>(f)] = static_cast<int>(i);
     m.fields[i] = f;
     ++m.known;
+    if (it->second.lang < lang_votes.size()) ++lang_votes[it->second.lang];
     if (!norm[i].currency.empty() && m.currency.empty() &&
         (f == Field::kSpend || f == Field::kConversionValue || f == Field::kRevenue)) {
       m.currency = norm[i].currency;
     }
   }
+  int best_lang = 0;
+  for (size_t l = 0; l < lang_votes.size(); ++l) {
+    const bool english = table.languages[l] == "en";
+    if (lang_votes[l] > 0 && !english && lang_votes[l] > best_lang) {
+      best_lang = lang_votes[l];
+      m.lang = table.languages[l];
+    }
+  }
+  if (m.lang.empty() && m.known > 0) m.lang = "en";
   return m;
 }
 

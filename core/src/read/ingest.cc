@@ -119,8 +119,9 @@ std::string quote_cell(std::string_view cell) {
 
 class Ingest::Builder final : public TableSink {
  public:
-  explicit Builder(const IngestContext& ctx)
+  Builder(const IngestContext& ctx, const IngestOptions& options)
       : ctx_(ctx),
+        options_(options),
         label_first_(first_bytes(ctx.aliases.total_labels)),
         results_first_(first_bytes(ctx.aliases.results_from_patterns)) {}
 
@@ -192,6 +193,17 @@ class Ingest::Builder final : public TableSink {
     report_.currencies.assign(currencies.begin(), currencies.end());
     report_.currency = currencies.size() == 1 ? *currencies.begin() : std::string();
     for (const MetricColumn& mc : metrics_) report_.metrics_present |= 1u << mc.slot;
+    report_.lang = mapping_.lang;
+    declare_period();
+    if (report_.duplicates.count > 0) {
+      const auto& [line, of] = report_.duplicates.first.front();
+      report_.diagnostics.add({line, "", Severity::kWarning,
+                               std::to_string(report_.duplicates.count) + " data row" +
+                                   (report_.duplicates.count == 1 ? " repeats" : "s repeat") +
+                                   " an earlier row cell for cell (the first: line " + std::to_string(line) +
+                                   " repeats line " + std::to_string(of) + "); " +
+                                   (report_.duplicates.counted_once ? "each is counted once" : "all are counted as written")});
+    }
     Dataset d;
     d.report = std::move(report_);
     d.entities = std::move(entities_);
@@ -246,6 +258,10 @@ class Ingest::Builder final : public TableSink {
         case Field::kResults: results_col_ = i; break;
         case Field::kResultIndicator: indicator_col_ = i; break;
         case Field::kConversions: conversions_col_ = i; break;
+        case Field::kCampaignType: case Field::kCampaignStatus: case Field::kBidStrategy: case Field::kTargetCpa:
+        case Field::kTargetRoas: case Field::kBudget: case Field::kLostIsBudget:
+          if (kind_ == DataKind::kAds) attr_cols_.emplace_back(field, i);
+          break;
         default: break;
       }
     }
@@ -312,6 +328,7 @@ class Ingest::Builder final : public TableSink {
     }
     DecimalMark file_mark = point >= comma ? DecimalMark::kPoint : DecimalMark::kComma;
     if (point == 0 && comma == 0 && delimiter_ == ';') file_mark = DecimalMark::kComma;
+    report_.decimal_mark = point + comma > 0 || delimiter_ == ';' ? file_mark : DecimalMark::kUnknown;
     for (size_t m = 0; m < metrics_.size(); ++m) {
       MetricColumn& mc = metrics_[m];
       const bool own_evidence = stats[m].point_votes + stats[m].comma_votes > 0;
@@ -763,9 +780,85 @@ class Ingest::Builder final : public TableSink {
     count_row(fields, line);
   }
 
+  // The period of an export without a day per row: the first preamble line
+  // that states one, else the span of its reporting start / end columns.
+  void declare_period() {
+    if (report_.rows_without_date == 0 || report_.rows_without_date < report_.rows) return;
+    for (const std::string& l : report_.table.preamble) {
+      if (auto p = parse_period_line(l, ctx_.locale)) {
+        report_.period = std::move(p);
+        return;
+      }
+    }
+    if (range_min_ && range_max_) {
+      report_.period = DeclaredPeriod{range_min_, range_max_, false, iso_date(*range_min_) + " – " + iso_date(*range_max_)};
+    }
+  }
+
+  // A data row seen before, cell for cell? Rows with neither a name nor a
+  // date (a bare column of figures) may repeat legitimately and are not checked.
+  bool repeated(std::span<const std::string_view> fields, uint64_t line) {
+    bool named = false;
+    for (size_t c : dim_cols_) named |= c < fields.size() && !text::trim_spaces(fields[c]).empty();
+    if (!named) return false;
+    uint64_t h = 0x243F6A8885A308D3ull;
+    for (const std::string_view f : fields) h = mix(h, text::trim_spaces(f));
+    h |= 1;  // 0 marks an empty slot
+    if (seen_rows_ * 2 >= row_keys_.size()) {
+      std::vector<uint64_t> keys(std::max<size_t>(1024, row_keys_.size() * 2), 0);
+      std::vector<uint32_t> lines(keys.size(), 0);
+      for (size_t i = 0; i < row_keys_.size(); ++i) {
+        if (row_keys_[i] == 0) continue;
+        size_t at = row_keys_[i] & (keys.size() - 1);
+        while (keys[at] != 0) at = (at + 1) & (keys.size() - 1);
+        keys[at] = row_keys_[i];
+        lines[at] = row_lines_[i];
+      }
+      row_keys_.swap(keys);
+      row_lines_.swap(lines);
+    }
+    size_t at = h & (row_keys_.size() - 1);
+    while (row_keys_[at] != 0 && row_keys_[at] != h) at = (at + 1) & (row_keys_.size() - 1);
+    if (row_keys_[at] == 0) {
+      row_keys_[at] = h;
+      row_lines_[at] = static_cast<uint32_t>(std::min<uint64_t>(line, UINT32_MAX));
+      ++seen_rows_;
+      return false;
+    }
+    DuplicateRows& dup = report_.duplicates;
+    ++dup.count;
+    dup.counted_once = options_.dedupe_rows;
+    if (dup.first.size() < 20) dup.first.emplace_back(line, row_lines_[at]);
+    return options_.dedupe_rows;
+  }
+
+  void read_attributes(std::span<const std::string_view> fields, uint32_t entity) {
+    CampaignAttributes& a = entities_[entity].attrs;
+    for (const auto& [field, col] : attr_cols_) {
+      std::string_view cell = text::trim_spaces(fields[col]);
+      if (cell.empty() || is_null(cell)) continue;
+      switch (field) {
+        case Field::kCampaignType: a.type = std::string(cell); break;
+        case Field::kCampaignStatus: a.status = std::string(cell); break;
+        case Field::kBidStrategy: a.bid_strategy = std::string(cell); break;
+        default: {
+          // "< 10%" and "> 90%": Google's bounds for shares it does not state exactly.
+          while (!cell.empty() && (cell.front() == '<' || cell.front() == '>' || cell.front() == ' ')) cell.remove_prefix(1);
+          const NumberCell n = parse_number(cell, ctx_.locale, report_.decimal_mark);
+          if (n.status != CellStatus::kValue) break;
+          if (field == Field::kTargetCpa) a.target_cpa = n.micros;
+          if (field == Field::kBudget) a.budget = n.micros;
+          if (field == Field::kTargetRoas) a.target_roas = n.micros;
+          if (field == Field::kLostIsBudget) a.lost_is_budget = n.percent || n.micros <= kMicros ? n.micros : n.micros / 100;
+        }
+      }
+    }
+  }
+
   // One data row into its entity's sums for its day (and the running sums
   // that summary rows are checked against).
   void count_row(std::span<const std::string_view> fields, uint64_t line) {
+    if (repeated(fields, line)) return;
     // Entity: platform, currency and the dimension cells (hashed in place,
     // never copied unless the entity is new).
     const Platform platform = platform_col_ ? row_platform(fields[*platform_col_]) : mapping_.platform;
@@ -792,6 +885,7 @@ class Ingest::Builder final : public TableSink {
       }
     }
     const uint32_t entity = entity_for(platform, currency, values);
+    if (!attr_cols_.empty()) read_attributes(fields, entity);
 
     // Day: the date column, or a one-day reporting range.
     Day day = kNoDay;
@@ -803,6 +897,8 @@ class Ingest::Builder final : public TableSink {
       std::optional<Day> e = s;
       if (end_col_) e = read_date(*end_col_, fields[*end_col_], line, date_failed);
       if (s && e && *s == *e) day = *s;
+      if (s && (!range_min_ || *s < *range_min_)) range_min_ = s;
+      if (e && (!range_max_ || *e > *range_max_)) range_max_ = e;
     }
     if (day == kNoDay) {
       ++report_.rows_without_date;
@@ -944,6 +1040,12 @@ class Ingest::Builder final : public TableSink {
   };
 
   const IngestContext& ctx_;
+  IngestOptions options_;
+  std::vector<std::pair<Field, size_t>> attr_cols_;  // campaign attributes: (field, column)
+  std::optional<Day> range_min_, range_max_;          // reporting start / end columns, over all rows
+  std::vector<uint64_t> row_keys_;                    // hashes of the data rows seen (open addressing)
+  std::vector<uint32_t> row_lines_;                   // …and the line of each
+  size_t seen_rows_ = 0;
   TableInfo section_;  // this table's header and where it starts
   const std::array<bool, 256> label_first_, results_first_;
   static constexpr int64_t kPow10[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
@@ -985,10 +1087,10 @@ class Ingest::Builder final : public TableSink {
 // whose columns say most about the data is used, and the others are listed.
 class Ingest::Sections final : public TableSink {
  public:
-  explicit Sections(const IngestContext& ctx) : ctx_(ctx) {}
+  Sections(const IngestContext& ctx, const IngestOptions& options) : ctx_(ctx), options_(options) {}
 
   void on_header(const TableInfo& info) override {
-    builders_.push_back(std::make_unique<Builder>(ctx_));
+    builders_.push_back(std::make_unique<Builder>(ctx_, options_));
     builders_.back()->on_header(info);
   }
   void on_row(std::span<const std::string_view> fields, uint64_t line) override { builders_.back()->on_row(fields, line); }
@@ -1062,11 +1164,12 @@ class Ingest::Sections final : public TableSink {
   }
 
   const IngestContext& ctx_;
+  IngestOptions options_;
   std::vector<std::unique_ptr<Builder>> builders_;
 };
 
-Ingest::Ingest(std::string name, const IngestContext& context)
-    : sections_(std::make_unique<Sections>(context)),
+Ingest::Ingest(std::string name, const IngestContext& context, IngestOptions options)
+    : sections_(std::make_unique<Sections>(context, options)),
       reader_(std::make_unique<TableReader>(std::move(name), context.aliases, *sections_)) {}
 
 Ingest::~Ingest() = default;

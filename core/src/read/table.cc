@@ -91,6 +91,7 @@ class TableReader::Records final : public CsvSink {
     if (!r_.header_found_) {
       if (comment) {
         ++r_.info_.preamble_lines;
+        r_.keep_preamble(rec.fields);
         gap_ = true;
         return;
       }
@@ -189,6 +190,17 @@ void TableReader::start_tokenizing(bool at_eof) {
   text_head_.shrink_to_fit();
 }
 
+void TableReader::keep_preamble(std::span<const std::string_view> fields) {
+  if (info_.preamble.size() >= 16) return;
+  std::string line;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line.push_back(info_.dialect.delimiter);
+    line.append(fields[i].substr(0, 200));
+  }
+  while (!line.empty() && line.back() == info_.dialect.delimiter) line.pop_back();  // trailing empty cells
+  info_.preamble.push_back(std::move(line));
+}
+
 void TableReader::choose_header() {
   if (pending_.empty()) return;
   size_t chosen = pending_.size();
@@ -229,6 +241,10 @@ void TableReader::choose_header() {
       chosen = j;
       break;
     }
+  }
+  for (size_t j = 0; j < chosen; ++j) {
+    const std::vector<std::string_view> cells(pending_[j].fields.begin(), pending_[j].fields.end());
+    if (!all_empty(pending_[j].fields)) keep_preamble(cells);
   }
   header_found_ = true;
   info_.header_row = pending_[chosen].line;

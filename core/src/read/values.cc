@@ -39,6 +39,29 @@ Locale parse_locale(std::string_view json_text) {
       if (v.is_string()) loc.currency_codes.push_back(v.get<std::string>());
     }
   }
+  strings("all_time_labels", loc.all_time_labels);
+  if (const auto it = doc.find("range_separators"); it != doc.end() && it->is_array()) {
+    for (const auto& v : *it) {
+      if (v.is_string()) loc.range_separators.push_back(v.get<std::string>());  // spaces kept: " a " is not "a"
+    }
+  }
+  if (const auto it = doc.find("number_formats"); it != doc.end() && it->is_object()) {
+    for (const auto& [tag, spec] : it->items()) {
+      if (!spec.is_object()) continue;
+      Locale::NumberStyle s;
+      s.group = spec.value("group", ",");
+      s.decimal = spec.value("decimal", ".");
+      s.currency = spec.value("currency", "before");
+      s.percent_space = spec.value("percent", "");
+      s.min_grouping = spec.value("min_grouping", 1);
+      loc.number_formats.emplace(tag, std::move(s));
+    }
+  }
+  if (const auto it = doc.find("currency_minor_units"); it != doc.end() && it->is_object()) {
+    for (const auto& [code, n] : it->items()) {
+      if (n.is_number_integer()) loc.minor_units.emplace(code, n.get<int>());
+    }
+  }
   if (const auto it = doc.find("currency_symbols"); it != doc.end() && it->is_object()) {
     for (const auto& [sym, code] : it->items()) {
       if (code.is_string()) loc.currency_symbols.emplace_back(sym, code.get<std::string>());
@@ -502,6 +525,55 @@ DateFormat ColumnDateStats::decide(bool prefer_dmy, bool* ambiguous) const {
     if (parses[static_cast<size_t>(f)] == best) return static_cast<DateFormat>(f);
   }
   return DateFormat::kUnknown;
+}
+
+}  // namespace glint
+
+namespace glint {
+
+std::optional<DeclaredPeriod> parse_period_line(std::string_view line, const Locale& locale) {
+  std::string_view s = text::trim_spaces(line);
+  while (!s.empty() && (s.front() == '"' || s.front() == '#' || s.front() == ' ')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == '"' || s.back() == ',' || s.back() == ';' || s.back() == ' ')) s.remove_suffix(1);
+  if (s.empty() || s.size() > 200) return std::nullopt;
+  DeclaredPeriod out;
+  out.text = std::string(s);
+  // "Date range: …", "Zeitraum: …": what follows the colon.
+  std::string_view body = s;
+  if (const size_t colon = body.find(": "); colon != std::string_view::npos) body = text::trim_spaces(body.substr(colon + 2));
+  const std::string folded = text::fold_case(body);
+  for (const std::string& label : locale.all_time_labels) {
+    if (folded == label) {
+      out.whole = true;
+      return out;
+    }
+  }
+  static constexpr DateFormat kTry[] = {DateFormat::kIso, DateFormat::kWritten, DateFormat::kDmyDot, DateFormat::kYmdSlash,
+                                        DateFormat::kCompact, DateFormat::kMdy, DateFormat::kDmy};
+  const auto read = [&](std::string_view cell) -> std::optional<Day> {
+    cell = text::trim_spaces(cell);
+    for (DateFormat f : kTry) {
+      if (auto d = parse_date(cell, f, locale)) return d;
+    }
+    return std::nullopt;
+  };
+  for (const std::string& sep : locale.range_separators) {
+    for (size_t at = body.find(sep); at != std::string_view::npos; at = body.find(sep, at + 1)) {
+      std::string_view left = body.substr(0, at), right = body.substr(at + sep.size());
+      // A title before the first date ("Campaign report, January 1, 2026"):
+      // drop leading words until the rest reads as a date.
+      std::optional<Day> a = read(left);
+      for (size_t sp = left.find(' '); !a && sp != std::string_view::npos; sp = left.find(' ', sp + 1)) a = read(left.substr(sp + 1));
+      if (!a) continue;
+      std::optional<Day> b = read(right);
+      for (size_t sp = right.rfind(' '); !b && sp != std::string_view::npos && sp > 0; sp = right.rfind(' ', sp - 1)) b = read(right.substr(0, sp));
+      if (!b || *b < *a) continue;
+      out.start = a;
+      out.end = b;
+      return out;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace glint

@@ -1,4 +1,5 @@
 #include "glint/values.h"
+#include "glint/format.h"
 
 #include <gtest/gtest.h>
 
@@ -169,6 +170,99 @@ TEST(Dates, CivilRoundTrip) {
   EXPECT_EQ(weekday(d(2026, 11, 23)), 0);  // a Monday
   EXPECT_EQ(parse_iso_date("2026-11-23"), d(2026, 11, 23));
   EXPECT_FALSE(parse_iso_date("2026-11-31"));
+}
+
+
+// ---- issue 12: formats from the data's locale and currency -----------------
+// Expected strings are written out by hand from CLDR's conventions: German and
+// Spanish group with '.', French with a narrow no-break space; the currency
+// follows the number in de/fr/es (after a no-break space) and precedes it in
+// Brazilian Portuguese; JPY and IDR have no minor units, EUR and BRL two;
+// Spanish does not group four-digit numbers; sums of 1,000 and more drop cents.
+TEST(Format, JpyIdrEurBrlInGermanFrenchPortugueseAndSpanish) {
+  const std::string nb = "\u00a0", nnb = "\u202f";
+  const fmt::NumberFormat de = fmt::number_format(locale(), "de-DE");
+  const fmt::NumberFormat fr = fmt::number_format(locale(), "fr_FR");
+  const fmt::NumberFormat pt = fmt::number_format(locale(), "pt-BR");
+  const fmt::NumberFormat es = fmt::number_format(locale(), "es");
+  EXPECT_EQ(fmt::money(1234567.4, "JPY", de), "1.234.567" + nb + "¥");
+  EXPECT_EQ(fmt::money(999.4, "JPY", de), "999" + nb + "¥");
+  EXPECT_EQ(fmt::money(950.4, "IDR", fr), "950" + nb + "IDR");
+  EXPECT_EQ(fmt::money(15000000, "IDR", fr), "15" + nnb + "000" + nnb + "000" + nb + "IDR");
+  EXPECT_EQ(fmt::money(12.5, "EUR", fr), "12,50" + nb + "€");
+  EXPECT_EQ(fmt::money(12345.4, "EUR", fr), "12" + nnb + "345" + nb + "€");
+  EXPECT_EQ(fmt::money(12.3, "BRL", pt), "R$" + nb + "12,30");
+  EXPECT_EQ(fmt::money(-4321.2, "BRL", pt), "-R$" + nb + "4.321");
+  EXPECT_EQ(fmt::money(1234.4, "EUR", es), "1234" + nb + "€");
+  EXPECT_EQ(fmt::money(12345.4, "EUR", es), "12.345" + nb + "€");
+  EXPECT_EQ(fmt::money(0.456, "EUR", es), "0,46" + nb + "€");
+  EXPECT_EQ(fmt::money(777.7, "JPY", es), "778" + nb + "¥");
+  EXPECT_EQ(fmt::money(5.5, "IDR", pt), "IDR" + nb + "6");
+  EXPECT_EQ(fmt::money(12.345, "KWD", de), "12,345" + nb + "KWD");
+  // Counts, percentages, multiples and changes.
+  EXPECT_EQ(fmt::count(9415548, de), "9.415.548");
+  EXPECT_EQ(fmt::count(9415548, fr), "9" + nnb + "415" + nnb + "548");
+  EXPECT_EQ(fmt::count(1234, es), "1234");
+  EXPECT_EQ(fmt::count(12.5, pt), "12,5");
+  EXPECT_EQ(fmt::percent(0.0321, de), "3,21" + nb + "%");
+  EXPECT_EQ(fmt::percent(0.0321, fr), "3,21" + nnb + "%");
+  EXPECT_EQ(fmt::percent(0.0321, pt), "3,21%");
+  EXPECT_EQ(fmt::multiple(3.214, es), "3,21x");
+  EXPECT_EQ(fmt::change(-0.045, de), "-4,5" + nb + "%");
+  EXPECT_EQ(fmt::points(0.005, fr), "+0,5 pts");
+  // English stays as it was; an unknown tag falls back to it and says so.
+  bool found = true;
+  const fmt::NumberFormat xx = fmt::number_format(locale(), "xx-YY", &found);
+  EXPECT_FALSE(found);
+  EXPECT_EQ(fmt::money(1234567.4, "JPY", xx), "¥1,234,567");
+  EXPECT_EQ(fmt::money(12.5, "USD"), "$12.50");
+  EXPECT_EQ(fmt::money(12.5, "JPY", fmt::number_format(locale(), "en-US")), "¥13");
+  EXPECT_EQ(fmt::money(12.5, "CHF"), "CHF 12.50");
+  EXPECT_EQ(fmt::count(9415548), "9,415,548");
+}
+
+// ---- issue 12: the period an undated export states above its header --------
+TEST(Values, PeriodLinesInEveryLanguageTheAliasTableKnows) {
+  struct Case {
+    const char* line;
+    const char* start;  // nullptr: whole (all time)
+    const char* end;
+  };
+  const Case cases[] = {
+      {"January 1, 2026 - March 31, 2026", "2026-01-01", "2026-03-31"},
+      {"\"Jan 1, 2026 - Mar 31, 2026\"", "2026-01-01", "2026-03-31"},
+      {"Date range: 2026-01-01 - 2026-03-31", "2026-01-01", "2026-03-31"},
+      {"1. Januar 2026 - 31. März 2026", "2026-01-01", "2026-03-31"},
+      {"01.01.2026 - 31.03.2026", "2026-01-01", "2026-03-31"},
+      {"1 janv. 2026 - 31 mars 2026", "2026-01-01", "2026-03-31"},
+      {"1 ene 2026 - 31 mar 2026", "2026-01-01", "2026-03-31"},
+      {"1 de enero de 2026 - 31 de marzo de 2026", "2026-01-01", "2026-03-31"},
+      {"1 de jan. de 2026 - 31 de mar. de 2026", "2026-01-01", "2026-03-31"},
+      {"1 gen 2026 - 31 mar 2026", "2026-01-01", "2026-03-31"},
+      {"February 1, 2026 to February 28, 2026", "2026-02-01", "2026-02-28"},
+      {"All time", nullptr, nullptr},
+      {"Todo o período", nullptr, nullptr},
+      {"Gesamter Zeitraum", nullptr, nullptr},
+      {"Toute la période", nullptr, nullptr},
+      {"Todo el período", nullptr, nullptr},
+      {"Tutto il periodo", nullptr, nullptr},
+  };
+  for (const Case& c : cases) {
+    const auto p = parse_period_line(c.line, locale());
+    ASSERT_TRUE(p.has_value()) << c.line;
+    if (c.start == nullptr) {
+      EXPECT_TRUE(p->whole) << c.line;
+      EXPECT_FALSE(p->start.has_value()) << c.line;
+      continue;
+    }
+    EXPECT_FALSE(p->whole) << c.line;
+    ASSERT_TRUE(p->start && p->end) << c.line;
+    EXPECT_EQ(iso_date(*p->start), c.start) << c.line;
+    EXPECT_EQ(iso_date(*p->end), c.end) << c.line;
+  }
+  for (const char* none : {"Campaign report", "Kampagnenbericht", "Account: Acme Ltd", "", "Total - 12"}) {
+    EXPECT_FALSE(parse_period_line(none, locale()).has_value()) << none;
+  }
 }
 
 }  // namespace
