@@ -149,8 +149,8 @@ Status read_targets(const Json& doc, std::map<std::string, CampaignTargets, std:
 // The number format: the request's locale, else the inputs' (the language of
 // their headers; comma decimals in English headers write like German), else
 // English. The report says which and why.
-Json choose_format(const Locale& locale, const std::string& requested, const std::vector<const Dataset*>& inputs,
-                   fmt::NumberFormat& out) {
+Json choose_format(const Locale& locale, const std::string& requested, const std::string& currency,
+                   const std::vector<const Dataset*>& inputs, fmt::NumberFormat& out) {
   std::string tag = "en", source = "default";
   if (!requested.empty()) {
     tag = requested;
@@ -170,8 +170,14 @@ Json choose_format(const Locale& locale, const std::string& requested, const std
   }
   bool found = false;
   out = fmt::number_format(locale, tag, &found);
+  // Minor units of every currency the report shows, for tables written elsewhere (the CLI).
+  Json minor = Json::object();
+  for (const Dataset* d : inputs) {
+    for (const std::string& c : d->report.currencies) minor[c] = out.minor_units_of(c);
+  }
+  if (!currency.empty()) minor[currency] = out.minor_units_of(currency);
   return {{"locale", out.tag}, {"requested", requested.empty() ? Json(nullptr) : Json(requested)}, {"source", found ? source : "default"},
-          {"group", out.group}, {"decimal", out.decimal}};
+          {"group", out.group}, {"decimal", out.decimal}, {"min_grouping", out.min_grouping}, {"minor_units", std::move(minor)}};
 }
 
 // The closed inputs named by "handles".
@@ -365,7 +371,7 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       Result<Dataset> d = ingest.finish();
       if (!d.ok()) return error_result(d.status().code(), d.status().message());
       const std::vector<const Dataset*> inputs = {&d.value()};
-      const Json format = choose_format(st.locale, opts.locale, inputs, opts.analysis.format);
+      const Json format = choose_format(st.locale, opts.locale, opts.currency, inputs, opts.analysis.format);
       return ok_result(analyze_report_json(inputs, opts.rollup(), opts.full ? &st.facts : nullptr,
                                            opts.full ? &opts.analysis : nullptr, format));
     }
@@ -431,7 +437,7 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       if (Status s = read_report_options(req, opts); !s.ok()) return error_result(s.code(), s.message());
       std::vector<const Dataset*> inputs;
       if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
-      const Json format = choose_format(st.locale, opts.locale, inputs, opts.analysis.format);
+      const Json format = choose_format(st.locale, opts.locale, opts.currency, inputs, opts.analysis.format);
       return ok_result(analyze_report_json(inputs, opts.rollup(), opts.full ? &st.facts : nullptr,
                                            opts.full ? &opts.analysis : nullptr, format));
     }
@@ -454,7 +460,7 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       HighlightOptions ho;
       ho.type = *type;
       ho.max_facts = static_cast<int>(max_facts);
-      const Json format = choose_format(st.locale, opts.locale, inputs, ho.format);
+      const Json format = choose_format(st.locale, opts.locale, opts.currency, inputs, ho.format);
       ho.targets = opts.analysis.targets;
       const HighlightResult r = highlight(rolled->first, rolled->second, ho, st.facts);
       Json out = highlight_json(r, *type);

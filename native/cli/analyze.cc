@@ -2,11 +2,13 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "glint/format.h"
 #include "cli/cli.h"
 #include "cli/cli_args.h"
 #include "cli/engine_client.h"
@@ -16,7 +18,8 @@ namespace glint::native {
 namespace {
 
 constexpr const char* kAnalyzeHelp =
-    "usage: glint analyze [--json] [--full] [--days N] [--anchor YYYY-MM-DD] FILE...\n"
+    "usage: glint analyze [--json] [--full] [--days N] [--anchor YYYY-MM-DD] [--locale TAG]\n"
+    "                     [--currency CODE] [--keep-duplicates] [--keep-overlaps] FILE...\n"
     "\n"
     "Reads ad-platform and web-analytics exports (Google Ads, Meta, GA4, TikTok,\n"
     "LinkedIn, Microsoft Ads or any CSV with known columns; UTF-8/16 or\n"
@@ -32,62 +35,99 @@ constexpr const char* kAnalyzeHelp =
     "  --budget-increase-limit P  no campaign raised by more than P percent (default 50)\n"
     "  --days N          period length for the comparison (default 30)\n"
     "  --anchor DATE     last day of the current period (default: the data's last date)\n"
+    REPORT_OPTIONS_HELP
     "  FILE              a file, or - for standard input\n"
     "\n"
     "Exit status: 0 when a report was produced (it may carry diagnostics),\n"
     "1 when no input could be read, 2 on a usage error.\n";
 
+// How the report writes numbers (its "format": the file's locale or --locale);
+// set once per report before printing, read by the helpers below.
+fmt::NumberFormat g_format;
+std::string num(const nlohmann::json& v, int decimals);
+
+// No-break spaces group digits on paper; a terminal aligns plain ones.
+fmt::NumberFormat format_of(const nlohmann::json& report) {
+  fmt::NumberFormat nf;
+  if (const auto f = report.find("format"); f != report.end() && f->is_object()) {
+    nf.group = f->value("group", ",");
+    nf.decimal = f->value("decimal", ".");
+    nf.min_grouping = f->value("min_grouping", 1);
+    if (nf.group == "\u00a0" || nf.group == "\u202f") nf.group = " ";
+    const nlohmann::json minor = f->value("minor_units", nlohmann::json::object());
+    for (const auto& [code, n] : minor.items()) {
+      if (n.is_number_integer()) nf.minor_units[code] = n.get<int>();
+    }
+  }
+  return nf;
+}
+
+// Money in its currency's minor units (JPY none, KWD three); two when unknown.
+std::string money(const nlohmann::json& v, const nlohmann::json& currency) {
+  return num(v, currency.is_string() ? g_format.minor_units_of(currency.get<std::string>()) : 2);
+}
+
+// A figure with `decimals` decimals, grouped; counts (decimals 0) never show
+// a fraction ("9,415,548", not "9415548.00").
 std::string num(const nlohmann::json& v, int decimals) {
   if (v.is_null()) return "-";
-  char buf[64];
-  if (v.is_number_integer() && decimals == 0) {
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v.get<int64_t>()));
-  } else {
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v.get<double>());
-  }
-  return buf;
+  return fmt::decimal(v.get<double>(), decimals, g_format);
 }
 
 std::string pct(const nlohmann::json& v) {
   if (v.is_null()) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f%%", v.get<double>() * 100.0);
-  return buf;
+  return fmt::decimal(v.get<double>() * 100.0, 2, g_format) + "%";
 }
 
 std::string signed_pct(const nlohmann::json& v) {
   if (v.is_null()) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%+.1f%%", v.get<double>() * 100.0);
-  return buf;
+  const double p = v.get<double>() * 100.0;
+  return (p >= 0 ? "+" : "-") + fmt::decimal(std::fabs(p), 1, g_format) + "%";
+}
+
+// Decimals a metric is shown with: counts none, fractional counts one, money two.
+int decimals_of(const std::string& metric) {
+  static const char* const kCounts[] = {"impressions", "clicks", "reach", "video_views", "sessions", "engaged_sessions",
+                                        "users", "new_users", "views", "rows"};
+  for (const char* c : kCounts) {
+    if (metric == c) return 0;
+  }
+  return metric == "conversions" || metric == "key_events" ? 1 : 2;
 }
 
 std::string str(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : std::string("-"); }
 
-void print_ads_row(const std::string& name, const nlohmann::json& m) {
-  std::printf("  %s %12s %10s %12s %9s %8s %8s %7s\n", text_cell(name, 34).c_str(), num(m["impressions"], 0).c_str(),
-              num(m["clicks"], 0).c_str(), num(m["spend"], 2).c_str(), num(m["conversions"], 1).c_str(),
-              pct(m["ctr"]).c_str(), num(m["cpa"], 2).c_str(), num(m["roas"], 2).c_str());
+std::string count(const nlohmann::json& v) { return num(v, 0); }
+
+// `currency`: the row's, else the report's one currency (null when mixed or unknown).
+void print_ads_row(const std::string& name, const nlohmann::json& m, const nlohmann::json& currency) {
+  const nlohmann::json& cur = m.contains("currency") && m["currency"].is_string() ? m["currency"] : currency;
+  std::printf("  %s %12s %10s %14s %9s %8s %10s %7s\n", text_cell(name, 34).c_str(), num(m["impressions"], 0).c_str(),
+              num(m["clicks"], 0).c_str(), money(m["spend"], cur).c_str(), num(m["conversions"], 1).c_str(),
+              pct(m["ctr"]).c_str(), money(m["cpa"], cur).c_str(), num(m["roas"], 2).c_str());
 }
 
-void print_web_row(const std::string& name, const nlohmann::json& m) {
+void print_web_row(const std::string& name, const nlohmann::json& m, const nlohmann::json& currency) {
   std::printf("  %s %10s %10s %9s %10s %10s\n", text_cell(name, 34).c_str(), num(m["sessions"], 0).c_str(),
               num(m["engaged_sessions"], 0).c_str(), pct(m["engagement_rate"]).c_str(),
-              num(m["key_events"], 1).c_str(), num(m["revenue"], 2).c_str());
+              num(m["key_events"], 1).c_str(), money(m["revenue"], currency).c_str());
 }
 
 void print_sections(const nlohmann::json& doc, bool web) {
-  auto row = web ? print_web_row : print_ads_row;
+  const nlohmann::json one_currency = doc["currencies"].size() == 1 ? doc["currencies"][0] : nlohmann::json();
+  const auto row = [&](const std::string& name, const nlohmann::json& m) {
+    (web ? print_web_row : print_ads_row)(name, m, one_currency);
+  };
   if (web) {
     std::printf("  %-34s %10s %10s %9s %10s %10s\n", "", "sessions", "engaged", "eng.rate", "key events",
                 "revenue");
   } else {
-    std::printf("  %-34s %12s %10s %12s %9s %8s %8s %7s\n", "", "impressions", "clicks", "spend", "conv.", "ctr",
+    std::printf("  %-34s %12s %10s %14s %9s %8s %10s %7s\n", "", "impressions", "clicks", "spend", "conv.", "ctr",
                 "cpa", "roas");
   }
   row("TOTAL", doc["totals"]);
   if (doc.contains("totals_by_currency")) {
-    for (const auto& [cur, m] : doc["totals_by_currency"].items()) row("TOTAL " + cur, m);
+    for (const auto& [cur, m] : doc["totals_by_currency"].items()) (web ? print_web_row : print_ads_row)("TOTAL " + cur, m, cur);
   }
   for (const auto& p : doc["by_platform"]) {
     // Several currencies: one row per platform and currency, each saying which.
@@ -109,10 +149,32 @@ void print_sections(const nlohmann::json& doc, bool web) {
                 str(p["previous"]["start"]).c_str(), str(p["previous"]["end"]).c_str());
     for (const auto& [metric, change] : p["change"].items()) {
       const bool rate = p["change_points"].contains(metric);
-      const auto show = [&](const nlohmann::json& v) { return rate ? pct(v) : num(v, 2); };
+      const bool is_money = metric == "spend" || metric == "conversion_value" || metric == "revenue" || metric == "cpc" ||
+                            metric == "cpm" || metric == "cpa" || metric == "revenue_per_session";
+      const auto show = [&](const nlohmann::json& v) {
+        return rate ? pct(v) : is_money ? money(v, one_currency) : num(v, decimals_of(metric));
+      };
       std::printf("    %-22s %14s -> %-14s %s\n", metric.c_str(), show(p["previous"][metric]).c_str(),
                   show(p["current"][metric]).c_str(), signed_pct(change).c_str());
     }
+    // Which inputs the changes are over, and why some are not.
+    const auto& cov = p["coverage"];
+    if (cov.is_object()) {
+      if (!cov["comparable"].get<bool>()) {
+        std::printf("    no change is given: no input covers the current %d days and at least half of the previous %d\n",
+                    p["days"].get<int>(), p["days"].get<int>());
+      }
+      for (const auto& s : cov["sources"]) {
+        if (!s["compared"].get<bool>()) std::printf("    partial: %s\n", str(s["note"]).c_str());
+      }
+    }
+  }
+  const auto& dp = doc.value("declared_period", nlohmann::json());
+  if (dp.is_object()) {
+    std::printf("\n  no day per row: the export's period is %s\n",
+                dp["whole"].get<bool>() ? ("all time (" + str(dp["stated"]) + ")").c_str()
+                : dp["start"].is_string() ? (str(dp["start"]) + " to " + str(dp["end"])).c_str()
+                                          : "not stated");
   }
 }
 
@@ -131,6 +193,9 @@ void print_analysis(const nlohmann::json& a) {
     const std::string obj = r["objective"].get<std::string>();
     std::printf("  budget reallocation (total %s kept): %s %s -> %s\n", num(r["total_budget"], 2).c_str(), obj.c_str(),
                 num(r["before"][obj], 2).c_str(), num(r["after"][obj], 2).c_str());
+    for (const auto& h : r.value("held", nlohmann::json::array())) {
+      std::printf("    %s: %s\n", text_cell(str(h["campaign"]), 40).c_str(), str(h["reason"]).c_str());
+    }
     const auto& f = c["forecast"];
     if (!f.is_null()) {
       std::printf("  forecast %s to %s: spend %s [%s, %s], conversions %s, revenue %s\n", str(f["start"]).c_str(),
@@ -147,20 +212,32 @@ void print_analysis(const nlohmann::json& a) {
   for (const char* when : {"immediate", "this_week", "this_month"}) {
     for (const auto& x : a["action_plan"]["plan"][when]) {
       std::printf("  [%s] %-20s %s\n", when, str(x["action"]).c_str(), str(x["justification"]).c_str());
+      for (const auto& s : x.value("supporting", nlohmann::json::array())) {
+        std::printf("  %*s also %s: %s\n", static_cast<int>(std::string(when).size()) + 2, "", str(s["action"]).c_str(),
+                    str(s["sentence"]).c_str());
+      }
+      for (const auto& s : x.value("set_aside", nlohmann::json::array())) {
+        std::printf("  %*s not %s (%s): %s\n", static_cast<int>(std::string(when).size()) + 2, "", str(s["action"]).c_str(),
+                    str(s["reason"]).c_str(), str(s["sentence"]).c_str());
+      }
     }
   }
 }
 
 void print_text(const nlohmann::json& report) {
+  g_format = format_of(report);
   for (const auto& in : report["inputs"]) {
     std::printf("%s: %s, %s, %s-separated%s, header on line %lld\n", str(in["name"]).c_str(),
                 str(in["platform"]).c_str(), str(in["encoding"]).c_str(),
                 str(in["dialect"]["delimiter_name"]).c_str(), in["bom"].get<bool>() ? " (BOM)" : "",
                 static_cast<long long>(in["header_row"].get<int64_t>()));
-    std::printf("  %lld rows used, %lld excluded, currency %s, dates %s to %s\n",
-                static_cast<long long>(in["rows"].get<int64_t>()),
-                static_cast<long long>(in["excluded_total"].get<int64_t>()), str(in["currency"]).c_str(),
-                str(in["date_min"]).c_str(), str(in["date_max"]).c_str());
+    std::printf("  %s rows used, %s excluded, currency %s, dates %s to %s\n", count(in["rows"]).c_str(),
+                count(in["excluded_total"]).c_str(), str(in["currency"]).c_str(), str(in["date_min"]).c_str(),
+                str(in["date_max"]).c_str());
+    if (const auto& dup = in.value("duplicates", nlohmann::json()); dup.is_object() && dup["count"].get<int64_t>() > 0) {
+      std::printf("  %s rows repeat an earlier row cell for cell: %s\n", count(dup["count"]).c_str(),
+                  dup["counted_once"].get<bool>() ? "counted once" : "counted as written (--keep-duplicates)");
+    }
     for (const auto& e : in["excluded_rows"]) {
       std::printf("  excluded line %lld: %s\n", static_cast<long long>(e["row"].get<int64_t>()),
                   str(e["reason"]).c_str());
@@ -205,6 +282,12 @@ void print_text(const nlohmann::json& report) {
       std::printf("  … %lld diagnostics in all (--json lists up to 1000)\n", static_cast<long long>(total));
     }
   }
+  for (const auto& o : report.value("overlaps", nlohmann::json::array())) {
+    std::printf("%s and %s hold the same %s campaign(s) on %s days (%s to %s): %s\n", str(o["dropped"]).c_str(),
+                str(o["kept"]).c_str(), count(o["campaigns"]).c_str(), count(o["days"]).c_str(), str(o["first"]).c_str(),
+                str(o["last"]).c_str(),
+                o["counted_once"].get<bool>() ? ("counted once, from " + str(o["kept"])).c_str() : "both counted (--keep-overlaps)");
+  }
   std::printf("\n");
   const std::string kind = str(report["kind"]);
   print_sections(report, kind == "web");
@@ -219,19 +302,22 @@ void print_text(const nlohmann::json& report) {
 
 int run_analyze(const std::vector<std::string>& args) {
   CliArgs a;
-  if (auto stop = parse_cli("analyze", kAnalyzeHelp, args, {"--json", "--full"},
-                            {"--days", "--anchor", "--forecast-days", "--budget-increase-limit"}, a)) {
+  if (auto stop = parse_cli("analyze", kAnalyzeHelp, args, {"--json", "--full", "--keep-duplicates", "--keep-overlaps"},
+                            {"--days", "--anchor", "--forecast-days", "--budget-increase-limit", "--locale", "--currency"}, a)) {
     return *stop;
   }
   const bool json = a.has("--json");
   const std::vector<std::string>& files = a.positional;
   nlohmann::json options = nlohmann::json::object();
   if (a.has("--full")) options["full"] = true;
+  nlohmann::json open = nlohmann::json::object();
+  report_options(a, options, open);
   for (const auto& [option, v] : a.values) {
     if (option == "--anchor") {
       options["anchor"] = v;
       continue;
     }
+    if (option == "--locale" || option == "--currency") continue;
     long n = 0;
     if (option == "--days" && !integer_value("analyze", option, v, 1, 3660, n)) return 2;
     if (option != "--days" && !integer_value("analyze", option, v, 0, 1000, n)) return 2;
@@ -242,7 +328,7 @@ int run_analyze(const std::vector<std::string>& args) {
   EngineClient client;
   std::vector<int64_t> handles;
   for (const std::string& f : files) {
-    Result<int64_t> h = client.ingest_file(f, isatty(STDERR_FILENO) != 0);
+    Result<int64_t> h = client.ingest_file(f, isatty(STDERR_FILENO) != 0, open);
     if (!h.ok()) {
       std::fprintf(stderr, "glint analyze: %s\n", h.status().message().c_str());
       continue;

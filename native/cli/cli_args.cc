@@ -190,4 +190,13 @@ std::string text_cell(std::string_view text, size_t width) {
   return out;
 }
 
+void report_options(const CliArgs& a, nlohmann::json& request, nlohmann::json& open) {
+  for (const auto& [option, v] : a.values) {
+    if (option == "--locale") request["locale"] = v;
+    if (option == "--currency") request["currency"] = v;
+  }
+  if (a.has("--keep-duplicates")) open["dedupe_rows"] = false;
+  if (a.has("--keep-overlaps")) request["dedupe_overlaps"] = false;
+}
+
 }  // namespace glint::native

@@ -59,4 +59,14 @@ std::string text_cell(std::string_view text, size_t width);
 // Writes a response exactly as core wrote it, and a newline.
 void print_raw(const std::string& text);
 
+// The options analyze and highlight share: --locale TAG and --currency CODE
+// (report request), --keep-duplicates (ingest.open: dedupe_rows false) and
+// --keep-overlaps (report: dedupe_overlaps false).
+#define REPORT_OPTIONS_HELP                                                                        \
+  "  --locale TAG    write numbers as TAG does (de-DE, fr, pt-BR…; default: the files' language)\n" \
+  "  --currency CODE the currency of files that state none (ISO 4217: EUR, JPY…)\n"               \
+  "  --keep-duplicates  count rows that repeat an earlier row (default: once, with a warning)\n"   \
+  "  --keep-overlaps    count twice what two files hold for the same campaigns and days\n"
+void report_options(const CliArgs& a, nlohmann::json& request, nlohmann::json& open);
+
 }  // namespace glint::native

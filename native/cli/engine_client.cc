@@ -35,7 +35,7 @@ Result<std::string> EngineClient::call(std::string_view method, const nlohmann::
   return Status(r.code, message);
 }
 
-Result<int64_t> EngineClient::ingest_file(const std::string& path, bool show_progress) {
+Result<int64_t> EngineClient::ingest_file(const std::string& path, bool show_progress, const nlohmann::json& open) {
   std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (f == nullptr) return Status(ErrorCode::kInvalidRequest, path + ": " + std::strerror(errno));
   struct stat st {};
@@ -45,7 +45,9 @@ Result<int64_t> EngineClient::ingest_file(const std::string& path, bool show_pro
     return Status(ErrorCode::kInvalidRequest, path + ": is a directory");
   }
   const double total = have_stat && S_ISREG(st.st_mode) ? static_cast<double>(st.st_size) : 0.0;
-  Result<std::string> opened = call("ingest.open", {{"name", path}});
+  nlohmann::json request = open;
+  request["name"] = path;
+  Result<std::string> opened = call("ingest.open", request);
   if (!opened.ok()) {
     if (f != stdin) std::fclose(f);
     return opened.status();

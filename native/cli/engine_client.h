@@ -17,7 +17,9 @@ class EngineClient {
   Result<std::string> call(std::string_view method, const nlohmann::json& request,
                            std::span<const std::byte> payload = {});
   // Streams `path` ("-" = stdin) through ingest.open/feed/close; the handle.
-  Result<int64_t> ingest_file(const std::string& path, bool show_progress);
+  // `open` adds ingest.open options (dedupe_rows).
+  Result<int64_t> ingest_file(const std::string& path, bool show_progress,
+                              const nlohmann::json& open = nlohmann::json::object());
 
   Engine& engine() { return engine_; }
 

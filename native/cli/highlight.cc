@@ -28,21 +28,25 @@ constexpr const char* kHighlightHelp =
     "  --days N        period length (default 30)\n"
     "  --anchor DATE   last day of the current period (default: the data's last date)\n"
     "  --max N         at most N facts per type (default 5)\n"
-    "  --json          the highlight response as JSON (schemas/highlight_response.schema.json)\n";
+    "  --json          the highlight response as JSON (schemas/highlight_response.schema.json)\n"
+    REPORT_OPTIONS_HELP;
 
 }  // namespace
 
 int run_highlight(const std::vector<std::string>& args) {
   CliArgs a;
-  if (auto stop = parse_cli("highlight", kHighlightHelp, args, {"--json"}, {"--type", "--days", "--anchor", "--max"}, a)) {
+  if (auto stop = parse_cli("highlight", kHighlightHelp, args, {"--json", "--keep-duplicates", "--keep-overlaps"},
+                            {"--type", "--days", "--anchor", "--max", "--locale", "--currency"}, a)) {
     return *stop;
   }
   const bool json = a.has("--json");
   const std::vector<std::string>& files = a.positional;
   std::string type = "summary";
-  nlohmann::json options = nlohmann::json::object();
+  nlohmann::json options = nlohmann::json::object(), open = nlohmann::json::object();
+  report_options(a, options, open);
   for (const auto& [option, v] : a.values) {
     long n = 0;
+    if (option == "--locale" || option == "--currency") continue;
     if (option == "--type") {
       type = v;
     } else if (option == "--anchor") {
@@ -66,7 +70,7 @@ int run_highlight(const std::vector<std::string>& args) {
   EngineClient client;
   std::vector<int64_t> handles;
   for (const std::string& f : files) {
-    Result<int64_t> h = client.ingest_file(f, isatty(STDERR_FILENO) != 0);
+    Result<int64_t> h = client.ingest_file(f, isatty(STDERR_FILENO) != 0, open);
     if (!h.ok()) {
       std::fprintf(stderr, "glint highlight: %s\n", h.status().message().c_str());
       continue;
@@ -100,7 +104,15 @@ int run_highlight(const std::vector<std::string>& args) {
                   doc["date_range"]["previous_start"].get<std::string>().c_str(),
                   doc["date_range"]["previous_end"].get<std::string>().c_str());
     }
+    if (doc.contains("declared_period")) {
+      const auto& dp = doc["declared_period"];
+      std::printf(" — no day per row; the export's period: %s",
+                  dp["whole"].get<bool>() ? "all time"
+                  : dp["start"].is_string() ? (dp["start"].get<std::string>() + " to " + dp["end"].get<std::string>()).c_str()
+                                            : "not stated");
+    }
     std::printf("\n");
+    for (const auto& n : doc.value("notes", nlohmann::json::array())) std::printf("  note: %s\n", n.get<std::string>().c_str());
     if (doc["facts"].empty()) std::printf("  (nothing stands out)\n");
     for (const auto& f : doc["facts"]) {
       const std::string sev = f["severity"].get<std::string>();

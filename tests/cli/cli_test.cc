@@ -139,3 +139,33 @@ TEST(Cli, AnalyzeTextPadsNamesByDisplayWidthAndLabelsCurrencies) {
   EXPECT_NE(r.out.find("platform google_ads (EUR)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("platform google_ads (USD)"), std::string::npos) << r.out;
 }
+
+// Issue 12: numbers in text as the data's locale writes them, counts without
+// decimals, money in its currency's minor units (JPY none), --locale and
+// --currency, and the undated export's period and the plan's set-asides shown.
+TEST(Cli, AnalyzeTextWritesCountsWholeAndMoneyInItsLocaleAndCurrency) {
+  const fs::path f = temp_file("jpy.csv",
+                               "Day,Campaign,Impressions,Clicks,Cost,Conversions,Currency code\n"
+                               "2026-03-01,A,9415548,12345,1234567,321,JPY\n"
+                               "2026-03-02,A,1000,10,500,1,JPY\n");
+  const CliRun en = run("analyze " + f.string());
+  ASSERT_EQ(en.status, 0) << en.err;
+  EXPECT_EQ(en.out.find("9415548.00"), std::string::npos) << en.out;
+  EXPECT_NE(en.out.find("9,416,548"), std::string::npos) << en.out;  // 9,415,548 + 1,000 impressions
+  EXPECT_NE(en.out.find("1,235,067 "), std::string::npos) << en.out;  // yen: no decimals
+  EXPECT_EQ(en.out.find("1,235,067.00"), std::string::npos) << en.out;
+  const CliRun de = run("analyze --locale de-DE " + f.string());
+  ASSERT_EQ(de.status, 0) << de.err;
+  EXPECT_NE(de.out.find("9.416.548"), std::string::npos) << de.out;
+  EXPECT_NE(de.out.find("1.235.067 "), std::string::npos) << de.out;
+  fs::remove(f);
+
+  const fs::path u = temp_file("undated.csv",
+                               "Campaign report\nAll time\nCampaign,Impressions,Clicks,Cost,Conversions\n"
+                               "A,100000,3000,3000.00,100\nB,200000,6000,7000.00,0\n");
+  const CliRun h = run("highlight --type optimize --currency EUR " + u.string());
+  fs::remove(u);
+  ASSERT_EQ(h.status, 0) << h.err;
+  EXPECT_NE(h.out.find("no day per row; the export's period: all time"), std::string::npos) << h.out;
+  EXPECT_NE(h.out.find("B spent €7,000 over all time"), std::string::npos) << h.out;
+}

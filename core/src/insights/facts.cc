@@ -428,6 +428,8 @@ class Builder {
     const std::string tmpl = std::string("grow.budget_limited") + (by_lost ? "" : "_status") + (by_roas ? "" : "_cpa");
     Fact f = make("grow", tmpl, by_lost ? "lost_is_budget" : (by_roas ? "roas" : "cpa"), campaign_entity(g), a.currency);
     f.yardstick = (by_roas ? tg.target_roas.has_value() : tg.target_cpa.has_value()) ? "target" : "account";
+    detail(f, "yardstick_label", label("yardstick." + f.yardstick), 0);
+    f.details_raw.pop_back();  // words, not a figure
     if (!by_lost) {
       f.raw_value = mathx::round_to(by_roas ? roas : cpa, 6);
       f.value = by_roas ? fx_multiple(roas) : fx_money(cpa, a.currency);
