@@ -562,7 +562,9 @@ TEST(Hardening, MembersReplaceOnlyTheirOwnRows) {
   EXPECT_EQ(sql_int(server.db(), "SELECT SUM(m2) FROM dataset_cells"), spend);
   EXPECT_EQ(sql_int(server.db(), "SELECT COUNT(*) FROM datasets"), 1);
   // Their own data, on another account, they may replace.
-  ASSERT_EQ(server.upload("/api/datasets", {{"m1.csv", ads_csv({"Own"}, 0, 10, 3, "444-555-6666")}}, member).status, 201);
+  const Reply first = server.upload("/api/datasets", {{"m1.csv", ads_csv({"Own"}, 0, 10, 3, "444-555-6666")}}, member);
+  ASSERT_EQ(first.status, 201);
+  const int64_t first_bytes = first.body["datasets"][0]["bytes"];
   ASSERT_EQ(server.upload("/api/datasets", {{"m2.csv", ads_csv({"Own"}, 5, 10, 4, "444-555-6666")}}, member).status, 201);
   // The replaced dataset now says what it still holds: days 1–5, 5 rows.
   const Reply list = server.get("/api/datasets", member);
@@ -573,6 +575,8 @@ TEST(Hardening, MembersReplaceOnlyTheirOwnRows) {
     EXPECT_EQ(d["rows"], 5);
     EXPECT_EQ(d["date_min"], "2026-03-01");
     EXPECT_EQ(d["date_max"], "2026-03-05");
+    EXPECT_LT(d["bytes"].get<int64_t>(), first_bytes);  // its share of the file's bytes, pro rata of rows
+    EXPECT_GT(d["bytes"].get<int64_t>(), first_bytes / 4);
   }
   EXPECT_TRUE(found) << list.text;
   // An admin's upload replaces anyone's rows.
@@ -705,6 +709,29 @@ TEST(Hardening, SecurityHeadersAndRedactedLogs) {
   EXPECT_EQ(text.find(token), std::string::npos);
   EXPECT_EQ(text.find(s), std::string::npos);
   std::filesystem::remove(log);
+}
+
+TEST(Hardening, TheAccessLogIsReopenedOnSighup) {
+  const std::filesystem::path log = std::filesystem::temp_directory_path() / ("glint_rotate_" + std::to_string(getpid()) + ".log");
+  const std::filesystem::path moved = log.string() + ".1";
+  std::filesystem::remove(log);
+  std::filesystem::remove(moved);
+  Server server({"GLINT_ACCESS_LOG=" + log.string()});
+  EXPECT_EQ(server.get("/health?before=1").status, 200);
+  std::filesystem::rename(log, moved);  // what logrotate does
+  kill(server.process().pid(), SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(server.get("/api/nope").status, 404);
+  server.stop(SIGTERM);
+  std::ifstream a(moved), b(log);
+  const std::string old_text((std::istreambuf_iterator<char>(a)), std::istreambuf_iterator<char>());
+  const std::string new_text((std::istreambuf_iterator<char>(b)), std::istreambuf_iterator<char>());
+  EXPECT_NE(old_text.find("\"/health\""), std::string::npos);
+  EXPECT_EQ(old_text.find("/api/nope"), std::string::npos);
+  EXPECT_NE(new_text.find("/api/nope"), std::string::npos) << new_text;
+  EXPECT_EQ(old_text.find("before=1"), std::string::npos);  // no query strings
+  std::filesystem::remove(log);
+  std::filesystem::remove(moved);
 }
 
 TEST(Hardening, MetricsNeedTheKeyOffLoopback) {
