@@ -54,6 +54,8 @@ enum class Platform : uint8_t {
 // "google_ads", "meta_ads", "ga4", "tiktok_ads", "linkedin_ads", "microsoft_ads", "generic".
 std::string_view platform_name(Platform p);
 std::optional<Platform> platform_from_name(std::string_view name);
+// "Google Ads", "Meta Ads", "GA4", …; "" for generic.
+std::string_view platform_display_name(Platform p);
 // A platform named in a cell ("Google Ads", "facebook", "Meta") → its id.
 std::optional<Platform> platform_from_label(std::string_view label);
 

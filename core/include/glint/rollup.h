@@ -71,7 +71,7 @@ struct PeriodSums {
 
 // The days one input (a source) covers, and how much of each window that is.
 struct SourceCoverage {
-  std::string name;  // the input's name
+  std::string name;  // the input's file name (no folders)
   Platform platform = Platform::kGeneric;
   std::optional<Day> first, last;  // its first and last dated row; none when undated
   int current_days = 0, previous_days = 0;  // days of each window within [first, last]
@@ -96,7 +96,7 @@ struct Periods {
 // Two inputs holding the same platform / account / campaign on the same days:
 // the overlap is counted once, from the input given last (the newest).
 struct Overlap {
-  std::string kept, dropped;  // input names
+  std::string kept, dropped;  // input file names (no folders)
   Platform platform = Platform::kGeneric;
   Day first = 0, last = 0;    // the days in common
   int64_t days = 0, campaigns = 0, cells = 0;

@@ -59,16 +59,17 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, int days, 
 
 namespace {
 
+// "Google Ads" for a known platform, else the input's name.
 std::string source_label(const SourceCoverage& s) {
-  switch (s.platform) {
-    case Platform::kGoogleAds: return "Google Ads";
-    case Platform::kMetaAds: return "Meta Ads";
-    case Platform::kGa4: return "GA4";
-    case Platform::kTiktokAds: return "TikTok Ads";
-    case Platform::kLinkedinAds: return "LinkedIn Ads";
-    case Platform::kMicrosoftAds: return "Microsoft Ads";
-    default: return s.name;
-  }
+  const std::string_view name = platform_display_name(s.platform);
+  return name.empty() ? s.name : std::string(name);
+}
+
+// An input's file name without its folders: the same whether the page (a file
+// name) or the CLI (a path) named it.
+std::string base_name(const std::string& name) {
+  const size_t slash = name.find_last_of("/\\");
+  return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
 int days_within(std::optional<Day> first, std::optional<Day> last, Day start, Day end) {
@@ -204,8 +205,8 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
     }
     for (const auto& [pair, s] : stats) {
       Overlap ov;
-      ov.dropped = per_dataset[pair.first].d->report.table.name;
-      ov.kept = per_dataset[pair.second].d->report.table.name;
+      ov.dropped = base_name(per_dataset[pair.first].d->report.table.name);
+      ov.kept = base_name(per_dataset[pair.second].d->report.table.name);
       ov.platform = groups[*s.groups.begin()].platform;
       ov.first = *s.days.begin();
       ov.last = *s.days.rbegin();
@@ -280,7 +281,7 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
     std::vector<bool> covered(static_cast<size_t>(2 * days), false);  // previous days, then current
     for (const PerDataset& pd : per_dataset) {
       SourceCoverage s;
-      s.name = pd.d->report.table.name;
+      s.name = base_name(pd.d->report.table.name);
       s.platform = pd.d->report.platform;
       s.first = pd.first;
       s.last = pd.last;

@@ -190,15 +190,8 @@ double median(std::vector<double> v) {
 }
 
 std::string platform_label(Platform p) {
-  switch (p) {
-    case Platform::kGoogleAds: return "Google Ads";
-    case Platform::kMetaAds: return "Meta Ads";
-    case Platform::kGa4: return "GA4";
-    case Platform::kTiktokAds: return "TikTok Ads";
-    case Platform::kLinkedinAds: return "LinkedIn Ads";
-    case Platform::kMicrosoftAds: return "Microsoft Ads";
-    default: return "Other";
-  }
+  const std::string_view name = platform_display_name(p);
+  return name.empty() ? "Other" : std::string(name);
 }
 
 // One currency's account: the unit money facts are computed in.
@@ -206,6 +199,7 @@ struct Account {
   std::string currency;
   Sums cur, prev;
   Sums cmp_cur, cmp_prev;  // over the sources that cover both windows
+  bool compared_any = false;  // some campaign of it comes from such a source
   DaySeries daily;
   double spending_campaigns = 0;  // campaigns with spend in the current period
   double active_campaigns = 0;    // campaigns with rows in either period (tests run)
@@ -284,7 +278,8 @@ class Builder {
   std::string fx_change(double v) const { return fmt::change(v, nf_); }
   std::string fx_points(double v) const { return fmt::points(v, nf_); }
 
-  // A template of facts.json's spans/notes with its {names} filled.
+  // A template of facts.json (a fact's, a span's, a note's) with its {names}
+  // filled; an unknown name stays as written.
   static std::string fill(const std::string& t, const std::map<std::string, std::string, std::less<>>& vars) {
     std::string out;
     for (size_t i = 0; i < t.size();) {
@@ -562,6 +557,7 @@ class Builder {
       }
       if (!g.compared) continue;
       Account& a = account(g.currency);
+      a.compared_any = true;
       a.cmp_cur.add(v.cur);
       a.cmp_prev.add(v.prev);
       PlatformView& pv = platforms[{static_cast<int>(g.platform), g.currency}];
@@ -655,23 +651,7 @@ class Builder {
     if (f.change) vars["change"] = *f.change;
     if (f.impact) vars["impact"] = *f.impact;
     for (const auto& [k, v] : f.details) vars[k] = v;
-    std::string out;
-    const std::string& t = it->second;
-    for (size_t i = 0; i < t.size();) {
-      if (t[i] == '{') {
-        const size_t close = t.find('}', i);
-        if (close != std::string::npos) {
-          const auto v = vars.find(std::string_view(t).substr(i + 1, close - i - 1));
-          if (v != vars.end()) {
-            out += v->second;
-            i = close + 1;
-            continue;
-          }
-        }
-      }
-      out.push_back(t[i++]);
-    }
-    return out;
+    return fill(it->second, vars);
   }
 
   void emit(Fact f) {
@@ -719,7 +699,7 @@ class Builder {
     f.id = "summary." + std::string(metric) + (currency.empty() ? "" : ":" + currency);
     // Coverage: no change where no source covers both windows; over the
     // sources that do, and saying which do not, when some fall short.
-    if (per_ != nullptr && !per_->comparable) {
+    if (per_ != nullptr && (!per_->comparable || uncompared_account_)) {
       f.previous.reset();
       f.raw_previous.reset();
       f.change.reset();
@@ -730,6 +710,7 @@ class Builder {
       const std::string partial = partial_text(*per_);
       bool only_previous = true;
       for (const SourceCoverage& s : per_->coverage) only_previous = only_previous && s.current_days == per_->days;
+      only_previous = only_previous && !uncompared_account_;
       if (only_previous) {
         f.template_id = "summary.total_uncovered";
         detail(f, "previous_days", fx_count(per_->previous_covered), per_->previous_covered);
@@ -750,8 +731,14 @@ class Builder {
     per_ = ads_.periods ? &*ads_.periods : nullptr;
     const bool open_prev = per_ != nullptr && !per_->comparable;  // no previous: ratios shown without one
     for (const Account& a : accounts_) {
+      // An account (currency) whose inputs all stop before the current window
+      // has nothing to say about it; one whose inputs cover only part of the
+      // windows is shown without a change.
+      if (a.cur.rows == 0) continue;
+      uncompared_account_ = per_ != nullptr && per_->comparable && per_->partial && !a.compared_any;
+      const bool no_prev = open_prev || uncompared_account_;
       const FactEntity e = account_entity(a.currency);
-      const Sums& c = open_prev ? a.cur : a.cmp_cur;
+      const Sums& c = no_prev ? a.cur : a.cmp_cur;
       const Sums& p = a.cmp_prev;
       if (has(AM::kSpend)) summary_metric("spend", d(c[AM::kSpend]), d(p[AM::kSpend]), true, false, false, a.currency, e, 0, 0, 0, 0);
       if (has(AM::kConversionValue)) summary_metric("conversion_value", d(c[AM::kConversionValue]), d(p[AM::kConversionValue]), true, false, false, a.currency, e, 0, 0, 0, 0);
@@ -760,19 +747,20 @@ class Builder {
                        std::min(poisson_confidence(d(c[AM::kConversions]), d(p[AM::kConversions])),
                                 daily_confidence(a.daily, cur_, prev_, AM::kConversions)));
       }
-      if (has(AM::kConversions) && has(AM::kSpend) && c[AM::kConversions] > 0 && (p[AM::kConversions] > 0 || open_prev)) {
+      if (has(AM::kConversions) && has(AM::kSpend) && c[AM::kConversions] > 0 && (p[AM::kConversions] > 0 || no_prev)) {
         summary_metric("cpa", d(c[AM::kSpend]) / d(c[AM::kConversions]), d(p[AM::kSpend]) / d(p[AM::kConversions]), true, true, false, a.currency, e, 0, 0, 0, 0);
       }
-      if (has(AM::kConversionValue) && c[AM::kSpend] > 0 && (p[AM::kSpend] > 0 || open_prev)) {
+      if (has(AM::kConversionValue) && c[AM::kSpend] > 0 && (p[AM::kSpend] > 0 || no_prev)) {
         summary_metric("roas", d(c[AM::kConversionValue]) / d(c[AM::kSpend]), d(p[AM::kConversionValue]) / d(p[AM::kSpend]), false, true, false, a.currency, e, 0, 0, 0, 0);
       }
-      if (has(AM::kImpressions) && has(AM::kClicks) && c[AM::kImpressions] > 0 && (p[AM::kImpressions] > 0 || open_prev)) {
+      if (has(AM::kImpressions) && has(AM::kClicks) && c[AM::kImpressions] > 0 && (p[AM::kImpressions] > 0 || no_prev)) {
         summary_metric("ctr", d(c[AM::kClicks]) / d(c[AM::kImpressions]), d(p[AM::kClicks]) / d(p[AM::kImpressions]), false, true, true, a.currency, e,
                        d(c[AM::kImpressions]), d(p[AM::kImpressions]), d(c[AM::kClicks]), d(p[AM::kClicks]));
       }
     }
     if (web_.periods) {
       per_ = &*web_.periods;
+      uncompared_account_ = false;
       window_ = std::pair{web_.periods->current.start, web_.periods->current.end};
       const Sums& c = per_->comparable ? web_.periods->compared_current.sums : web_.periods->current.sums;
       const Sums& p = web_.periods->compared_previous.sums;
@@ -785,6 +773,7 @@ class Builder {
       }
     }
     per_ = nullptr;
+    uncompared_account_ = false;
     if (ads_.periods) window_ = std::pair{cur_.start, cur_.end};
     // Best and worst platform by ROAS (or CPA without revenue), each currency apart.
     for (const Account& a : accounts_) {
@@ -1299,6 +1288,7 @@ class Builder {
   HighlightResult& out_;
   bool cross_ = false;  // an undated export: campaigns over its whole period
   const Periods* per_ = nullptr;  // the windows a summary fact reads
+  bool uncompared_account_ = false;  // the account being summarised has no input covering both windows
   std::string span_;    // "in the last 30 days"
   std::optional<std::pair<Day, Day>> window_;
   int days_ = 0;

@@ -57,6 +57,18 @@ std::string currency_of_symbol(std::string_view s) {
 
 std::string_view field_name(Field f) { return kFieldNames[static_cast<size_t>(f)]; }
 
+std::string_view platform_display_name(Platform p) {
+  switch (p) {
+    case Platform::kGoogleAds: return "Google Ads";
+    case Platform::kMetaAds: return "Meta Ads";
+    case Platform::kGa4: return "GA4";
+    case Platform::kTiktokAds: return "TikTok Ads";
+    case Platform::kLinkedinAds: return "LinkedIn Ads";
+    case Platform::kMicrosoftAds: return "Microsoft Ads";
+    default: return "";
+  }
+}
+
 std::optional<Field> field_from_name(std::string_view name) {
   for (size_t i = 1; i < kFieldNames.size(); ++i) {
     if (kFieldNames[i] == name) return static_cast<Field>(i);

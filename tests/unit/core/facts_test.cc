@@ -33,12 +33,15 @@ std::string date_of(int day) {
   return buf;
 }
 
-std::string csv_of(const std::vector<Row>& rows) {
-  std::string csv = "Day,Campaign,Impressions,Clicks,Cost (USD),Conversions,Conv. value\n";
+// A Google Ads daily export of `rows`; `generic`: the same rows under plain
+// snake_case headers (no platform markers) with a currency column.
+std::string csv_of(const std::vector<Row>& rows, bool generic = false) {
+  std::string csv = generic ? "date,campaign_name,impressions,clicks,spend,conversions,conversion_value,currency\n"
+                            : "Day,Campaign,Impressions,Clicks,Cost (USD),Conversions,Conv. value\n";
   char buf[256];
   for (const Row& r : rows) {
-    std::snprintf(buf, sizeof buf, "%s,%s,%.0f,%.0f,%.2f,%.0f,%.2f\n", date_of(r.day).c_str(), r.campaign.c_str(),
-                  r.impressions, r.clicks, r.spend, r.conversions, r.value);
+    std::snprintf(buf, sizeof buf, "%s,%s,%.0f,%.0f,%.2f,%.0f,%.2f%s\n", date_of(r.day).c_str(), r.campaign.c_str(),
+                  r.impressions, r.clicks, r.spend, r.conversions, r.value, generic ? ",USD" : "");
     csv += buf;
   }
   return csv;
@@ -363,18 +366,6 @@ std::vector<Row> steady(const std::string& campaign, int from, int to, double im
   return rows;
 }
 
-// The same rows as a generic export (no platform markers, named file).
-std::string generic_csv(const std::vector<Row>& rows) {
-  std::string csv = "date,campaign_name,impressions,clicks,spend,conversions,conversion_value,currency\n";
-  char buf[256];
-  for (const Row& r : rows) {
-    std::snprintf(buf, sizeof buf, "%s,%s,%.0f,%.0f,%.2f,%.0f,%.2f,USD\n", date_of(r.day).c_str(), r.campaign.c_str(),
-                  r.impressions, r.clicks, r.spend, r.conversions, r.value);
-    csv += buf;
-  }
-  return csv;
-}
-
 const json* source_named(const json& coverage, const std::string& name) {
   for (const json& s : coverage["sources"]) {
     if (s["name"] == name) return &s;
@@ -391,7 +382,7 @@ TEST(Coverage, MixedDateRangesCompareOnlySourcesCoveringBothWindows) {
   // windows (the other export alone) spent $1,500 in each.
   Inputs in;
   in.add(csv_of(steady("G1", 0, 119, 10000, 200, 100, 10, 400)), "google.csv");
-  in.add(generic_csv(steady("M1", 0, 150, 8000, 100, 50, 5, 150)), "meta.csv");
+  in.add(csv_of(steady("M1", 0, 150, 8000, 100, 50, 5, 150), true), "meta.csv");
   const json doc = in.call("report.analyze", {{"days", 30}});
   const json& p = doc["periods"];
   EXPECT_EQ(p["current"]["start"], "2026-05-02");
