@@ -270,7 +270,7 @@ const GOOGLE_LANGS = {
 
 function googleReport(ds, {
   lang = 'en', currency = 'USD', delimiter = ',', eol = '\n', trailing = false, preamble = true, totals = true,
-  group, dec, moneySuffix = '', currencyColumn = true, date, dateFormat, quoteAll = false,
+  group, dec, moneySuffix = '', currencyColumn = true, date, dateFormat, quoteAll = false, repeat = 1, days,
 } = {}) {
   const L = GOOGLE_LANGS[lang];
   const g = group ?? L.group;
@@ -286,6 +286,7 @@ function googleReport(ds, {
   const rows = [];
   const sums = { impressions: 0, clicks: 0, spend: 0, conversions: 0, conversion_value: 0 };
   for (const r of ds.adRows) {
+    if (days && !days(r.day)) continue;
     const money = (c) => fmtHundredths(c, { dec: dm, group: g }) + moneySuffix;
     const cells = [
       dateOf(r.day), r.campaign.name, r.campaign.googleId, currency,
@@ -294,7 +295,7 @@ function googleReport(ds, {
       r.nullValue ? '--' : money(r.conversion_value),
     ];
     if (!currencyColumn) cells.splice(3, 1);
-    doc.record(cells);
+    for (let k = 0; k < repeat; k++) doc.record(cells);
     rows.push(adExpect(r, { platform: 'google_ads', currency: currencyColumn || moneySuffix ? currency : null, id: r.campaign.googleId }));
     for (const k of Object.keys(sums)) sums[k] += r[k];
   }
@@ -1012,6 +1013,29 @@ export function multiTableNoKnownMetric() {
   return { name: 'two_tables_no_metric.csv', bytes: utf8(doc.text()) };
 }
 
+// 40. An export whose data rows all appear twice (a download appended to
+// itself): each row counts once (expect.rows lists it once), with a warning;
+// the totals row still matches the sum of the distinct rows.
+export function googleDuplicatedRows(ds) {
+  const { text, expect } = googleReport(ds, { lang: 'en', repeat: 2 });
+  return { name: 'google_en_duplicated_rows.csv', bytes: utf8(text), expect: { ...expect, encoding: 'utf-8', bom: false, duplicates: expect.rows.length } };
+}
+
+// 41. Two exports of the same account whose days overlap (the whole window,
+// then a newer download of its last 15 days): the overlap counts once.
+export function overlappingExports(ds) {
+  const a = googleReport(ds, { lang: 'en', preamble: false, totals: false });
+  const b = googleReport(ds, { lang: 'en', preamble: false, totals: false, days: (d) => d >= WINDOW_DAYS - 15 });
+  return {
+    files: [
+      { name: 'overlap_google_all.csv', bytes: utf8(a.text), expect: { ...a.expect, encoding: 'utf-8', bom: false } },
+      { name: 'overlap_google_last15.csv', bytes: utf8(b.text), expect: { ...b.expect, encoding: 'utf-8', bom: false, date_min: isoDay(WINDOW_DAYS - 15) } },
+    ],
+    expect: { kind: 'ads', metrics: ALL_AD_METRICS, rows: a.expect.rows, currencies: ['USD'] },
+    overlapDays: 15,
+  };
+}
+
 // ---------------------------------------------------------------- all of them
 
 export const GENERATORS = [
@@ -1052,6 +1076,7 @@ export const GENERATORS = [
   ['shared_ad_dataset_plain_headers', sharedAdDataset],
   ['google_duplicated_header', googleDuplicatedHeader],
   ['ga4_reports_snapshot_three_tables', ga4ReportsSnapshot],
+  ['google_en_duplicated_rows', googleDuplicatedRows],
 ];
 
 // 16. Two files in one analysis: Google in USD and Meta in EUR.

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { argValue } from '../support/golden.mjs';
-import { GENERATORS, makeDataset, multiCurrency, multiTableNoKnownMetric } from './exports.mjs';
+import { GENERATORS, makeDataset, multiCurrency, multiTableNoKnownMetric, overlappingExports } from './exports.mjs';
 
 const glint = argValue('--glint');
 const wasmDir = argValue('--wasm-dir');
@@ -165,6 +165,10 @@ function checkInput(problems, where, input, file, exp) {
     if (!(input.diagnostics || []).some((d) => String(d.message).includes(text))) {
       problems.push(`${where}.diagnostics: none says ${show(text)}; glint said ${show((input.diagnostics || []).map((d) => d.message))}`);
     }
+  }
+  // Rows repeating an earlier row: only where the generator wrote them.
+  if ((input.duplicates?.count ?? 0) !== (exp.duplicates ?? 0)) {
+    problems.push(`${where}.duplicates: expected ${exp.duplicates ?? 0} repeated rows, glint says ${show(input.duplicates)}`);
   }
   checkSummaryChecks(problems, where, input.checks, exp);
   if (exp.sections) {
@@ -389,6 +393,29 @@ for (const [format, generate] of GENERATORS) {
   finish(format, problems);
 }
 
+// Two exports overlapping on their last 15 days: the overlap counts once,
+// from the file given last, and the report says so.
+{
+  const format = 'two_files_overlapping_days_counted_once';
+  const problems = [];
+  try {
+    const multi = overlappingExports(ds);
+    const files = multi.files.map((f) => ({ name: f.name, bytes: f.bytes }));
+    const doc = runBoth(problems, files);
+    if (doc) {
+      multi.files.forEach((f, i) => checkInput(problems, `inputs[${i}]`, doc.inputs?.[i], files[i].path, f.expect));
+      checkReport(problems, doc, multi.expect);
+      const o = doc.overlaps?.[0];
+      if (doc.overlaps?.length !== 1 || o.days !== multi.overlapDays || o.kept !== files[1].name || !o.counted_once) {
+        problems.push(`overlaps: expected one of ${multi.overlapDays} days kept from ${files[1].name}, glint says ${show(doc.overlaps)}`);
+      }
+    }
+  } catch (e) {
+    problems.push(`test error: ${e.stack}`);
+  }
+  finish(format, problems);
+}
+
 // A file of several tables none of which has a known metric: both builds
 // fail with one clear reason (exit 1), never a report of nulls.
 {
@@ -409,6 +436,6 @@ for (const [format, generate] of GENERATORS) {
   finish(format, problems);
 }
 
-const total = GENERATORS.length + 2;
+const total = GENERATORS.length + 3;
 console.log(`${total - failures}/${total} exports read exactly (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 if (failures > 0) process.exit(1);

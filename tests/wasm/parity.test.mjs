@@ -99,6 +99,67 @@ for (const name of fixtures) {
   }
 }
 
+// Several inputs in one report, and the options that change the answer
+// (issue 12: coverage across files, overlapping files, ads beside GA4, the
+// locale numbers are written in, a currency for files without one, duplicate
+// rows kept): native and wasm byte-identical, reports schema-valid.
+const reportCases = [
+  { files: ['pair_coverage_google_until_april.csv', 'pair_coverage_meta_until_may.csv'], args: [] },
+  { files: ['pair_overlap_january.csv', 'pair_overlap_restated.csv'], args: ['--days', '7'] },
+  { files: ['pair_overlap_january.csv', 'pair_overlap_restated.csv'], args: ['--days', '7', '--keep-overlaps'] },
+  { files: ['pair_coverage_google_until_april.csv', 'ga4_paid_and_organic.csv'], args: [] },
+  { files: ['undated_google_campaigns.csv'], args: ['--locale', 'fr-FR', '--currency', 'USD'] },
+  { files: ['undated_google_de_all_time.csv'], args: ['--currency', 'EUR'] },
+  { files: ['undated_google_pt_todo_periodo.csv'], args: ['--locale', 'es'] },
+  { files: ['daily_idr_es_targets.csv'], args: ['--locale', 'pt-BR'] },
+  { files: ['one_month_jpy_fr.csv'], args: ['--locale', 'de'] },
+  { files: ['duplicated_rows.csv'], args: ['--keep-duplicates'] },
+];
+function requestOf(args) {
+  const req = {};
+  const open = {};
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--days') req.days = Number(args[++i]);
+    else if (args[i] === '--locale') req.locale = args[++i];
+    else if (args[i] === '--currency') req.currency = args[++i];
+    else if (args[i] === '--keep-overlaps') req.dedupe_overlaps = false;
+    else if (args[i] === '--keep-duplicates') open.dedupe_rows = false;
+  }
+  return { req, open };
+}
+for (const c of reportCases) {
+  const label = `${c.files.join(' + ')} ${c.args.join(' ')}`.trim();
+  const paths = c.files.map((f) => path.join(dataDir, f));
+  const { req, open } = requestOf(c.args);
+  const handles = paths.map((file) => {
+    const { handle } = core.call('ingest.open', { ...open, name: file });
+    core.call('ingest.feed', { handle }, fs.readFileSync(file));
+    core.call('ingest.close', { handle });
+    return handle;
+  });
+  let ok = true;
+  const wasmFull = core.callRaw('report.analyze', JSON.stringify({ ...req, handles, full: true }), null);
+  const nativeFull = spawnSync(glint, ['analyze', '--json', '--full', ...c.args, ...paths], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const doc = JSON.parse(wasmFull);
+  const problems = [...validateReport(doc), ...validateAnalysis(doc.analysis ?? {})];
+  if (nativeFull.stdout.replace(/\n$/, '') !== wasmFull || problems.length) {
+    ok = false;
+    console.error(`FAIL ${label} analyze --full: ${problems.slice(0, 10).join('; ') || 'native and wasm differ'}`);
+  }
+  for (const type of ['summary', 'grow', 'optimize', 'protect']) {
+    const wasmText = core.callRaw('report.highlight', JSON.stringify({ ...req, handles, highlight_type: type }), null);
+    const native = spawnSync(glint, ['highlight', '--json', '--type', type, ...c.args, ...paths], { encoding: 'utf8' });
+    const hp = validateHighlight(JSON.parse(wasmText));
+    if (native.stdout.replace(/\n$/, '') !== wasmText || hp.length) {
+      ok = false;
+      console.error(`FAIL ${label} highlight ${type}: ${hp.join('; ') || 'native and wasm differ'}`);
+    }
+  }
+  for (const h of handles) core.call('ingest.drop', { handle: h });
+  if (ok) console.log(`ok   ${label}: report, analysis and highlights identical`);
+  else failures++;
+}
+
 // Errors cross the boundary as error documents, never as crashes.
 for (const [label, bytes] of [['empty', new Uint8Array()], ['binary', Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2])]]) {
   const doc = JSON.parse(core.callRaw('analyze', '{"name":"x"}', bytes));
