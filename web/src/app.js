@@ -151,16 +151,31 @@ async function refresh() {
     return;
   }
   try {
-    const hl = await engine.highlights(handles, state.days);
+    const hl = await engine.highlights(handles, state.days, fmt.LOCALE);
     if (gen !== state.generation) return;
     state.highlights = hl;
     highlights.set(hl);
     const r = hl.summary.date_range;
-    $('highlights-range').textContent = r ? `Last ${fmt.integer(r.days)} days, ${fmt.dateRange(r.start, r.end)}, against ${fmt.dateRange(r.previous_start, r.previous_end)}.` : '';
+    const w = hl.summary.web_date_range;
+    const dp = hl.summary.declared_period;
+    $('highlights-range').textContent = r
+      ? `Last ${fmt.integer(r.days)} days, ${fmt.dateRange(r.start, r.end)}, against ${fmt.dateRange(r.previous_start, r.previous_end)}.` +
+        (w ? ` Website: ${fmt.dateRange(w.start, w.end)}, against ${fmt.dateRange(w.previous_start, w.previous_end)}.` : '')
+      : dp ? `No date on each row: the export's period is ${dp.whole ? 'all time' : dp.start ? fmt.dateRange(dp.start, dp.end) : 'not stated'}; campaigns are compared over it.` : '';
+    // What the facts could not say, and why (coverage, undated export).
+    const notes = [...new Set(Object.values(hl).flatMap((x) => x?.notes ?? []))];
+    let notesEl = document.getElementById('highlights-notes');
+    if (!notesEl) {
+      notesEl = h('ul', { id: 'highlights-notes', class: 'notes muted small' });
+      $('highlights-range').parentElement.after(notesEl);
+    }
+    notesEl.replaceChildren(...notes.map((n) => h('li', null, n)));
+    notesEl.hidden = notes.length === 0;
     showReport(true);
     await nextFrame();
-    const report = await engine.call('report.analyze', { handles, days: state.days, full: true });
+    const report = await engine.call('report.analyze', { handles, days: state.days, full: true, locale: fmt.LOCALE });
     if (gen !== state.generation) return;
+    fmt.setMinorUnits(report.format?.minor_units);
     state.report = report;
     renderOverview(report);
     await nextFrame();
@@ -324,7 +339,15 @@ function renderPlan(report) {
 
 function renderInputs() {
   const done = state.entries.filter((e) => e.input);
-  $('input-details').replaceChildren(...done.map((e, i) => inputDetails(e.input, done.length === 1 && i === 0 && (e.input.diagnostics_total > 0 || e.input.excluded_total > 0))));
+  // Files overlapping on the same campaigns and days, and files the period comparison leaves out.
+  const r = state.report;
+  const overlaps = (r?.overlaps ?? []).map((o) => h('li', { class: 'overlap' },
+    `${o.dropped} and ${o.kept} hold the same ${fmt.integer(o.campaigns)} campaign${o.campaigns === 1 ? '' : 's'} on ${fmt.integer(o.days)} days (${fmt.dateRange(o.first, o.last)}): ${o.counted_once ? `counted once, from ${o.kept}` : 'both counted'}.`));
+  const coverage = [r?.periods, r?.web?.periods].flatMap((p) => p?.coverage?.sources ?? []).filter((s) => !s.compared && s.note)
+    .map((s) => h('li', { class: 'coverage' }, `Partial: ${s.note}; changes are computed without it.`));
+  const notes = [...overlaps, ...coverage];
+  $('input-details').replaceChildren(...(notes.length ? [h('ul', { class: 'notes small' }, notes)] : []),
+    ...done.map((e, i) => inputDetails(e.input, done.length === 1 && i === 0 && (e.input.diagnostics_total > 0 || e.input.excluded_total > 0))));
 }
 
 // ------------------------------------------------------------------ funnel, attribution, profile

@@ -40,6 +40,6 @@ export class Engine {
   version() { return this.send('version'); }
   ingest(file, onProgress) { return this.send('ingest', { file }, onProgress); }
   call(method, request) { return this.send('call', { method, request }); }
-  highlights(handles, days) { return this.send('highlights', { handles, days, max_facts: 5 }); }
+  highlights(handles, days, locale) { return this.send('highlights', { handles, days, max_facts: 5, locale }); }
   tables(file, methods, steps = null) { return this.send('tables', { file, methods, steps }); }
 }

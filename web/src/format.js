@@ -3,14 +3,24 @@
 // for meaning (Intl rounds for display). The e2e tests import this module to
 // format core's figures the same way and compare them with the page.
 
+// The browser's language writes the numbers (core is asked for the same
+// locale, so its sentences agree); outside a browser, en-US.
+export const LOCALE = (typeof navigator !== 'undefined' && navigator.language) || 'en-US';
 const cache = new Map();
 function nf(key, options) {
   let f = cache.get(key);
   if (!f) {
-    f = new Intl.NumberFormat('en-US', options);
+    f = new Intl.NumberFormat(LOCALE, options);
     cache.set(key, f);
   }
   return f;
+}
+
+// ISO 4217 minor units as core's report states them (format.minor_units):
+// JPY, KRW, IDR, CLP none. Intl's own table is used for any other currency.
+const minorUnits = new Map();
+export function setMinorUnits(table) {
+  for (const [code, n] of Object.entries(table ?? {})) minorUnits.set(code, n);
 }
 
 export const DASH = '–';
@@ -34,10 +44,13 @@ export function decimal(v, digits = 2) {
 export function money(v, currency = null) {
   if (missing(v)) return DASH;
   if (!currency) return decimal(v, 2);
+  const digits = minorUnits.get(currency);
   try {
-    return nf(`money-${currency}`, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+    const options = digits === undefined ? { style: 'currency', currency }
+      : { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits };
+    return nf(`money-${currency}-${digits ?? ''}`, options).format(v);
   } catch {
-    return `${decimal(v, 2)} ${currency}`;
+    return `${decimal(v, digits ?? 2)} ${currency}`;
   }
 }
 

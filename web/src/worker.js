@@ -112,7 +112,7 @@ async function run(glint, id, msg) {
     case 'highlights': {
       const out = {};
       for (const t of HIGHLIGHT_TYPES) {
-        out[t] = glint.call('report.highlight', { handles: msg.handles, highlight_type: t, days: msg.days, max_facts: msg.max_facts ?? 5 });
+        out[t] = glint.call('report.highlight', { handles: msg.handles, highlight_type: t, days: msg.days, max_facts: msg.max_facts ?? 5, locale: msg.locale });
       }
       return out;
     }

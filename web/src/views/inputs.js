@@ -95,6 +95,7 @@ export function inputDetails(input, open) {
       h('span', { class: 'muted' }, `${fmt.integer(i.rows)} rows used · ${ENCODING[i.encoding] ?? i.encoding} · ${DELIMITER[i.delimiter] ?? i.delimiter}-separated · header on line ${fmt.integer(i.header_row)}${i.currency ? ` · ${i.currency}` : ''}`),
       i.excluded_total ? h('span', { class: 'pill' }, `${fmt.integer(i.excluded_total)} row${i.excluded_total === 1 ? '' : 's'} excluded`) : null,
       i.unmapped?.length ? h('span', { class: 'pill' }, `${fmt.integer(i.unmapped.length)} column${i.unmapped.length === 1 ? '' : 's'} not used`) : null,
+      i.duplicates?.count ? h('span', { class: 'pill warn' }, `${fmt.integer(i.duplicates.count)} repeated row${i.duplicates.count === 1 ? '' : 's'} counted once`) : null,
       i.checks?.length ? (i.checks.every((c) => c.matches)
         ? h('span', { class: 'pill ok' }, "totals match the export's")
         : h('span', { class: 'pill warn' }, "totals differ from the export's")) : null,
@@ -107,7 +108,10 @@ export function inputDetails(input, open) {
       row('Rows used', fmt.integer(i.rows), i.rows_without_date ? ` (${fmt.integer(i.rows_without_date)} without a single date)` : ''),
       row('Excluded rows', fmt.integer(i.excluded_total ?? excluded.length)),
       row('Currency', i.currency ?? (i.currencies?.length ? i.currencies.join(', ') : 'not stated in the file')),
-      row('Dates', i.date_min ? `${fmt.dateRange(i.date_min, i.date_max)}${i.date_format ? ` (read as ${i.date_format})` : ''}` : 'none'),
+      row('Dates', i.date_min ? `${fmt.dateRange(i.date_min, i.date_max)}${i.date_format ? ` (read as ${i.date_format})` : ''}`
+        : i.period ? `no date on each row; the export's period: ${i.period.whole ? `all time (${i.period.stated})` : i.period.start ? fmt.dateRange(i.period.start, i.period.end) : i.period.stated}` : 'none'),
+      i.duplicates?.count ? row('Repeated rows', fmt.integer(i.duplicates.count),
+        i.duplicates.counted_once ? ' repeat an earlier row cell for cell: each counted once' : ' repeat an earlier row: counted as written') : null,
       row('Unmapped columns', i.unmapped?.length ? i.unmapped.join(', ') : 'none')),
     excluded.length ? h('div', { class: 'detail-block' },
       h('h3', { class: 'block-title' }, 'Excluded rows'),

@@ -24,6 +24,11 @@ function actionCard(a) {
       h('span', { class: `prio prio-${a.priority}` }, PRIORITY[a.priority] ?? a.priority)),
     entityList(a.entities),
     h('p', { class: 'justification' }, a.justification),
+    // One verdict per entity: its other facts as notes, raises set aside when the verdict cuts.
+    (a.supporting ?? []).length ? h('ul', { class: 'supporting small' }, a.supporting.map((s) =>
+      h('li', { dataset: { action: s.action, fact: s.fact_id } }, h('span', { class: 'muted' }, `Also ${fmt.actionName(s.action).toLowerCase()}: `), s.sentence))) : null,
+    (a.set_aside ?? []).length ? h('ul', { class: 'set-aside small' }, a.set_aside.map((s) =>
+      h('li', { dataset: { action: s.action, fact: s.fact_id } }, h('span', { class: 'muted' }, `Not ${fmt.actionName(s.action).toLowerCase()} (${s.reason}): `), s.sentence))) : null,
     a.expected_impact_formatted ? h('p', { class: 'impact' },
       h('strong', null, a.expected_impact_formatted), ' ', h('span', { class: 'muted' }, a.impact_basis ?? '')) : null);
 }
