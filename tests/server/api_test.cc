@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "api_client.h"
+#include "raw_client.h"
 
 namespace glint::testing {
 namespace {
@@ -479,29 +480,6 @@ TEST(ApiLimits, SlowClientsDoNotHoldTheServer) {
   EXPECT_EQ(server.get("/health").status, 200);
 }
 
-int64_t query_int(const std::filesystem::path& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* st = nullptr;
-  int64_t v = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return v;
-}
-
-std::string integrity(const std::filesystem::path& db_path) {
-  sqlite3* db = nullptr;
-  sqlite3_open(db_path.c_str(), &db);
-  sqlite3_stmt* st = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
-}
 
 TEST(ApiCrash, KillDuringUploadAndDuringDeletionLeavesAllOrNothing) {
   Server server({"GLINT_PBKDF2_ITERATIONS=20000"});
@@ -514,9 +492,9 @@ TEST(ApiCrash, KillDuringUploadAndDuringDeletionLeavesAllOrNothing) {
   server.stop(SIGKILL);
   uploader.join();
   server.start();
-  EXPECT_EQ(integrity(server.db()), "ok");
-  const int64_t datasets = query_int(server.db(), "SELECT COUNT(*) FROM datasets");
-  const int64_t cells = query_int(server.db(), "SELECT COUNT(*) FROM dataset_cells");
+  EXPECT_EQ(sql_text(server.db(), "PRAGMA integrity_check"), "ok");
+  const int64_t datasets = sql_int(server.db(), "SELECT COUNT(*) FROM datasets");
+  const int64_t cells = sql_int(server.db(), "SELECT COUNT(*) FROM dataset_cells");
   EXPECT_TRUE((datasets == 0 && cells == 0) || (datasets == 1 && cells == 600000)) << datasets << " datasets, " << cells << " cells";
   std::printf("upload killed: %lld datasets, %lld cells after restart\n", static_cast<long long>(datasets), static_cast<long long>(cells));
 
@@ -528,18 +506,18 @@ TEST(ApiCrash, KillDuringUploadAndDuringDeletionLeavesAllOrNothing) {
   server.stop(SIGKILL);
   deleter.join();
   server.start();
-  EXPECT_EQ(integrity(server.db()), "ok");
-  const int64_t tenants = query_int(server.db(), "SELECT COUNT(*) FROM tenants");
-  const int64_t orphans = query_int(server.db(),
+  EXPECT_EQ(sql_text(server.db(), "PRAGMA integrity_check"), "ok");
+  const int64_t tenants = sql_int(server.db(), "SELECT COUNT(*) FROM tenants");
+  const int64_t orphans = sql_int(server.db(),
                                     "SELECT COUNT(*) FROM dataset_cells WHERE dataset_id NOT IN (SELECT id FROM datasets) "
                                     "OR dataset_id IN (SELECT id FROM datasets WHERE tenant_id NOT IN (SELECT id FROM tenants))");
   EXPECT_EQ(orphans, 0);
   std::printf("deletion killed: %lld workspaces left\n", static_cast<long long>(tenants));
   if (tenants == 1) {
-    EXPECT_EQ(query_int(server.db(), "SELECT COUNT(*) FROM memberships"), 1);  // wholly there
+    EXPECT_EQ(sql_int(server.db(), "SELECT COUNT(*) FROM memberships"), 1);  // wholly there
   } else {
     EXPECT_EQ(tenants, 0);
-    EXPECT_EQ(query_int(server.db(), "SELECT COUNT(*) FROM datasets"), 0);  // wholly gone
+    EXPECT_EQ(sql_int(server.db(), "SELECT COUNT(*) FROM datasets"), 0);  // wholly gone
   }
 }
 
