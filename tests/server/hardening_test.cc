@@ -30,7 +30,7 @@ std::string ads_csv(const std::vector<std::string>& campaigns, int first_day, in
                     const std::string& account = "111-222-3333") {
   std::string csv = "Day,Customer ID,Campaign,Campaign ID,Currency code,Impr.,Clicks,Cost,Conversions,Conv. value\n";
   for (int d = first_day; d < first_day + days; ++d) {
-    char date[16];
+    char date[32];
     std::snprintf(date, sizeof date, "2026-03-%02d", 1 + d);
     for (size_t c = 0; c < campaigns.size(); ++c) {
       csv += std::string(date) + "," + account + "," + campaigns[c] + "," + std::to_string(9000 + c) + ",USD,1000,40," +
