@@ -73,8 +73,11 @@ void BM_Highlight(benchmark::State& state) {
   Fixture& f = fixture();
   const auto type = static_cast<HighlightType>(state.range(0));
   size_t facts = 0;
+  HighlightOptions options;
+  options.type = type;
+  options.max_facts = 5;
   for (auto _ : state) {
-    const HighlightResult r = highlight(f.ads, f.web, {type, 5}, f.book);
+    const HighlightResult r = highlight(f.ads, f.web, options, f.book);
     facts = r.facts.size();
     benchmark::DoNotOptimize(facts);
   }

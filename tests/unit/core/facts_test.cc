@@ -90,7 +90,7 @@ const json* find_fact(const json& doc, const std::string& tmpl, const std::strin
 
 // Every number in a sentence is one of the fact's formatted fields, and every
 // formatted field shows its raw value.
-void expect_sentence_numbers_are_facts(const json& fact) {
+void expect_sentence_numbers_are_facts(const json& fact, const std::regex* numbers = nullptr) {
   const std::string sentence = fact["sentence"];
   EXPECT_EQ(sentence.find('{'), std::string::npos) << sentence;
   std::set<std::string> shown = {fact["value"].get<std::string>()};
@@ -100,7 +100,8 @@ void expect_sentence_numbers_are_facts(const json& fact) {
   for (const auto& [k, v] : fact["details"].items()) shown.insert(v.get<std::string>());
   // Numbers as the formatter writes them: optional sign and symbol, digits with
   // thousands commas, decimals, then %, x or " pts".
-  static const std::regex number(R"([+-]?(?:[$€£]|USD )?\d{1,3}(?:,\d{3})*(?:\.\d+)?(?:%| pts|x)?)");
+  static const std::regex english(R"([+-]?(?:[$€£]|USD )?\d{1,3}(?:,\d{3})*(?:\.\d+)?(?:%| pts|x)?)");
+  const std::regex& number = numbers != nullptr ? *numbers : english;
   for (auto it = std::sregex_iterator(sentence.begin(), sentence.end(), number); it != std::sregex_iterator(); ++it) {
     const std::string tok = it->str();
     bool found = false;
@@ -110,6 +111,7 @@ void expect_sentence_numbers_are_facts(const json& fact) {
     const bool in_date = std::regex_search(sentence, std::regex("\\d{4}-\\d{2}-\\d{2}")) && tok.size() <= 4;
     EXPECT_TRUE(found || period || in_date) << "'" << tok << "' in: " << sentence;
   }
+  if (numbers != nullptr) return;  // the digits below are read the English way
   // value ↔ raw_value: the shown digits are the raw value, rounded.
   std::string v = fact["value"];
   std::string digits;
@@ -818,6 +820,9 @@ TEST(Formats, SentencesUseTheRequestsOrTheFilesLocale) {
   }
   EXPECT_EQ((*f)["value"], grouped + "\u00a0$");
   EXPECT_NE((*f)["sentence"].get<std::string>().find(grouped + "\u00a0$"), std::string::npos);
+  // Every number of every German sentence is still one of its fact's fields.
+  static const std::regex german(R"([+-]?\d{1,3}(?:\.\d{3})*(?:,\d+)?)");
+  for (const json& x : de["facts"]) expect_sentence_numbers_are_facts(x, &german);
 
   // A German export writes German without being asked; a currency can be set.
   Inputs g;
