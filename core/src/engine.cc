@@ -228,10 +228,11 @@ Json export_json(const Dataset& d) {
   out["rows"] = d.report.rows;
   out["input"] = input_json(d.report);
   Json entities = Json::array();
-  for (const Entity& e : d.entities) {
+  for (size_t i = 0; i < d.entities.size(); ++i) {
+    const Entity& e = d.entities[i];
     Json x = {{"platform", std::string(platform_name(e.platform))}, {"currency", e.currency}, {"dims", e.dims}};
-    if (!e.attrs.empty()) {
-      const CampaignAttributes& a = e.attrs;
+    if (!d.attributes.empty() && !d.attributes[i].empty()) {
+      const CampaignAttributes& a = d.attributes[i];
       Json attrs = {{"type", a.type}, {"status", a.status}, {"bid_strategy", a.bid_strategy}};
       for (const auto& [k, v] : {std::pair{"target_cpa", &a.target_cpa}, std::pair{"target_roas", &a.target_roas},
                                  std::pair{"budget", &a.budget}, std::pair{"lost_is_budget", &a.lost_is_budget}}) {
@@ -284,7 +285,8 @@ Result<Dataset> import_json(const Json& doc) {
       x.dims.push_back(v.get<std::string>());
     }
     if (const auto a = e.find("attrs"); a != e.end() && a->is_object()) {
-      CampaignAttributes& at = x.attrs;
+      d.attributes.resize(d.entities.size() + 1);
+      CampaignAttributes& at = d.attributes.back();
       at.type = a->value("type", "");
       at.status = a->value("status", "");
       at.bid_strategy = a->value("bid_strategy", "");
@@ -297,6 +299,7 @@ Result<Dataset> import_json(const Json& doc) {
     if (!x.currency.empty()) currencies.insert(x.currency);
     d.entities.push_back(std::move(x));
   }
+  if (!d.attributes.empty()) d.attributes.resize(d.entities.size());
   for (const Json& c : *cells) {
     if (!c.is_array() || c.size() != 3 + kMetricSlots || !c[0].is_number_unsigned() || c[0].get<size_t>() >= d.entities.size()) {
       return bad("a cell is malformed");

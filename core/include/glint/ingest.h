@@ -25,7 +25,7 @@
 //  - an empty date cell gets the same diagnostic as an unreadable one;
 //  - a data row that repeats an earlier one cell for cell (with a name or a
 //    date in it) is reported and, unless IngestOptions says otherwise,
-//    counted once, with a warning (64-bit row hashes: 16 bytes a row).
+//    counted once, with a warning (a 64-bit key per row: 16 bytes a cell).
 #pragma once
 
 #include <climits>
@@ -76,7 +76,6 @@ struct Entity {
   Platform platform = Platform::kGeneric;
   std::string currency;           // ISO code; empty when the file does not say
   std::vector<std::string> dims;  // AdDim or WebDim slots
-  CampaignAttributes attrs;       // ads only
 };
 
 struct Cell {
@@ -157,6 +156,9 @@ struct InputReport {
 struct Dataset {
   InputReport report;
   std::vector<Entity> entities;
+  // Per entity, when the file has campaign attribute columns (else empty):
+  // kept apart so the entities the hot path compares stay small.
+  std::vector<CampaignAttributes> attributes;
   std::deque<Cell> cells;  // chunked: growing never copies (or doubles) the aggregates
 };
 

@@ -129,6 +129,8 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
         ep = &with_currency;
       }
       const Entity& e = *ep;
+      static const CampaignAttributes kNone;
+      const CampaignAttributes& attrs = d->attributes.empty() ? kNone : d->attributes[i];
       currencies.insert(e.currency);
       auto [ci, cnew] = currency_index.try_emplace(e.currency, currency_names.size());
       if (cnew) currency_names.push_back(e.currency);
@@ -158,7 +160,7 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
           g.id = dim(e, AdDim::kCampaignId);
           g.name = dim(e, AdDim::kCampaign);
           g.account_id = dim(e, AdDim::kAccountId);
-          g.attrs = e.attrs;
+          g.attrs = attrs;
         } else {
           g.source = dim(e, WebDim::kSource);
           g.medium = dim(e, WebDim::kMedium);
@@ -168,7 +170,7 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
       } else if (kind == DataKind::kAds) {
         Group& g = groups[gi->second];
         if (g.name.empty()) g.name = dim(e, AdDim::kCampaign);
-        if (g.attrs.empty()) g.attrs = e.attrs;
+        if (g.attrs.empty()) g.attrs = attrs;
       }
       group_of[i] = gi->second;
     }

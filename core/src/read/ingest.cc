@@ -207,6 +207,10 @@ class Ingest::Builder final : public TableSink {
     Dataset d;
     d.report = std::move(report_);
     d.entities = std::move(entities_);
+    if (!attributes_.empty()) {
+      attributes_.resize(d.entities.size());
+      d.attributes = std::move(attributes_);
+    }
     d.cells = std::move(cells_);
     return d;
   }
@@ -795,45 +799,68 @@ class Ingest::Builder final : public TableSink {
     }
   }
 
-  // A data row seen before, cell for cell? Rows with neither a name nor a
-  // date (a bare column of figures) may repeat legitimately and are not checked.
-  bool repeated(std::span<const std::string_view> fields, uint64_t line) {
+  // The key of a data row for duplicate detection: its cells as written
+  // (each cell's bytes and length, so "a,bc" and "ab,c" differ); 0 for rows
+  // with neither a name nor a date (a bare column of figures may repeat
+  // legitimately) and they are not checked.
+  uint64_t row_key(std::span<const std::string_view> fields) const {
     bool named = false;
-    for (size_t c : dim_cols_) named |= c < fields.size() && !text::trim_spaces(fields[c]).empty();
-    if (!named) return false;
+    for (size_t c : dim_cols_) named = named || (c < fields.size() && !fields[c].empty());
+    if (!named) return 0;
     uint64_t h = 0x243F6A8885A308D3ull;
-    for (const std::string_view f : fields) h = mix(h, text::trim_spaces(f));
-    h |= 1;  // 0 marks an empty slot
-    if (seen_rows_ * 2 >= row_keys_.size()) {
-      std::vector<uint64_t> keys(std::max<size_t>(1024, row_keys_.size() * 2), 0);
-      std::vector<uint32_t> lines(keys.size(), 0);
-      for (size_t i = 0; i < row_keys_.size(); ++i) {
-        if (row_keys_[i] == 0) continue;
-        size_t at = row_keys_[i] & (keys.size() - 1);
-        while (keys[at] != 0) at = (at + 1) & (keys.size() - 1);
-        keys[at] = row_keys_[i];
-        lines[at] = row_lines_[i];
-      }
-      row_keys_.swap(keys);
-      row_lines_.swap(lines);
-    }
-    size_t at = h & (row_keys_.size() - 1);
-    while (row_keys_[at] != 0 && row_keys_[at] != h) at = (at + 1) & (row_keys_.size() - 1);
-    if (row_keys_[at] == 0) {
-      row_keys_[at] = h;
-      row_lines_[at] = static_cast<uint32_t>(std::min<uint64_t>(line, UINT32_MAX));
-      ++seen_rows_;
+    for (const std::string_view f : fields) h = mix(h, f);
+    return h | 1;
+  }
+
+  // Whether a row repeats one seen before. A repeat has the same entity and
+  // day, so it lands in the same cell: each cell keeps its first row's key
+  // beside it (one comparison for most rows, no table to probe), and only
+  // cells holding several distinct rows (an hourly or a keyword export read
+  // by campaign) use a hash table.
+  bool repeated(uint32_t cell, uint64_t key, uint64_t line) {
+    if (cell >= cell_rows_.size()) cell_rows_.resize(static_cast<size_t>(cell) + 1);
+    RowSlot& first = cell_rows_[cell];
+    const uint32_t at_line = static_cast<uint32_t>(std::min<uint64_t>(line, UINT32_MAX));
+    uint32_t earlier = 0;
+    if (first.key == 0) {
+      first = {key, at_line};
       return false;
+    }
+    if (first.key == key) {
+      earlier = first.line;
+    } else {
+      // Open addressing, at most half full, key and line side by side.
+      const uint64_t k = (key ^ (static_cast<uint64_t>(cell) * 0x9E3779B97F4A7C15ull)) | 1;
+      if (more_count_ * 2 >= more_rows_.size()) {
+        std::vector<RowSlot> grown(std::max<size_t>(1024, more_rows_.size() * 2));
+        for (const RowSlot& s : more_rows_) {
+          if (s.key == 0) continue;
+          size_t i = s.key & (grown.size() - 1);
+          while (grown[i].key != 0) i = (i + 1) & (grown.size() - 1);
+          grown[i] = s;
+        }
+        more_rows_.swap(grown);
+      }
+      const size_t mask = more_rows_.size() - 1;
+      size_t i = k & mask;
+      while (more_rows_[i].key != 0 && more_rows_[i].key != k) i = (i + 1) & mask;
+      if (more_rows_[i].key == 0) {
+        more_rows_[i] = {k, at_line};
+        ++more_count_;
+        return false;
+      }
+      earlier = more_rows_[i].line;
     }
     DuplicateRows& dup = report_.duplicates;
     ++dup.count;
     dup.counted_once = options_.dedupe_rows;
-    if (dup.first.size() < 20) dup.first.emplace_back(line, row_lines_[at]);
+    if (dup.first.size() < 20) dup.first.emplace_back(line, earlier);
     return options_.dedupe_rows;
   }
 
   void read_attributes(std::span<const std::string_view> fields, uint32_t entity) {
-    CampaignAttributes& a = entities_[entity].attrs;
+    if (attributes_.size() <= entity) attributes_.resize(static_cast<size_t>(entity) + 1);
+    CampaignAttributes& a = attributes_[entity];
     for (const auto& [field, col] : attr_cols_) {
       std::string_view cell = text::trim_spaces(fields[col]);
       if (cell.empty() || is_null(cell)) continue;
@@ -858,7 +885,7 @@ class Ingest::Builder final : public TableSink {
   // One data row into its entity's sums for its day (and the running sums
   // that summary rows are checked against).
   void count_row(std::span<const std::string_view> fields, uint64_t line) {
-    if (repeated(fields, line)) return;
+    const uint64_t key = row_key(fields);
     // Entity: platform, currency and the dimension cells (hashed in place,
     // never copied unless the entity is new).
     const Platform platform = platform_col_ ? row_platform(fields[*platform_col_]) : mapping_.platform;
@@ -900,6 +927,8 @@ class Ingest::Builder final : public TableSink {
       if (s && (!range_min_ || *s < *range_min_)) range_min_ = s;
       if (e && (!range_max_ || *e > *range_max_)) range_max_ = e;
     }
+    const uint32_t at = cell_index(entity, day);
+    if (key != 0 && repeated(at, key, line)) return;
     if (day == kNoDay) {
       ++report_.rows_without_date;
     } else {
@@ -908,7 +937,7 @@ class Ingest::Builder final : public TableSink {
     }
 
     // Metrics: a bad cell is missing, the rest of the row counts.
-    Sums& sums = cell_for(entity, day);
+    Sums& sums = cells_[at].sums;
     ++sums.rows;
     for (size_t m = 0; m < metrics_.size(); ++m) {
       const MetricColumn& mc = metrics_[m];
@@ -1010,7 +1039,7 @@ class Ingest::Builder final : public TableSink {
     uint32_t no_day = UINT32_MAX;
   };
 
-  Sums& cell_for(uint32_t entity, Day day) {
+  uint32_t cell_index(uint32_t entity, Day day) {
     DaySlots& s = slots_[entity];
     uint32_t* slot;
     if (day == kNoDay) {
@@ -1030,7 +1059,7 @@ class Ingest::Builder final : public TableSink {
       *slot = static_cast<uint32_t>(cells_.size());
       cells_.push_back({entity, day, {}});
     }
-    return cells_[*slot].sums;
+    return *slot;
   }
 
   struct DateCache {
@@ -1042,10 +1071,15 @@ class Ingest::Builder final : public TableSink {
   const IngestContext& ctx_;
   IngestOptions options_;
   std::vector<std::pair<Field, size_t>> attr_cols_;  // campaign attributes: (field, column)
+  std::vector<CampaignAttributes> attributes_;        // per entity, when attr_cols_ is not empty
   std::optional<Day> range_min_, range_max_;          // reporting start / end columns, over all rows
-  std::vector<uint64_t> row_keys_;                    // hashes of the data rows seen (open addressing)
-  std::vector<uint32_t> row_lines_;                   // …and the line of each
-  size_t seen_rows_ = 0;
+  struct RowSlot {
+    uint64_t key = 0;   // key of the first data row of a cell (0: none yet)
+    uint32_t line = 0;  // …and its line
+  };
+  std::vector<RowSlot> cell_rows_;                    // per cell
+  std::vector<RowSlot> more_rows_;                    // a cell's other rows: (key, cell) → line
+  size_t more_count_ = 0;
   TableInfo section_;  // this table's header and where it starts
   const std::array<bool, 256> label_first_, results_first_;
   static constexpr int64_t kPow10[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
