@@ -69,8 +69,9 @@ FactBook parse_fact_book(std::string_view json_text) {
 }
 
 bool FactBook::listed(std::string_view list, std::string_view cell, bool whole) const {
+  if (cell.empty()) return false;  // most campaigns: no type, no status
   const auto it = lists.find(list);
-  if (it == lists.end() || cell.empty()) return false;
+  if (it == lists.end()) return false;
   const std::string folded = text::fold_case(text::trim_spaces(cell));
   for (const std::string& w : it->second) {
     if (whole ? folded == w : folded.find(w) != std::string::npos) return true;
