@@ -718,6 +718,13 @@ TEST(Hardening, TheAccessLogIsReopenedOnSighup) {
   std::filesystem::remove(moved);
   Server server({"GLINT_ACCESS_LOG=" + log.string()});
   EXPECT_EQ(server.get("/health?before=1").status, 200);
+  // The line is written after the answer went out: wait for it first.
+  auto logged = [](const std::filesystem::path& p, const std::string& what) {
+    std::ifstream in(p);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text.find(what) != std::string::npos;
+  };
+  for (int i = 0; i < 100 && !logged(log, "\"/health\""); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   std::filesystem::rename(log, moved);  // what logrotate does
   kill(server.process().pid(), SIGHUP);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
