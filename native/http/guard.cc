@@ -156,8 +156,6 @@ bool is_valid_utf8(std::string_view s) {
 
 namespace {
 
-bool valid_utf8(std::string_view s) { return is_valid_utf8(s); }
-
 bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
 
 // The connection's stream: buffered reads with the guard's caps and deadlines.
@@ -422,11 +420,11 @@ bool GuardedServer::refuse_from_headers(const httplib::Request& req, httplib::Re
   if (req.has_header("Transfer-Encoding") && (req.has_header("Content-Length") || req.get_header_value("Transfer-Encoding") != "chunked")) {
     return refuse(400, "bad_transfer_encoding", "send either Content-Length or Transfer-Encoding: chunked, not both");
   }
-  if (has_nul(req.path) || !valid_utf8(req.path)) {
+  if (has_nul(req.path) || !is_valid_utf8(req.path)) {
     return refuse(400, "invalid_path", "the path holds a NUL byte or is not UTF-8");
   }
   for (const auto& [k, v] : req.params) {
-    if (has_nul(k) || has_nul(v) || !valid_utf8(k) || !valid_utf8(v)) {
+    if (has_nul(k) || has_nul(v) || !is_valid_utf8(k) || !is_valid_utf8(v)) {
       return refuse(400, "invalid_parameter", "query parameters must be UTF-8 text without NUL bytes");
     }
   }
