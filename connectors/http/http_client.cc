@@ -19,10 +19,15 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+struct BodySink {
+  std::string* out;
+  size_t cap;
+};
+
 size_t on_body(char* data, size_t size, size_t n, void* user) {
-  auto* out = static_cast<std::string*>(user);
-  if (out->size() + size * n > (64u << 20)) return 0;  // an answer over 64 MiB is refused
-  out->append(data, size * n);
+  auto* sink = static_cast<BodySink*>(user);
+  if (sink->out->size() + size * n > sink->cap) return 0;  // libcurl aborts the transfer
+  sink->out->append(data, size * n);
   return size * n;
 }
 
@@ -91,7 +96,8 @@ Result<HttpResponse> send(const HttpRequest& r) {
     curl_easy_setopt(h.get(), CURLOPT_LOW_SPEED_TIME, 10L);
     curl_easy_setopt(h.get(), CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h.get(), CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h.get(), CURLOPT_WRITEDATA, &resp.body);
+    BodySink sink{&resp.body, r.max_response_bytes};
+    curl_easy_setopt(h.get(), CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(h.get(), CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h.get(), CURLOPT_HEADERDATA, &resp.headers);
     if (!r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {

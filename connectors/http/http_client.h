@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "glint/status.h"
@@ -34,6 +35,7 @@ struct HttpRequest {
   int total_timeout_ms = 30000;
   int max_attempts = 3;          // 1 = no retry
   int max_retry_after_s = 10;    // longer waits are not waited for: the 429 is returned
+  size_t max_response_bytes = 32u << 20;  // a longer body is cut off: a transport error
 };
 
 struct HttpResponse {
@@ -61,14 +63,22 @@ namespace glint::connectors {
 // What went wrong upstream, in the terms a route needs to answer.
 struct UpstreamError {
   enum class Kind {
-    kRejected,     // the credential was refused (401/403): the user must fix it
-    kRateLimited,  // 429 after our retries: try again after retry_after_s
-    kUnavailable,  // no answer, or 5xx after our retries
-    kMalformed,    // an answer we cannot read
+    kRejected,        // the credential was refused (401/403): the user must fix it
+    kRateLimited,     // 429 after our retries: try again after retry_after_s
+    kUnavailable,     // no answer, or 5xx after our retries
+    kMalformed,       // an answer we cannot read
+    kTokenExpired,    // the access token is expired or invalid: refresh once and retry
+    kReauthRequired,  // the grant is gone (invalid_grant, revoked, Meta 190): reconnect
+    kForbidden,       // this one account/property/page refused (403): others may work
+    kInvalidRequest,  // the upstream refused what we asked (400): no retry
+    kMisconfigured,   // the upstream refused glint's client id/secret (invalid_client)
   };
+  UpstreamError(Kind k, std::string m, int retry = 0) : kind(k), message(std::move(m)), retry_after_s(retry) {}
   Kind kind;
   std::string message;  // for a person; never holds a secret
   int retry_after_s = 0;
+  std::string upstream_code;  // the upstream's own code ("invalid_grant", "OAUTH_TOKEN_EXPIRED", "190/463")
+  std::string request_id;     // the upstream's request id, when it sends one
 };
 
 // A typed upstream answer: the value, or why not.

@@ -1,101 +1,63 @@
 // fake_upstreams — the platforms glint talks to, on loopback, speaking the
 // wire formats of ../shared/reference/platform-apis.md. See README.md.
-#include <httplib.h>
+#include <openssl/rand.h>
 
-#include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
-#include <nlohmann/json.hpp>
-#include <set>
 #include <string>
-#include <thread>
-#include <vector>
 
-using nlohmann::json;
+#include "fake.h"
 
-namespace {
-
-struct State {
-  std::set<std::string> scenarios;
-  std::set<std::string> brevo_keys = {"xkeysib-fake-0123456789abcdef-AbCdEf"};
-  std::mutex mu;
-  json requests = json::array();
-  std::atomic<int> brevo_calls{0};
-  bool on(const std::string& s) const { return scenarios.count(s) != 0; }
-};
+namespace fake {
 
 void record(State& st, const httplib::Request& req) {
-  json names = json::array();
+  json headers = json::object();
   for (const auto& [k, v] : req.headers) {
-    if (k != "REMOTE_ADDR" && k != "REMOTE_PORT" && k != "LOCAL_ADDR" && k != "LOCAL_PORT") names.push_back(k);
+    if (k != "REMOTE_ADDR" && k != "REMOTE_PORT" && k != "LOCAL_ADDR" && k != "LOCAL_PORT")
+      headers[k] = v;
   }
+  std::string query;
+  if (const size_t q = req.target.find('?'); q != std::string::npos)
+    query = req.target.substr(q + 1);
   std::lock_guard<std::mutex> lock(st.mu);
-  st.requests.push_back({{"method", req.method}, {"path", req.path}, {"query", !req.params.empty()}, {"headers", names}});
+  st.requests.push_back({{"method", req.method},
+                         {"path", req.path},
+                         {"query", query},
+                         {"headers", headers},
+                         {"body", req.body}});
 }
 
-void brevo_error(httplib::Response& res, int status, const char* code, const char* message) {
+std::string opaque(State& st, const std::string& prefix) {
+  unsigned char raw[12];
+  RAND_bytes(raw, sizeof raw);
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::string out = prefix;
+  for (unsigned char c : raw) out.push_back(kAlphabet[c % 62]);
+  out += std::to_string(++st.sequence);
+  return out;
+}
+
+std::string bearer(const httplib::Request& req, const char* scheme) {
+  const std::string h = req.get_header_value("Authorization");
+  const std::string want = std::string(scheme) + " ";
+  if (h.size() <= want.size()) return "";
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(h[i])) !=
+        std::tolower(static_cast<unsigned char>(want[i])))
+      return "";
+  }
+  return h.substr(want.size());
+}
+
+void send_json(httplib::Response& res, int status, const json& body, const char* type) {
   res.status = status;
-  res.set_content(json{{"code", code}, {"message", message}}.dump(), "application/json");
+  res.set_content(body.dump(), type);
 }
 
-void serve_brevo(httplib::Server& s, State& st) {
-  s.Get("/v3/account", [&st](const httplib::Request& req, httplib::Response& res) {
-    record(st, req);
-    const int call = ++st.brevo_calls;
-    if (st.on("brevo_429_once") && call == 1) {
-      res.set_header("x-sib-ratelimit-limit", "10");
-      res.set_header("x-sib-ratelimit-remaining", "0");
-      res.set_header("x-sib-ratelimit-reset", "1");
-      res.set_header("Retry-After", "1");
-      brevo_error(res, 429, "too_many_requests", "Too many requests");
-      return;
-    }
-    if (st.on("brevo_5xx_once") && call == 1) {
-      brevo_error(res, 502, "bad_gateway", "Bad gateway");
-      return;
-    }
-    const std::string key = req.get_header_value("api-key");
-    if (key.empty() || st.brevo_keys.count(key) == 0) {
-      brevo_error(res, 401, "unauthorized", "Key not found");
-      return;
-    }
-    if (st.on("brevo_malformed")) {
-      res.set_content("{\"email\": \"ops@exa", "application/json");
-      return;
-    }
-    const json account = {
-        {"email", "ops@example.com"}, {"firstName", "Ada"}, {"lastName", "Lovelace"}, {"companyName", "Shop A"},
-        {"address", {{"street", "1 rue Fake"}, {"city", "Paris"}, {"zipCode", "75001"}, {"country", "France"}}},
-        {"plan", json::array({{{"type", "free"}, {"credits", 300}, {"creditsType", "sendLimit"}},
-                              {{"type", "sms"}, {"credits", 25}, {"creditsType", "sendLimit"}}})},
-        {"relay", {{"enabled", true}, {"data", {{"userName", "fake@smtp-brevo.com"}, {"relay", "smtp-relay.brevo.com"}, {"port", 587}}}}},
-        {"marketingAutomation", {{"enabled", false}}},
-        {"organization_id", "64fa0000fake"},
-        {"user_id", 5100001},
-        {"enterprise", false}};
-    if (st.on("brevo_slow")) {
-      const std::string body = account.dump();
-      res.set_chunked_content_provider("application/json", [body](size_t offset, httplib::DataSink& sink) {
-        if (offset >= body.size()) {
-          sink.done();
-          return true;
-        }
-        std::this_thread::sleep_for(std::chrono::seconds(2));
-        sink.write(body.data() + offset, 1);
-        return true;
-      });
-      return;
-    }
-    res.set_content(account.dump(), "application/json");
-  });
-}
-
-}  // namespace
+}  // namespace fake
 
 int main(int argc, char** argv) {
-  State st;
+  fake::State st;
   int port = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -106,15 +68,39 @@ int main(int argc, char** argv) {
     } else if (a == "--port" && i + 1 < argc) {
       port = std::atoi(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: fake_upstreams [--port N] [--scenario NAME]... [--brevo-key KEY]...\n");
+      std::fprintf(stderr,
+                   "usage: fake_upstreams [--port N] [--scenario NAME]... [--brevo-key KEY]...\n");
       return 2;
     }
   }
   httplib::Server s;
-  serve_brevo(s, st);
+  fake::serve_brevo(s, st);
+  fake::serve_google(s, st);
+  fake::serve_meta(s, st);
+  fake::serve_hubspot(s, st);
+  fake::serve_mailchimp(s, st);
   s.Get("/_fake/requests", [&st](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(st.mu);
     res.set_content(st.requests.dump(), "application/json");
+  });
+  s.Post("/_fake/reset", [&st](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(st.mu);
+    st.requests = fake::json::array();
+    res.set_content("{}", "application/json");
+  });
+  s.Post("/_fake/scenario", [&st](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_param("clear_all")) {
+      std::lock_guard<std::mutex> lock(st.mu);
+      st.scenarios.clear();
+      st.counters.clear();
+    }
+    if (req.has_param("set")) st.set(req.get_param_value("set"), true);
+    if (req.has_param("clear")) st.set(req.get_param_value("clear"), false);
+    res.set_content("{}", "application/json");
+  });
+  s.Post("/_fake/clock", [&st](const httplib::Request& req, httplib::Response& res) {
+    st.skew += std::atoll(req.get_param_value("advance").c_str());
+    res.set_content(fake::json{{"now", st.now()}}.dump(), "application/json");
   });
   if (port == 0) {
     port = s.bind_to_any_port("127.0.0.1");
@@ -125,6 +111,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fake_upstreams: cannot listen\n");
     return 1;
   }
+  st.base_url = "http://127.0.0.1:" + std::to_string(port);
   std::printf("fake upstreams listening on http://127.0.0.1:%d/\n", port);
   std::fflush(stdout);
   s.listen_after_bind();
