@@ -437,11 +437,15 @@ std::string from_resource(const std::string& query) {
 
 // "customer_client.level <= N" → N; a large bound when absent.
 int level_bound(const std::string& query) {
-  const size_t at = query.find("customer_client.level");
+  std::string q = query;
+  for (char& c : q) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t where = q.find(" where ");
+  if (where == std::string::npos) return 1000;
+  const size_t at = q.find("customer_client.level", where);
   if (at == std::string::npos) return 1000;
-  const size_t le = query.find("<=", at);
+  const size_t le = q.find("<=", at);
   if (le == std::string::npos || le > at + 30) return 1000;
-  return std::atoi(query.c_str() + le + 2);
+  return std::atoi(q.c_str() + le + 2);
 }
 
 json customer_row(const Account& a) {
