@@ -248,6 +248,7 @@ UpstreamError error_of(const HttpResponse& r, std::string_view what) {
 
   UpstreamError e{Kind::kUnavailable, context + " failed (HTTP " + std::to_string(r.status) + ")"};
   e.upstream_code = !category.empty() ? category : error;
+  if (e.upstream_code.empty() && status != "error") e.upstream_code = status;  // legacy code
   e.request_id = text(body, "correlationId");
   if (e.request_id.empty()) e.request_id = r.header("x-hubspot-correlation-id");
 

@@ -455,6 +455,7 @@ TEST(HubSpot, ErrorOfMapsHubSpotAndOAuthBodies) {
       answer(400, R"({"status":"BAD_REFRESH_TOKEN","message":"missing or unknown refresh token"})"),
       "refresh");
   EXPECT_EQ(e.kind, Kind::kReauthRequired);
+  EXPECT_EQ(e.upstream_code, "BAD_REFRESH_TOKEN");
 
   e = hubspot::error_of(
       answer(
