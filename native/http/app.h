@@ -21,6 +21,7 @@
 #include "auth/mailer.h"
 #include "http/guard.h"
 #include "http/server.h"
+#include "oauth/service.h"
 #include "store/store.h"
 #include "vault/vault.h"
 
@@ -144,13 +145,14 @@ class TenantEngines {
 };
 
 struct App {
-  App(ServerConfig c, const std::string& db_path, Vault v)
-      : config(std::move(c)), store(db_path, static_cast<size_t>(config.threads) + 2), vault(std::move(v)),
+  App(ServerConfig c, const std::string& db_path, Vault v, OAuthSettings o = {})
+      : config(std::move(c)), store(db_path, static_cast<size_t>(config.threads) + 2), vault(std::move(v)), oauth(std::move(o)),
         throttle(config.login_failures_allowed, config.login_failures_per_address, static_cast<size_t>(config.throttle_entries)),
         mailer((std::filesystem::path(config.data_dir) / "outbox").string()) {}
   ServerConfig config;
   Store store;
   Vault vault;  // seals and opens credentials
+  OAuth oauth;  // provider settings, states, token refresh
   RateLimiter limiter;
   LoginThrottle throttle;
   Mailer mailer;
@@ -184,6 +186,9 @@ struct Ctx {
 };
 
 bool role_at_least(const std::string& role, const char* min_role);
+
+// /api/internal/*: 404 unless GLINT_INTERNAL_API_KEY is set, 401 without it in X-API-Key.
+void require_internal_key(Ctx& c);
 
 // How a route's errors are written: the seeds' {"detail", "code"}, or the
 // Stratum seed's {"success": false, "error", "code", "details"}.
@@ -243,6 +248,8 @@ void register_onboarding_routes(Router& r, App& app);
 void register_internal_routes(Router& r, App& app);
 void register_data_routes(Router& r, App& app);
 void register_connection_routes(Router& r, App& app);
+void register_oauth_routes(Router& r, App& app);
+void register_platform_routes(Router& r, App& app);
 void register_contract_routes(Router& r, App& app);
 
 // Seeds a demo account and workspace with 90 days of Google Ads, Meta and

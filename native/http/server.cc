@@ -218,7 +218,12 @@ int serve(const ServerConfig& config) {
     std::fprintf(stderr, "glint serve: %s\n", vault.status().message().c_str());
     return 1;
   }
-  App app(config, db_path, std::move(vault).value());
+  OAuthSettings oauth;
+  if (std::string bad = OAuthSettings::from_env(oauth); !bad.empty()) {
+    std::fprintf(stderr, "glint serve: %s\n", bad.c_str());
+    return 1;
+  }
+  App app(config, db_path, std::move(vault).value(), std::move(oauth));
   if (Status s = check_master_key(app.vault, app.store); !s.ok()) {
     std::fprintf(stderr, "glint serve: %s\n", s.message().c_str());
     return 1;
@@ -303,6 +308,8 @@ int serve(const ServerConfig& config) {
   register_internal_routes(router, app);
   register_data_routes(router, app);
   register_connection_routes(router, app);
+  register_oauth_routes(router, app);
+  register_platform_routes(router, app);
 
   server.set_error_handler([&router](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404 && (res.body.empty() || res.get_header_value("Content-Type") != "application/json")) {
@@ -351,6 +358,7 @@ int serve(const ServerConfig& config) {
   }
 
   widen_backlog(port);
+  app.oauth.set_listening(config.host, port);
 
   std::thread waiter([&server, signals]() {
     for (;;) {

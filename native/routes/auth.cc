@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "routes/auth.h"
+#include "routes/connections.h"
 
 #include "auth/crypto.h"
 #include "auth/passwords.h"
@@ -250,13 +251,7 @@ void register_auth_routes(Router& r, App&) {
   });
 
   r.add("GET", "/api/auth/platforms", {}, [](Ctx& c) {
-    json platforms = json::array();
-    for (const auto& [id, name, kind] : {std::tuple{"google_ads", "Google Ads", "oauth"}, std::tuple{"ga4", "Google Analytics 4", "oauth"},
-                                         std::tuple{"meta_ads", "Meta Ads", "oauth"}, std::tuple{"hubspot", "HubSpot", "oauth"},
-                                         std::tuple{"mailchimp", "Mailchimp", "oauth"}, std::tuple{"brevo", "Brevo", "api_key"}}) {
-      platforms.push_back({{"id", id}, {"name", name}, {"auth", kind}, {"connected", false}, {"available", false}});
-    }
-    c.send(200, {{"platforms", platforms}, {"note", "platform connections arrive with the OAuth capability; CSV uploads work now"}});
+    c.send(200, {{"platforms", platform_catalogue(c.app, owner_of(c, json::object(), "member"))}});
   });
 
   register_auth_alias_routes(r);

@@ -3,21 +3,27 @@
 // (or the session's current one) and to the user when they have none; owners
 // and admins connect and disconnect, any member sees the status, outsiders get
 // 404. Secrets are sealed by the vault and never leave in a response.
+#include "routes/connections.h"
+
+#include <ctime>
+
 #include "brevo/brevo.h"
 #include "http/app.h"
+#include "oauth/service.h"
 #include "vault/credentials.h"
 
 namespace glint::native {
 
-namespace {
-
 namespace up = glint::connectors;
 
-struct Owner {
-  std::string kind;  // "tenant" or "user"
-  int64_t id = 0;
-  std::string public_id;
-};
+std::string iso_of(int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 // The connection's owner for this request; `min_role` for a workspace.
 Owner owner_of(Ctx& c, const json& body, const char* min_role) {
@@ -25,7 +31,8 @@ Owner owner_of(Ctx& c, const json& body, const char* min_role) {
     auto t = c.app.store.tenant_for(*tid, c.me().id);
     if (!t) throw HttpError{404, "not_found", "no such workspace"};
     if (!role_at_least(t->role, min_role)) {
-      throw HttpError{403, "forbidden", std::string("this needs the ") + min_role + " role in the workspace"};
+      throw HttpError{403, "forbidden",
+                      std::string("this needs the ") + min_role + " role in the workspace"};
     }
     return {"tenant", t->id, t->public_id};
   }
@@ -38,9 +45,13 @@ Owner owner_of(Ctx& c, const json& body, const char* min_role) {
   return {"user", c.me().id, c.me().public_id};
 }
 
-json status_json(const std::string& platform, const Owner& o, const std::optional<Credential>& cred) {
-  json out = {{"success", true}, {"platform", platform}, {"connected", cred.has_value()},
-              {"owner", {{"kind", o.kind == "tenant" ? "workspace" : "user"}, {"id", o.public_id}}}};
+json status_json(const std::string& platform, const Owner& o,
+                 const std::optional<Credential>& cred) {
+  json out = {
+      {"success", true},
+      {"platform", platform},
+      {"connected", cred.has_value()},
+      {"owner", {{"kind", o.kind == "tenant" ? "workspace" : "user"}, {"id", o.public_id}}}};
   if (!cred) {
     out["status"] = "not_connected";
     return out;
@@ -50,46 +61,80 @@ json status_json(const std::string& platform, const Owner& o, const std::optiona
   out["account"] = details.is_object() ? details : json::object();
   out["connected_at"] = cred->created_at;
   out["connection_id"] = cred->public_id;
+  out["is_primary"] = cred->is_primary;
+  if (!cred->status_note.empty()) out["status_note"] = cred->status_note;
+  if (cred->expires_at) {
+    // The connection itself ends then (Meta's long-lived token, a Google
+    // grant limited in time): reconnecting a week before keeps data flowing.
+    out["expires_at"] = iso_of(*cred->expires_at);
+    out["reconnect_before"] = iso_of(*cred->expires_at - 7 * 86400);
+    out["expires_in_days"] = (*cred->expires_at - now_unix()) / 86400;
+  }
   return out;
 }
+
+void upstream_failed(const up::UpstreamError& e, const char* rejected_code) {
+  switch (e.kind) {
+    case up::UpstreamError::Kind::kRejected:
+      throw HttpError{422, rejected_code, e.message};
+    case up::UpstreamError::Kind::kRateLimited:
+      throw HttpError{503,
+                      "upstream_rate_limited",
+                      e.message + "; try again later",
+                      {{"Retry-After", std::to_string(e.retry_after_s)}}};
+    case up::UpstreamError::Kind::kMalformed:
+      throw HttpError{502, "upstream_malformed", e.message};
+    case up::UpstreamError::Kind::kTokenExpired:
+    case up::UpstreamError::Kind::kReauthRequired:
+      throw HttpError{409, "reconnect_required", e.message};
+    case up::UpstreamError::Kind::kForbidden:
+      throw HttpError{422, "upstream_forbidden", e.message};
+    case up::UpstreamError::Kind::kInvalidRequest:
+      throw HttpError{502, "upstream_refused", e.message};
+    case up::UpstreamError::Kind::kMisconfigured:
+      throw HttpError{503, "provider_misconfigured", e.message};
+    case up::UpstreamError::Kind::kUnavailable:
+      break;
+  }
+  throw HttpError{502, "upstream_unavailable", e.message};
+}
+
+namespace {
 
 // An API key as a header value: printable ASCII, no spaces or line breaks.
 std::string api_key_param(Ctx& c, const json& b) {
   auto key = c.param(b, "api_key");
   if (!key || key->empty()) throw HttpError{422, "missing_parameter", "'api_key' is required"};
-  if (key->size() > 512) throw HttpError{422, "invalid_parameter", "'api_key' is longer than 512 characters"};
+  if (key->size() > 512)
+    throw HttpError{422, "invalid_parameter", "'api_key' is longer than 512 characters"};
   for (char ch : *key) {
-    if (ch <= ' ' || ch > '~') throw HttpError{422, "invalid_parameter", "'api_key' holds characters an API key cannot have"};
+    if (ch <= ' ' || ch > '~')
+      throw HttpError{422, "invalid_parameter",
+                      "'api_key' holds characters an API key cannot have"};
   }
   return *key;
-}
-
-[[noreturn]] void upstream_failed(const up::UpstreamError& e) {
-  switch (e.kind) {
-    case up::UpstreamError::Kind::kRejected: throw HttpError{422, "invalid_api_key", e.message};
-    case up::UpstreamError::Kind::kRateLimited:
-      throw HttpError{503, "upstream_rate_limited", e.message + "; try again later", {{"Retry-After", std::to_string(e.retry_after_s)}}};
-    case up::UpstreamError::Kind::kMalformed: throw HttpError{502, "upstream_malformed", e.message};
-    case up::UpstreamError::Kind::kUnavailable: break;
-  }
-  throw HttpError{502, "upstream_unavailable", e.message};
 }
 
 void brevo_connect(Ctx& c) {
   const json b = c.body();
   const Owner o = owner_of(c, b, "admin");
   const std::string key = api_key_param(c, b);
-  const up::Upstream<up::brevo::Account> acct = up::brevo::account(key);  // the key is tried before it is kept
+  const up::Upstream<up::brevo::Account> acct =
+      up::brevo::account(key);  // the key is tried before it is kept
   if (!acct.ok()) upstream_failed(*acct.error);
   const up::brevo::Account& a = *acct.value;
-  const json details = {{"email", a.email}, {"company_name", a.company_name}, {"organization_id", a.organization_id},
-                        {"user_id", a.user_id}, {"plans", a.plans}};
+  const json details = {{"email", a.email},
+                        {"company_name", a.company_name},
+                        {"organization_id", a.organization_id},
+                        {"user_id", a.user_id},
+                        {"plans", a.plans}};
   const json secret = {{"api_key", key}};
   const Credential cred = c.app.store.save_credential(
-      o.kind, o.id, "brevo", a.organization_id.empty() ? a.email : a.organization_id, a.email, details.dump(), c.me().id, std::nullopt,
-      [&](const std::string& public_id) {
-        return std::make_pair(static_cast<int64_t>(c.app.vault.current_key_id()),
-                              c.app.vault.seal(secret.dump(), credential_aad(o.kind, o.id, "brevo", public_id)));
+      o.kind, o.id, "brevo", a.organization_id.empty() ? a.email : a.organization_id, a.email,
+      details.dump(), c.me().id, std::nullopt, [&](const std::string& public_id) {
+        return std::make_pair(
+            static_cast<int64_t>(c.app.vault.current_key_id()),
+            c.app.vault.seal(secret.dump(), credential_aad(o.kind, o.id, "brevo", public_id)));
       });
   json out = status_json("brevo", o, cred);
   out["message"] = "Brevo connected as " + a.email;
@@ -108,17 +153,25 @@ void brevo_disconnect(Ctx& c) {
   // Brevo keys have no revoke endpoint: the key is forgotten here and the
   // user is told to delete it in Brevo if it is no longer needed.
   const bool had = c.app.store.delete_credential(o.kind, o.id, "brevo");
-  c.send(200, {{"success", true}, {"platform", "brevo"}, {"disconnected", had},
-               {"message", had ? "Brevo disconnected; delete the API key in Brevo (SMTP & API) if nothing else uses it"
-                               : "Brevo was not connected"}});
+  c.send(
+      200,
+      {{"success", true},
+       {"platform", "brevo"},
+       {"disconnected", had},
+       {"message",
+        had ? "Brevo disconnected; delete the API key in Brevo (SMTP & API) if nothing else uses it"
+            : "Brevo was not connected"}});
 }
 
 }  // namespace
 
 void register_connection_routes(Router& r, App&) {
-  for (const char* path : {"/api/oauth/brevo/save-api-key", "/api/brevo/connect"}) r.add("POST", path, {.max_body = kSmallBody}, brevo_connect);
-  for (const char* path : {"/api/oauth/brevo/status", "/api/brevo/status"}) r.add("GET", path, {}, brevo_status);
-  for (const char* path : {"/api/oauth/brevo/disconnect", "/api/brevo/disconnect"}) r.add("POST", path, {}, brevo_disconnect);
+  for (const char* path : {"/api/oauth/brevo/save-api-key", "/api/brevo/connect"})
+    r.add("POST", path, {.max_body = kSmallBody}, brevo_connect);
+  for (const char* path : {"/api/oauth/brevo/status", "/api/brevo/status"})
+    r.add("GET", path, {}, brevo_status);
+  for (const char* path : {"/api/oauth/brevo/disconnect", "/api/brevo/disconnect"})
+    r.add("POST", path, {}, brevo_disconnect);
   r.add("DELETE", "/api/oauth/brevo/disconnect", {}, brevo_disconnect);
   r.add("GET", "/api/oauth/brevo/accounts", {}, [](Ctx& c) {
     const Owner o = owner_of(c, json::object(), "member");
@@ -130,7 +183,8 @@ void register_connection_routes(Router& r, App&) {
       d["selected"] = true;
       list.push_back(d);
     }
-    c.send(200, {{"success", true}, {"platform", "brevo"}, {"accounts", list}, {"total", list.size()}});
+    c.send(200,
+           {{"success", true}, {"platform", "brevo"}, {"accounts", list}, {"total", list.size()}});
   });
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "http/app.h"
+#include "routes/connections.h"
 #include "auth/crypto.h"
 
 namespace glint::native {
@@ -30,6 +31,8 @@ json onboarding_json(const Onboarding& o) {
           {"updated_at", o.updated_at.empty() ? json(nullptr) : json(o.updated_at)}};
 }
 
+}  // namespace
+
 void require_internal_key(Ctx& c) {
   const std::string& key = c.app.config.internal_api_key;
   if (key.empty()) throw HttpError{404, "not_found", "no route for " + c.req.method + " " + c.req.path};
@@ -37,8 +40,6 @@ void require_internal_key(Ctx& c) {
     throw HttpError{401, "invalid_api_key", "a valid X-API-Key header is required"};
   }
 }
-
-}  // namespace
 
 void register_onboarding_routes(Router& r, App&) {
   r.add("GET", "/api/onboarding/status", {}, [](Ctx& c) { c.send(200, onboarding_json(c.app.store.onboarding(c.me().id))); });
@@ -79,13 +80,17 @@ void register_onboarding_routes(Router& r, App&) {
     });
   }
   r.add("GET", "/api/onboarding/available-platforms", {}, [](Ctx& c) {
-    json list = json::array();
-    for (const auto& [id, name, cat] : {std::tuple{"google_ads", "Google Ads", "advertising"}, std::tuple{"meta_ads", "Meta Ads", "advertising"},
-                                        std::tuple{"ga4", "Google Analytics 4", "analytics"}, std::tuple{"hubspot", "HubSpot", "crm"},
-                                        std::tuple{"mailchimp", "Mailchimp", "email"}, std::tuple{"brevo", "Brevo", "email"},
-                                        std::tuple{"csv", "CSV upload", "files"}}) {
-      list.push_back({{"id", id}, {"name", name}, {"category", cat}, {"available", std::string_view(id) == "csv"}});
+    json list = platform_catalogue(c.app, std::nullopt);
+    for (json& p : list) {
+      const std::string id = p["id"];
+      p["category"] = id == "google_ads" || id == "meta_ads" ? "advertising"
+                      : id == "ga4"                          ? "analytics"
+                      : id == "facebook"                     ? "social"
+                      : id == "hubspot"                      ? "crm"
+                                                             : "email";
     }
+    list.push_back({{"id", "csv"}, {"name", "CSV upload"}, {"category", "files"}, {"auth", "none"}, {"provider", "csv"},
+                    {"configured", true}, {"available", true}, {"missing_settings", json::array()}});
     c.send(200, {{"platforms", list}});
   });
 }
@@ -134,7 +139,16 @@ void register_internal_routes(Router& r, App& app) {
                               {"name", d.name}});
         }
       }
-      c.send(200, {{"user_id", uid}, {"accounts", accounts}, {"connections", json::array()}});
+      json connections = json::array();
+      auto add = [&connections](const Credential& cred, const std::string& owner) {
+        connections.push_back({{"platform", cred.provider}, {"connection_id", cred.public_id}, {"account_id", cred.account_id},
+                               {"label", cred.label}, {"status", cred.status}, {"owner", owner}});
+      };
+      for (const Credential& cred : c.app.store.credentials_of("user", u.id, "")) add(cred, u.public_id);
+      for (const Tenant& t : c.app.store.tenants_of(u.id)) {
+        for (const Credential& cred : c.app.store.credentials_of("tenant", t.id, "")) add(cred, t.public_id);
+      }
+      c.send(200, {{"user_id", uid}, {"accounts", accounts}, {"connections", connections}});
       return;
     }
     throw HttpError{404, "not_found", "no such client"};

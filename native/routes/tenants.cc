@@ -7,6 +7,7 @@
 // before stay beside it), invites under /api/tenants/invites/{token}/… with
 // glint's /api/invites/{token}/… kept as aliases.
 #include "http/app.h"
+#include "routes/connections.h"
 #include "auth/crypto.h"
 #include "routes/paging.h"
 
@@ -210,8 +211,7 @@ void register_tenant_routes(Router& r, App&) {
   });
   r.add("GET", id + "/integrations", {}, [](Ctx& c) {
     const Tenant t = c.tenant(1);
-    // No platform connections exist yet (they arrive with OAuth).
-    json out = page_of(c, json::array(), {"integrations", "connections"});
+    json out = page_of(c, integrations_json(c.app, {"tenant", t.id, t.public_id}), {"integrations", "connections"});
     out["tenant_id"] = t.public_id;
     c.send(200, out);
   });

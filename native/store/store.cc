@@ -730,7 +730,7 @@ int64_t Store::data_version(int64_t tenant_id) {
 namespace {
 constexpr const char* kCredentialSelect =
     "SELECT id, public_id, owner_kind, owner_id, provider, account_id, label, details, key_id, sealed, status, expires_at, "
-    "created_at, updated_at FROM credentials ";
+    "created_at, updated_at, is_primary, status_note FROM credentials ";
 
 Credential read_credential(db::Stmt& st) {
   Credential c;
@@ -748,9 +748,16 @@ Credential read_credential(db::Stmt& st) {
   if (!st.is_null(11)) c.expires_at = st.integer(11);
   c.created_at = st.text(12);
   c.updated_at = st.text(13);
+  c.is_primary = st.integer(14) != 0;
+  c.status_note = st.text(15);
   return c;
 }
 }  // namespace
+
+namespace detail {
+Credential read_credential_row(db::Stmt& st) { return read_credential(st); }
+const char* credential_select() { return kCredentialSelect; }
+}  // namespace detail
 
 Credential Store::save_credential(const std::string& owner_kind, int64_t owner_id, const std::string& provider,
                                   const std::string& account_id, const std::string& label, const std::string& details,
@@ -792,7 +799,7 @@ Credential Store::save_credential(const std::string& owner_kind, int64_t owner_i
 
 std::optional<Credential> Store::credential(const std::string& owner_kind, int64_t owner_id, const std::string& provider) {
   auto c = pool_.acquire();
-  db::Stmt st = c->prepare(std::string(kCredentialSelect) + "WHERE owner_kind = ? AND owner_id = ? AND provider = ?");
+  db::Stmt st = c->prepare(std::string(kCredentialSelect) + "WHERE owner_kind = ? AND owner_id = ? AND provider = ? ORDER BY is_primary DESC, id LIMIT 1");
   st.bind(1, owner_kind).bind(2, owner_id).bind(3, provider);
   if (!st.step()) return std::nullopt;
   return read_credential(st);

@@ -70,6 +70,27 @@ struct Credential {
   std::string public_id, owner_kind, provider, account_id, label, details, sealed, status, created_at, updated_at;
   int64_t owner_id = 0, key_id = 0;
   std::optional<int64_t> expires_at;
+  bool is_primary = true;
+  std::string status_note;  // why it needs reconnecting, for a person
+};
+
+// A one-time OAuth authorization state (the value itself is never stored).
+struct OAuthState {
+  int64_t id = 0;
+  std::string provider, session_hash, owner_kind, redirect_uri, return_to, verifier_sealed;
+  int64_t user_id = 0, owner_id = 0, created_at = 0, expires_at = 0;
+  std::optional<int64_t> consumed_at;  // set when it had been used before this consumption
+};
+
+// Something a connection reaches: an ad account, a GA4 property, a page.
+struct PlatformAccount {
+  int64_t id = 0, credential_id = 0;
+  std::string public_id, kind, external_id, name, details, status, discovered_at, updated_at;
+  bool linked = false, selected = false;
+};
+
+struct FoundAccount {
+  std::string kind, external_id, name, details;
 };
 
 // One stored dataset in the shape core's ingest.import reads.
@@ -163,6 +184,52 @@ class Store {
   std::optional<Credential> credential(const std::string& owner_kind, int64_t owner_id, const std::string& provider);
   bool delete_credential(const std::string& owner_kind, int64_t owner_id, const std::string& provider);
   std::vector<Credential> credentials();
+  // Saves the connection to (owner, provider, account_id): an existing one is
+  // updated in place (same ids, so what was linked stays linked); with
+  // `only_one`, the owner's other connections to that provider go. The new
+  // one becomes primary when the owner has no other primary.
+  Credential upsert_credential(const std::string& owner_kind, int64_t owner_id, const std::string& provider,
+                               const std::string& account_id, const std::string& label, const std::string& details,
+                               int64_t created_by, std::optional<int64_t> expires_at, bool only_one,
+                               const std::function<std::pair<int64_t, std::string>(const std::string& public_id)>& seal);
+  // The owner's connections to `provider` ("" = all), primary first.
+  std::vector<Credential> credentials_of(const std::string& owner_kind, int64_t owner_id, const std::string& provider);
+  std::optional<Credential> credential_by_id(int64_t id);
+  // Replaces the sealed secret only if it is still `expected_sealed` (so two
+  // writers never lose each other's rotation); true when it was replaced.
+  bool replace_credential_secret(int64_t id, const std::string& expected_sealed, int64_t key_id, const std::string& sealed,
+                                 std::optional<int64_t> expires_at);
+  void set_credential_status(int64_t id, const std::string& status, const std::string& note);
+  void set_credential_details(int64_t id, const std::string& details);
+  void set_primary_credential(int64_t id);
+  bool delete_credential_by_id(int64_t id);
+
+  // OAuth states: saved at authorize, consumed once by the callback.
+  void save_oauth_state(const std::string& state_hash, const OAuthState& s);
+  // The state with this hash, marked consumed in the same step; a state used
+  // before comes back with `consumed_at` set (and is refused by the caller).
+  std::optional<OAuthState> consume_oauth_state(const std::string& state_hash, int64_t now);
+  int64_t purge_oauth_states(int64_t now);
+
+  // Discovery: every `found` account is recorded (new ones unlinked); those
+  // of `kinds` that were known and are not found any more become 'vanished'
+  // (their links kept, so the user sees what disappeared). Returns how many
+  // vanished in this call.
+  int64_t record_accounts(int64_t credential_id, const std::vector<std::string>& kinds, const std::vector<FoundAccount>& found);
+  std::vector<PlatformAccount> platform_accounts(int64_t credential_id, const std::string& kind);
+  // Sets `linked` on these external ids of `kind` (and, with `exclusive`,
+  // clears it on the others); returns the ids that were not known.
+  std::vector<std::string> link_accounts(int64_t credential_id, const std::string& kind, const std::vector<std::string>& external_ids,
+                                         bool exclusive);
+  // Makes one account of `kind` the selected one (and links it); false when unknown.
+  bool select_account(int64_t credential_id, const std::string& kind, const std::string& external_id);
+
+  std::optional<std::string> platform_preferences(int64_t user_id);
+  void set_platform_preferences(int64_t user_id, const std::string& data);
+  void audit(const std::string& actor, const std::string& action, const std::string& target, const std::string& detail,
+             const std::string& address);
+  int64_t audit_count(const std::string& action);
+
   // Re-seals every credential in one transaction: `reseal` returns the new
   // (key id, sealed) or throws to abort with nothing changed.
   int64_t reseal_credentials(const std::function<std::pair<int64_t, std::string>(const Credential&)>& reseal);
