@@ -173,6 +173,21 @@ void register_connection_routes(Router& r, App&) {
   for (const char* path : {"/api/oauth/brevo/disconnect", "/api/brevo/disconnect"})
     r.add("POST", path, {}, brevo_disconnect);
   r.add("DELETE", "/api/oauth/brevo/disconnect", {}, brevo_disconnect);
+  r.add("POST", "/api/oauth/brevo/select-account", {.max_body = kSmallBody}, [](Ctx& c) {
+    const json b = c.body();
+    const Owner o = owner_of(c, b, "admin");
+    const std::string id = c.param(b, "account_id").value_or("");
+    if (id.empty()) throw HttpError{422, "missing_parameter", "'account_id' is required"};
+    std::optional<Credential> chosen;
+    for (const Credential& cred : c.app.store.credentials_of(o.kind, o.id, "brevo")) {
+      if (cred.account_id == id) chosen = cred;
+    }
+    if (!chosen) throw HttpError{404, "unknown_account", "no connected Brevo account " + id};
+    c.app.store.set_primary_credential(chosen->id);
+    json out = status_json("brevo", o, c.app.store.credential_by_id(chosen->id));
+    out["message"] = "Brevo account " + chosen->label + " selected";
+    c.send(200, out);
+  });
   r.add("GET", "/api/oauth/brevo/accounts", {}, [](Ctx& c) {
     const Owner o = owner_of(c, json::object(), "member");
     json list = json::array();

@@ -49,6 +49,11 @@ json begin(Ctx& c, const std::string& provider) {
   const json b = request_body(c);
   const Owner o = owner_of(c, b, "admin");
   require_configured(c.app, provider);
+  // Each start stores a state: a caller may start 30 sign-ins a minute.
+  if (const RateLimiter::Decision d = c.app.limiter.take("oauth-start:" + c.me().public_id, 30); !d.allowed) {
+    throw HttpError{429, "rate_limited", "too many sign-ins started; try again in " + std::to_string(d.reset_s) + " s",
+                    {{"Retry-After", std::to_string(d.reset_s)}}};
+  }
   std::string return_to = c.param(b, "return_to").value_or("");
   if (return_to.size() > 2048)
     throw HttpError{422, "invalid_parameter", "'return_to' is longer than 2048 characters"};
