@@ -405,6 +405,11 @@ void callback(Ctx& c, const std::string& provider) {
                           : std::string(provider_name(provider)) + " refused the sign-in (" +
                                 html_escape(err) + ")"};
     }
+    if (c.req.has_param("iss") && provider == "google" && c.req.get_param_value("iss") != "https://accounts.google.com") {
+      // RFC 9207: an authorization response that names another issuer is a mix-up.
+      (void)take_state(c.app, provider, state, nullptr);
+      throw HttpError{400, "issuer_mismatch", "the sign-in answer came from another authorization server; start again"};
+    }
     const Finished f = finish(c.app, provider, state, c.req.get_param_value("code"), nullptr);
     if (wants_json(c)) return c.send(200, finished_json(provider, f));
     callback_page(c, provider, true, "connected",
