@@ -484,4 +484,18 @@ Upstream<std::vector<Ga4Property>> ga4_properties(const std::string& access_toke
                                                             std::to_string(kMaxPages) + " pages"}};
 }
 
+namespace detail {
+
+HttpRequest api_request(const std::string& method, const std::string& url,
+                        const std::string& access_token) {
+  return google::api_request(method, url, access_token);
+}
+
+HttpRequest ads_request(const Config& cfg, const std::string& method, const std::string& path,
+                        const std::string& access_token, const std::string& login_customer_id) {
+  return google::ads_request(cfg, method, path, access_token, login_customer_id);
+}
+
+}  // namespace detail
+
 }  // namespace glint::connectors::google

@@ -58,6 +58,7 @@ class FakeUpstreams {
                                            "GLINT_URL_OPENIDCONNECT_GOOGLEAPIS_COM",
                                            "GLINT_URL_GOOGLEADS_GOOGLEAPIS_COM",
                                            "GLINT_URL_ANALYTICSADMIN_GOOGLEAPIS_COM",
+                                           "GLINT_URL_ANALYTICSDATA_GOOGLEAPIS_COM",
                                            "GLINT_URL_WWW_FACEBOOK_COM",
                                            "GLINT_URL_GRAPH_FACEBOOK_COM",
                                            "GLINT_URL_APP_HUBSPOT_COM",
