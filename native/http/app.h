@@ -153,6 +153,7 @@ struct App {
   Store store;
   Vault vault;  // seals and opens credentials
   OAuth oauth;  // provider settings, states, token refresh
+  class Syncer* syncer = nullptr;  // set by serve() once its workers run
   RateLimiter limiter;
   LoginThrottle throttle;
   Mailer mailer;
@@ -250,6 +251,7 @@ void register_data_routes(Router& r, App& app);
 void register_connection_routes(Router& r, App& app);
 void register_oauth_routes(Router& r, App& app);
 void register_platform_routes(Router& r, App& app);
+void register_sync_routes(Router& r, App& app);
 void register_contract_routes(Router& r, App& app);
 
 // Seeds a demo account and workspace with 90 days of Google Ads, Meta and

@@ -6,6 +6,7 @@
 
 #include "brevo/brevo.h"
 #include "routes/connections.h"
+#include "sync/sync.h"
 #include "vault/credentials.h"
 
 namespace glint::native {
@@ -222,8 +223,14 @@ void register_platform_routes(Router& r, App&) {
   r.add("POST", plat + "/refresh", {.max_body = kSmallBody}, [](Ctx& c) {
     const PlatformInfo& p = platform(c.capture(1));
     const Owner o = owner_of(c, c.body(), "admin");
-    json out = refresh_connection(c.app, connected(c.app, o, p));
+    const Credential cred = connected(c.app, o, p);
+    json out = refresh_connection(c.app, cred);
     out["success"] = true;
+    if (syncs_data(cred.provider) && c.app.syncer != nullptr) {
+      // On demand: the data follows the refreshed connection (a queued or running sync is reused).
+      const auto [run, added] = c.app.syncer->request(cred, "manual");
+      out["sync"] = {{"task_id", run.public_id}, {"status", run.status}, {"queued", added}};
+    }
     out["status"] = platform_status(c.app, o, p);
     c.send(200, out);
   });

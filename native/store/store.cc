@@ -755,6 +755,7 @@ Credential read_credential(db::Stmt& st) {
 }  // namespace
 
 namespace detail {
+void bump_data_version(db::Connection& c, int64_t tenant_id) { bump_version(c, tenant_id); }
 Credential read_credential_row(db::Stmt& st) { return read_credential(st); }
 const char* credential_select() { return kCredentialSelect; }
 }  // namespace detail

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -91,6 +92,27 @@ struct PlatformAccount {
 
 struct FoundAccount {
   std::string kind, external_id, name, details;
+};
+
+// A sync task (durable; see schemas/sql/008_sync.sql).
+struct SyncRun {
+  int64_t id = 0, credential_id = 0, slices_total = 0, slices_done = 0, rows_written = 0, created_at = 0;
+  std::string public_id, status, trigger, done_units, failures, message;
+  std::optional<int64_t> started_at, finished_at;
+};
+
+// One synced row: a day of one entity at one level, in core's metric slots.
+struct SyncedRow {
+  std::string platform, kind, account_id, level, currency, dims, attrs;
+  int32_t day = 0;
+  std::array<int64_t, 7> m{};
+};
+
+struct SyncedAccount {
+  int64_t credential_id = 0;
+  std::string account_id, platform, name, currency, time_zone, last_error;
+  std::optional<int64_t> last_success;
+  std::optional<int32_t> newest_day;
 };
 
 // One stored dataset in the shape core's ingest.import reads.
@@ -229,6 +251,32 @@ class Store {
   void audit(const std::string& actor, const std::string& action, const std::string& target, const std::string& detail,
              const std::string& address);
   int64_t audit_count(const std::string& action);
+
+  // Sync tasks. Enqueuing returns the connection's queued or running task
+  // when there is one (two syncs of a connection never run at once) and
+  // false as second; else a new queued task and true.
+  std::pair<SyncRun, bool> enqueue_sync(int64_t credential_id, const std::string& trigger);
+  // Claims the oldest queued task (it becomes running).
+  std::optional<SyncRun> claim_sync(int64_t now);
+  // At start: tasks left running by a stopped server are queued again.
+  int64_t requeue_running_syncs();
+  void save_sync_progress(const SyncRun& run);
+  void finish_sync(int64_t run_id, const std::string& status, const std::string& message, const std::string& failures, int64_t now);
+  std::optional<SyncRun> sync_run(const std::string& public_id);
+  std::vector<SyncRun> sync_runs_of(int64_t credential_id, int limit);
+  // Replaces every slice (credential, account, level, day) for day in
+  // [first, last] with `rows` (all inside that range), in one transaction;
+  // days >= provisional_from are marked provisional. Bumps the owning
+  // workspace's data version. Returns the rows written.
+  int64_t replace_slices(int64_t credential_id, const std::string& account_id, const std::string& level, int32_t first, int32_t last,
+                         const std::vector<SyncedRow>& rows, int32_t provisional_from, int64_t now);
+  std::vector<SyncedRow> synced_rows(int64_t credential_id, const std::string& account_id, const std::string& level, int32_t first,
+                                     int32_t last);
+  // Every row of `level` synced for this workspace's connections (for core).
+  std::vector<SyncedRow> tenant_synced_rows(int64_t tenant_id, const std::string& level);
+  std::optional<int32_t> first_provisional_day(int64_t credential_id, const std::string& account_id, const std::string& level);
+  void save_synced_account(const SyncedAccount& a);
+  std::vector<SyncedAccount> synced_accounts(int64_t credential_id);
 
   // Re-seals every credential in one transaction: `reseal` returns the new
   // (key id, sealed) or throws to abort with nothing changed.

@@ -1,0 +1,227 @@
+// Sync on demand and its status (/sync/*, as the Metricx seed has them), and
+// the seed's data APIs over synced rows: /advertising/* (Google Ads) and
+// /meta-ads/* (Meta). Every figure is computed by core from the stored
+// daily rows (ratios from sums, per currency), the same engine that
+// analyses uploads; an account of another workspace is a 404.
+#include <nlohmann/json.hpp>
+
+#include "glint/dates.h"
+#include "glint/engine.h"
+#include "routes/connections.h"
+#include "sync/sync.h"
+
+namespace glint::native {
+
+namespace {
+
+constexpr int64_t kStaleAfter = 48 * 3600;
+
+const char* provider_of_platform(const std::string& platform) {
+  if (platform == "google_ads" || platform == "ga4" || platform == "google") return "google";
+  if (platform == "meta_ads" || platform == "meta" || platform == "facebook") return "meta";
+  throw HttpError{404, "unknown_platform", "no syncable platform '" + platform.substr(0, 40) + "' (google_ads, ga4, meta_ads)"};
+}
+
+Credential connection_of(Ctx& c, const Owner& o, const std::string& provider, const std::string& public_id) {
+  for (const Credential& cred : c.app.store.credentials_of(o.kind, o.id, provider)) {
+    if (public_id.empty() || cred.public_id == public_id) return cred;
+  }
+  throw HttpError{404, "not_found", "no such connection"};
+}
+
+json run_json(const SyncRun& r) {
+  json out = {{"task_id", r.public_id},
+              {"status", r.status},
+              {"trigger", r.trigger},
+              {"progress", {{"slices_total", r.slices_total}, {"slices_done", r.slices_done}}},
+              {"rows_written", r.rows_written},
+              {"created_at", iso_of(r.created_at)},
+              {"message", r.message}};
+  out["started_at"] = r.started_at ? json(iso_of(*r.started_at)) : json(nullptr);
+  out["finished_at"] = r.finished_at ? json(iso_of(*r.finished_at)) : json(nullptr);
+  const json f = json::parse(r.failures, nullptr, false);
+  out["failures"] = f.is_array() ? f : json::array();
+  return out;
+}
+
+json freshness_json(const SyncedAccount& a) {
+  json out = {{"account_id", a.account_id}, {"platform", a.platform}, {"name", a.name}, {"currency", a.currency}, {"time_zone", a.time_zone}};
+  out["last_success"] = a.last_success ? json(iso_of(*a.last_success)) : json(nullptr);
+  out["newest_complete_day"] = a.newest_day ? json(iso_date(*a.newest_day)) : json(nullptr);
+  out["stale"] = !a.last_success || now_unix() - *a.last_success > kStaleAfter;
+  if (!a.last_error.empty()) out["last_error"] = a.last_error;
+  return out;
+}
+
+json sync_status(App& app, const Credential& cred) {
+  json runs = json::array();
+  for (const SyncRun& r : app.store.sync_runs_of(cred.id, 5)) runs.push_back(run_json(r));
+  json accounts = json::array();
+  for (const SyncedAccount& a : app.store.synced_accounts(cred.id)) accounts.push_back(freshness_json(a));
+  return {{"success", true}, {"connection_id", cred.public_id}, {"platform", cred.provider}, {"runs", runs}, {"accounts", accounts},
+          {"current", runs.empty() ? json(nullptr) : runs.front()}};
+}
+
+// A date parameter, or `fallback`; 422 naming the parameter otherwise.
+Day date_param(Ctx& c, const char* name, Day fallback) {
+  const std::string v = c.req.get_param_value(name);
+  if (v.empty()) return fallback;
+  const std::optional<Day> d = parse_iso_date(v);
+  if (!d) throw HttpError{422, "invalid_parameter", std::string("'") + name + "' must be a date YYYY-MM-DD"};
+  return *d;
+}
+
+struct Synced {
+  Credential cred;
+  SyncedAccount account;
+};
+
+Synced synced_account(Ctx& c, const std::string& provider, const std::string& platform, const std::string& account_id) {
+  const Owner o = owner_of(c, json::object(), "member");
+  for (const Credential& cred : c.app.store.credentials_of(o.kind, o.id, provider)) {
+    for (const SyncedAccount& a : c.app.store.synced_accounts(cred.id)) {
+      if (a.account_id == account_id && a.platform == platform) return {cred, a};
+    }
+  }
+  throw HttpError{404, "not_found", "no synced account " + account_id.substr(0, 40) + " in this workspace"};
+}
+
+// Core's report over the account's stored rows of `level` in [first, last].
+json core_report(const std::vector<SyncedRow>& rows, Day first, Day last, uint32_t metrics_present) {
+  json entities = json::array(), cells = json::array();
+  std::map<std::string, size_t> index;
+  for (const SyncedRow& r : rows) {
+    const std::string key = r.dims + "|" + r.currency;
+    auto [it, added] = index.emplace(key, index.size());
+    if (added) {
+      json e = {{"platform", r.platform}, {"currency", r.currency}, {"dims", json::parse(r.dims)}};
+      if (const json a = json::parse(r.attrs.empty() ? "null" : r.attrs, nullptr, false); a.is_object()) {
+        e["attrs"] = {{"type", a.value("type", "")}, {"status", a.value("status", "")}, {"bid_strategy", ""}};
+      }
+      entities.push_back(e);
+    }
+    json cell = json::array({it->second, r.day, 1});
+    for (int64_t v : r.m) cell.push_back(v);
+    cells.push_back(cell);
+  }
+  const std::string kind = rows.empty() ? "ads" : rows.front().kind;
+  const json doc = {{"kind", kind}, {"name", "synced"}, {"platform", rows.empty() ? "generic" : rows.front().platform},
+                    {"metrics_present", metrics_present}, {"entities", entities}, {"cells", cells}};
+  Engine engine;
+  const CallResult imported = engine.call("ingest.import", doc.dump());
+  if (!imported.ok()) throw HttpError{500, "internal", "synced rows could not be loaded"};
+  const int64_t handle = json::parse(imported.body)["handle"].get<int64_t>();
+  const json req = {{"handles", json::array({handle})}, {"days", std::max(1, last - first + 1)}, {"anchor", iso_date(last)}};
+  const CallResult r = engine.call("report.analyze", req.dump());
+  if (!r.ok()) throw HttpError{500, "internal", "the synced rows could not be analysed"};
+  return json::parse(r.body);
+}
+
+json performance(Ctx& c, const std::string& provider, const std::string& platform, const std::string& account_id, const char* level) {
+  const Synced s = synced_account(c, provider, platform, account_id);
+  const Day newest = s.account.newest_day.value_or(today_in_zone(s.account.time_zone, now_unix()));
+  const Day end = date_param(c, "end_date", newest + 1);
+  const Day start = date_param(c, "start_date", end - 29);
+  if (start > end) throw HttpError{422, "invalid_parameter", "'start_date' is after 'end_date'"};
+  if (end - start > 3 * 366) throw HttpError{422, "invalid_parameter", "the range is limited to three years"};
+  const std::vector<SyncedRow> rows = c.app.store.synced_rows(s.cred.id, account_id, level, start, end);
+  const json report = core_report(rows, start, end, 0b11111);
+  const std::optional<int32_t> provisional = c.app.store.first_provisional_day(s.cred.id, account_id, level);
+  json daily = json::array();
+  for (json d : report.value("by_day", json::array())) {
+    const std::optional<Day> day = parse_iso_date(d.value("date", ""));
+    d["provisional"] = day && provisional && *day >= *provisional;
+    daily.push_back(d);
+  }
+  json totals = report.value("totals", json::object());
+  return {{"success", true},
+          {"platform", platform},
+          {"account_id", account_id},
+          {"currency", s.account.currency},
+          {"time_zone", s.account.time_zone},
+          {"start_date", iso_date(start)},
+          {"end_date", iso_date(end)},
+          {"totals", totals},
+          {"daily", daily},
+          {"by_entity", report.value("by_campaign", json::array())},
+          {"provisional_from", provisional ? json(iso_date(*provisional)) : json(nullptr)},
+          {"freshness", freshness_json(s.account)}};
+}
+
+json accounts_list(Ctx& c, const std::string& provider, const std::string& platform) {
+  const Owner o = owner_of(c, json::object(), "member");
+  json list = json::array();
+  for (const Credential& cred : c.app.store.credentials_of(o.kind, o.id, provider)) {
+    for (const SyncedAccount& a : c.app.store.synced_accounts(cred.id)) {
+      if (a.platform != platform) continue;
+      json j = freshness_json(a);
+      j["connection_id"] = cred.public_id;
+      list.push_back(j);
+    }
+  }
+  return {{"success", true}, {"platform", platform}, {"accounts", list}, {"total", list.size()}};
+}
+
+// The entities of one level with their figures over the range (campaigns,
+// ad groups / ad sets, ads).
+json entities(Ctx& c, const std::string& provider, const std::string& platform, const std::string& account_id, const char* level,
+              const char* key) {
+  json p = performance(c, provider, platform, account_id, level);
+  json out = {{"success", true}, {"platform", platform}, {"account_id", account_id}, {"currency", p["currency"]},
+              {"start_date", p["start_date"]}, {"end_date", p["end_date"]}};
+  json list = p["by_entity"];
+  if (c.req.get_param_value("include_metrics") == "false") {
+    for (json& e : list) e = {{"campaign_id", e.value("campaign_id", "")}, {"campaign", e.value("campaign", "")}};
+  }
+  out[key] = list;
+  out["total"] = list.size();
+  return out;
+}
+
+}  // namespace
+
+void register_sync_routes(Router& r, App&) {
+  r.add("POST", "/sync/([a-z0-9_]{1,32})/([0-9a-f]{1,64})", {.max_body = kSmallBody}, [](Ctx& c) {
+    const Owner o = owner_of(c, c.body(), "admin");
+    const Credential cred = connection_of(c, o, provider_of_platform(c.capture(1)), c.capture(2));
+    if (c.app.syncer == nullptr) throw HttpError{503, "sync_unavailable", "this server does not sync"};
+    const auto [run, added] = c.app.syncer->request(cred, "manual");
+    json out = run_json(run);
+    out["success"] = true;
+    out["connection_id"] = cred.public_id;
+    out["queued"] = added;
+    if (!added) out["note"] = "a sync of this connection is already " + run.status + "; it is returned instead of starting another";
+    c.send(202, out);
+  });
+  r.add("GET", "/sync/status/([0-9a-f]{1,64})", {}, [](Ctx& c) {
+    const Owner o = owner_of(c, json::object(), "member");
+    for (const Credential& cred : c.app.store.credentials_of(o.kind, o.id, "")) {
+      if (cred.public_id == c.capture(1)) return c.send(200, sync_status(c.app, cred));
+    }
+    throw HttpError{404, "not_found", "no such connection"};
+  });
+
+  r.add("GET", "/advertising/accounts", {}, [](Ctx& c) { c.send(200, accounts_list(c, "google", "google_ads")); });
+  r.add("GET", "/advertising/accounts/([0-9]{1,20})/performance", {},
+        [](Ctx& c) { c.send(200, performance(c, "google", "google_ads", c.capture(1), "campaign")); });
+  r.add("GET", "/advertising/accounts/([0-9]{1,20})/campaigns", {},
+        [](Ctx& c) { c.send(200, entities(c, "google", "google_ads", c.capture(1), "campaign", "campaigns")); });
+  r.add("GET", "/advertising/health", {}, [](Ctx& c) {
+    json a = accounts_list(c, "google", "google_ads");
+    bool stale = false;
+    for (const json& x : a["accounts"]) stale = stale || x.value("stale", true);
+    c.send(200, {{"success", true}, {"platform", "google_ads"}, {"status", a["accounts"].empty() ? "not_synced" : stale ? "stale" : "healthy"},
+                 {"accounts", a["accounts"]}});
+  });
+  r.add("GET", "/meta-ads/accounts", {}, [](Ctx& c) { c.send(200, accounts_list(c, "meta", "meta_ads")); });
+  r.add("GET", "/meta-ads/accounts/(act_[0-9]{1,20})/performance", {},
+        [](Ctx& c) { c.send(200, performance(c, "meta", "meta_ads", c.capture(1), "campaign")); });
+  r.add("GET", "/meta-ads/accounts/(act_[0-9]{1,20})/campaigns", {},
+        [](Ctx& c) { c.send(200, entities(c, "meta", "meta_ads", c.capture(1), "campaign", "campaigns")); });
+  r.add("GET", "/meta-ads/accounts/(act_[0-9]{1,20})/adsets", {},
+        [](Ctx& c) { c.send(200, entities(c, "meta", "meta_ads", c.capture(1), "adset", "adsets")); });
+  r.add("GET", "/meta-ads/accounts/(act_[0-9]{1,20})/ads", {},
+        [](Ctx& c) { c.send(200, entities(c, "meta", "meta_ads", c.capture(1), "ad", "ads")); });
+}
+
+}  // namespace glint::native

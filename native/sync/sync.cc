@@ -1,0 +1,455 @@
+#include "sync/sync.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "glint/dates.h"
+#include "google/google.h"
+#include "http/app.h"
+#include "meta/meta.h"
+
+namespace glint::native {
+
+namespace {
+
+using nlohmann::json;
+namespace up = glint::connectors;
+using Kind = up::UpstreamError::Kind;
+
+int env_int(const char* name, int fallback, int lo, int hi) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  const int n = std::atoi(v);
+  return n < lo ? lo : (n > hi ? hi : n);
+}
+
+bool zone_name_ok(const std::string& z) {
+  if (z.empty() || z.size() > 64 || z.find("..") != std::string::npos || z.front() == '/') return false;
+  for (char ch : z) {
+    if (std::isalnum(static_cast<unsigned char>(ch)) == 0 && ch != '/' && ch != '_' && ch != '-' && ch != '+') return false;
+  }
+  return std::filesystem::exists(std::filesystem::path("/usr/share/zoneinfo") / z);
+}
+
+int64_t micros_of(double v) { return std::llround(v * 1e6); }
+
+// A unit of work: one account × level × date range.
+struct Unit {
+  std::string platform, account_id, name, level, login, currency, zone;
+  int32_t first = 0, last = 0, provisional_from = 0;
+  std::string key() const { return account_id + "|" + level + "|" + std::to_string(first) + "|" + std::to_string(last); }
+};
+
+struct Plan {
+  std::vector<Unit> units;
+  std::vector<SyncedAccount> accounts;
+  json failures = json::array();
+  std::string message;
+};
+
+// The range to read for one account: the initial window the first time,
+// else from the day after the newest synced one, reaching back at least the
+// restatement window; cut into chunks so a restart resumes near where it stopped.
+void add_units(Plan& p, Unit base, const std::vector<std::string>& levels, int32_t today, std::optional<int32_t> newest, int restatement) {
+  const int initial = env_int("GLINT_SYNC_INITIAL_DAYS", 90, 1, 37 * 31);
+  int32_t first = today - initial + 1;
+  if (newest) first = std::min<int32_t>(*newest + 1, today - restatement + 1);
+  first = std::max<int32_t>(first, today - 37 * 30);  // the platforms keep about 37 months
+  base.provisional_from = today - restatement + 1;
+  constexpr int kChunk = 31;
+  for (const std::string& level : levels) {
+    for (int32_t a = first; a <= today; a += kChunk) {
+      Unit u = base;
+      u.level = level;
+      u.first = a;
+      u.last = std::min<int32_t>(today, a + kChunk - 1);
+      p.units.push_back(u);
+    }
+  }
+}
+
+std::optional<int32_t> newest_of(App& app, int64_t cred_id, const std::string& account) {
+  for (const SyncedAccount& a : app.store.synced_accounts(cred_id)) {
+    if (a.account_id == account) return a.newest_day;
+  }
+  return std::nullopt;
+}
+
+json failure(const std::string& account, const up::UpstreamError& e) {
+  json f = {{"account_id", account}, {"message", e.message}};
+  if (!e.upstream_code.empty()) f["code"] = e.upstream_code;
+  return f;
+}
+
+Plan plan_google(App& app, const Credential& cred) {
+  Plan p;
+  const up::google::Config& cfg = app.oauth.settings().google;
+  const json details = json::parse(cred.details, nullptr, false);
+  const std::string mcc = details.is_object() ? details.value("selected_mcc", "") : "";
+  const int64_t now = now_unix();
+  for (const PlatformAccount& a : app.store.platform_accounts(cred.id, "google_ads")) {
+    if (!a.linked || a.status != "active") continue;
+    const json d = json::parse(a.details, nullptr, false);
+    if (!d.is_object() || d.value("manager", false)) continue;  // never metrics on a manager
+    if (d.value("status", "ENABLED") != "ENABLED") continue;
+    std::string login = a.external_id;
+    if (d.contains("managers") && d["managers"].is_array() && !d["managers"].empty()) {
+      login = d["managers"][0].get<std::string>();
+      for (const json& m : d["managers"]) {
+        if (m == mcc) login = mcc;  // the manager the user chose, when it reaches this client
+      }
+    }
+    auto info = app.oauth.with_token<up::google::CustomerInfo>(app.store, app.vault, cred.id, [&](const std::string& t) {
+      return up::google::customer_info(cfg, t, a.external_id, login);
+    });
+    if (!info.ok()) {
+      if (info.error->kind == Kind::kReauthRequired || info.error->kind == Kind::kTokenExpired) {
+        p.message = info.error->message;
+        return p;
+      }
+      p.failures.push_back(failure(a.external_id, *info.error));
+      continue;
+    }
+    Unit u{"google_ads", a.external_id, a.name, "", login, info.value->currency, info.value->time_zone};
+    const int window = std::clamp(info.value->conversion_window_days, 1, 90);
+    const int32_t today = today_in_zone(u.zone, now);
+    add_units(p, u, {"campaign", "ad_group", "ad"}, today, newest_of(app, cred.id, a.external_id), window);
+    p.accounts.push_back({cred.id, a.external_id, "google_ads", a.name, u.currency, u.zone, "", std::nullopt, today - 1});
+  }
+  for (const PlatformAccount& a : app.store.platform_accounts(cred.id, "ga4")) {
+    if (!a.linked || a.status != "active") continue;
+    Unit u{"ga4", a.external_id, a.name, "", "", "", ""};
+    // The property's zone and currency come back with its first report.
+    const int32_t today = today_in_zone("", now) + 1;  // UTC+14 at most: never lose the newest day
+    add_units(p, u, {"traffic"}, today, newest_of(app, cred.id, a.external_id), 3);
+    p.accounts.push_back({cred.id, a.external_id, "ga4", a.name, "", "", "", std::nullopt, today - 1});
+  }
+  return p;
+}
+
+Plan plan_meta(App& app, const Credential& cred) {
+  Plan p;
+  const int64_t now = now_unix();
+  for (const PlatformAccount& a : app.store.platform_accounts(cred.id, "meta_ads")) {
+    if (!a.linked || a.status != "active") continue;
+    const json d = json::parse(a.details, nullptr, false);
+    if (!d.is_object()) continue;
+    if (d.value("account_status", 1) != 1) {
+      p.failures.push_back({{"account_id", a.external_id}, {"message", "the ad account is not active (status " + std::to_string(d.value("account_status", 0)) + ")"}});
+      continue;
+    }
+    Unit u{"meta_ads", a.external_id, a.name, "", "", d.value("currency", ""), d.value("timezone_name", "")};
+    const int32_t today = today_in_zone(u.zone, now);
+    add_units(p, u, {"campaign", "adset", "ad"}, today, newest_of(app, cred.id, a.external_id), 28);
+    p.accounts.push_back({cred.id, a.external_id, "meta_ads", a.name, u.currency, u.zone, "", std::nullopt, today - 1});
+  }
+  return p;
+}
+
+SyncedRow ads_row(const std::string& platform, const std::string& level, const std::string& account, const std::string& account_name,
+                  const std::string& currency, int32_t day, std::vector<std::string> dims) {
+  SyncedRow r;
+  r.platform = platform;
+  r.kind = "ads";
+  r.account_id = account;
+  r.level = level;
+  r.currency = currency;
+  r.day = day;
+  dims.insert(dims.begin(), {account, account_name});
+  r.dims = json(dims).dump();
+  return r;
+}
+
+// One canonical conversion per row: Meta reports a purchase under several
+// overlapping action types, and summing them would count it two or three times.
+double canonical(const std::vector<std::pair<std::string, double>>& actions) {
+  for (const char* type : {"omni_purchase", "purchase", "offsite_conversion.fb_pixel_purchase"}) {
+    for (const auto& [t, v] : actions) {
+      if (t == type) return v;
+    }
+  }
+  return 0;
+}
+
+up::Upstream<std::vector<SyncedRow>> fetch_once(App& app, const Credential& cred, const Unit& u, int32_t first, int32_t last,
+                                                std::string& zone, std::string& currency) {
+  const std::string since = iso_date(first), until = iso_date(last);
+  std::vector<SyncedRow> out;
+  if (u.platform == "google_ads") {
+    const up::google::Config& cfg = app.oauth.settings().google;
+    auto rows = app.oauth.with_token<std::vector<up::google::AdsRow>>(app.store, app.vault, cred.id, [&](const std::string& t) {
+      return up::google::report(cfg, t, u.account_id, u.login, u.level, since, until);
+    });
+    if (!rows.ok()) return {std::nullopt, rows.error};
+    for (const up::google::AdsRow& g : *rows.value) {
+      const std::optional<Day> day = parse_iso_date(g.date);
+      if (!day) continue;
+      SyncedRow r = ads_row("google_ads", u.level, u.account_id, u.name, u.currency, *day,
+                            {g.campaign_id, g.campaign_name, g.ad_group_id, g.ad_group_name, g.ad_id, g.ad_name});
+      r.m = {g.impressions * 1'000'000, g.clicks * 1'000'000, g.cost_micros, micros_of(g.conversions), micros_of(g.conversions_value), 0, 0};
+      if (u.level == "campaign") r.attrs = json{{"type", g.campaign_type}, {"status", g.campaign_status}}.dump();
+      out.push_back(std::move(r));
+    }
+  } else if (u.platform == "meta_ads") {
+    const up::meta::Config& cfg = app.oauth.settings().meta;
+    up::meta::Usage usage;
+    auto rows = app.oauth.with_token<std::vector<up::meta::InsightRow>>(app.store, app.vault, cred.id, [&](const std::string& t) {
+      return up::meta::insights(cfg, t, u.account_id, u.level, since, until, &usage);
+    });
+    if (usage.max_pct >= 95) {
+      // Meta asks to pause; the wait is bounded here and the rest is left to the next run.
+      const int wait = std::min(env_int("GLINT_SYNC_MAX_WAIT_S", 300, 0, 3600), std::max(1, usage.regain_minutes) * 60);
+      std::this_thread::sleep_for(std::chrono::seconds(wait));
+    } else if (usage.max_pct >= 75) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    if (!rows.ok()) return {std::nullopt, rows.error};
+    for (const up::meta::InsightRow& m : *rows.value) {
+      const std::optional<Day> day = parse_iso_date(m.date);
+      if (!day) continue;
+      SyncedRow r = ads_row("meta_ads", u.level, u.account_id, u.name, u.currency, *day,
+                            {m.campaign_id, m.campaign_name, m.adset_id, m.adset_name, m.ad_id, m.ad_name});
+      // Reach is not additive across days: it is asked per period, never stored per day.
+      r.m = {m.impressions * 1'000'000, m.clicks * 1'000'000, micros_of(m.spend), micros_of(canonical(m.actions)),
+             micros_of(canonical(m.action_values)), 0, 0};
+      if (u.level == "campaign") r.attrs = json{{"type", m.objective}, {"status", ""}}.dump();
+      out.push_back(std::move(r));
+    }
+  } else if (u.platform == "ga4") {
+    auto rep = app.oauth.with_token<up::google::Ga4Report>(app.store, app.vault, cred.id, [&](const std::string& t) {
+      return up::google::ga4_report(t, u.account_id, since, until);
+    });
+    if (!rep.ok()) return {std::nullopt, rep.error};
+    zone = rep.value->time_zone;
+    currency = rep.value->currency;
+    for (const up::google::Ga4Row& g : rep.value->rows) {
+      const std::optional<Day> day = parse_iso_date(g.date);
+      if (!day) continue;
+      SyncedRow r;
+      r.platform = "ga4";
+      r.kind = "web";
+      r.account_id = u.account_id;
+      r.level = u.level;
+      r.currency = currency;
+      r.day = *day;
+      r.dims = json::array({g.source, g.medium, "", "", ""}).dump();
+      r.attrs = json{{"channel_group", g.channel_group}}.dump();
+      // Users are not additive across days or rows: the period's count is asked on its own.
+      r.m = {g.sessions * 1'000'000, g.engaged_sessions * 1'000'000, 0, 0, g.screen_page_views * 1'000'000, micros_of(g.key_events),
+             micros_of(g.purchase_revenue)};
+      out.push_back(std::move(r));
+    }
+  }
+  return {out, std::nullopt};
+}
+
+}  // namespace
+
+int32_t today_in_zone(const std::string& zone, int64_t now) {
+  static std::mutex mu;  // TZ is process-wide: glint never uses local time elsewhere
+  std::tm tm{};
+  const std::time_t t = static_cast<std::time_t>(now);
+  if (!zone_name_ok(zone)) {
+    gmtime_r(&t, &tm);
+  } else {
+    std::lock_guard<std::mutex> lock(mu);
+    const char* old = std::getenv("TZ");
+    const std::string saved = old == nullptr ? "" : old;
+    setenv("TZ", zone.c_str(), 1);
+    tzset();
+    localtime_r(&t, &tm);
+    if (old == nullptr) {
+      unsetenv("TZ");
+    } else {
+      setenv("TZ", saved.c_str(), 1);
+    }
+    tzset();
+  }
+  return *day_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+bool syncs_data(const std::string& provider) { return provider == "google" || provider == "meta"; }
+
+Syncer::Syncer(App& app) : app_(app) {
+  app_.store.requeue_running_syncs();
+  const int n = env_int("GLINT_SYNC_WORKERS", 2, 1, 16);
+  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
+  scheduler_ = std::thread([this] { schedule(); });
+}
+
+Syncer::~Syncer() { stop(); }
+
+void Syncer::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (std::thread& t : workers_) t.join();
+  if (scheduler_.joinable()) scheduler_.join();
+}
+
+std::pair<SyncRun, bool> Syncer::request(const Credential& cred, const std::string& trigger) {
+  auto r = app_.store.enqueue_sync(cred.id, trigger);
+  cv_.notify_one();
+  return r;
+}
+
+void Syncer::work() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (stopping_) return;
+    }
+    std::optional<SyncRun> r;
+    try {
+      r = app_.store.claim_sync(now_unix());
+    } catch (const std::exception&) {
+      r.reset();  // the database was busy: try again shortly
+    }
+    if (!r) {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+      continue;
+    }
+    try {
+      run(*r);
+    } catch (const std::exception& e) {
+      app_.store.finish_sync(r->id, "failed", std::string("internal error: ") + e.what(), r->failures, now_unix());
+    }
+  }
+}
+
+void Syncer::schedule() {
+  const int64_t every = int64_t{env_int("GLINT_SYNC_EVERY_HOURS", 24, 1, 24 * 30)} * 3600;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stopping_; })) return;
+    }
+    try {
+      const int64_t now = now_unix();
+      for (const Credential& cred : app_.store.credentials()) {
+        if (!syncs_data(cred.provider) || cred.status != "active") continue;
+        const std::vector<SyncRun> last = app_.store.sync_runs_of(cred.id, 1);
+        const int64_t since = last.empty() ? 0 : last.front().created_at;
+        if (!last.empty() && now - since < every) continue;
+        bool linked = false;
+        for (const PlatformAccount& a : app_.store.platform_accounts(cred.id, "")) linked = linked || a.linked;
+        if (linked) request(cred, "schedule");
+      }
+    } catch (const std::exception&) {
+      // a busy database: the next minute tries again
+    }
+  }
+}
+
+void Syncer::run(SyncRun r) {
+  const std::optional<Credential> cred = app_.store.credential_by_id(r.credential_id);
+  if (!cred) return;  // the connection went (its tasks went with it)
+  Plan plan = cred->provider == "google" ? plan_google(app_, *cred) : cred->provider == "meta" ? plan_meta(app_, *cred) : Plan{};
+  json failures = plan.failures;
+  if (!plan.message.empty()) {
+    app_.store.finish_sync(r.id, "failed", plan.message, failures.dump(), now_unix());
+    return;
+  }
+  if (plan.units.empty()) {
+    app_.store.finish_sync(r.id, failures.empty() ? "done" : "failed",
+                           failures.empty() ? "nothing to sync: link accounts first" : "no linked account could be read", failures.dump(),
+                           now_unix());
+    return;
+  }
+  std::set<std::string> done;
+  const json prior = json::parse(r.done_units, nullptr, false);
+  if (prior.is_array()) {
+    for (const json& k : prior) {
+      if (k.is_string()) done.insert(k.get<std::string>());
+    }
+  }
+  r.slices_total = 0;
+  for (const Unit& u : plan.units) r.slices_total += u.last - u.first + 1;
+  r.slices_done = 0;
+  std::set<std::string> failed_accounts;
+  std::map<std::string, std::pair<std::string, std::string>> seen_zone;  // account → (zone, currency) from reports
+  const int max_wait = env_int("GLINT_SYNC_MAX_WAIT_S", 300, 0, 3600);
+  for (const Unit& u : plan.units) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;  // left running: the next start queues it again and it resumes here
+    }
+    if (done.count(u.key()) != 0) {
+      r.slices_done += u.last - u.first + 1;
+      continue;
+    }
+    if (failed_accounts.count(u.account_id) != 0) continue;
+    // Fetch [a, b]; a cut stream is retried with each half, down to one day.
+    std::vector<std::pair<int32_t, int32_t>> ranges = {{u.first, u.last}};
+    std::vector<SyncedRow> rows;
+    std::optional<up::UpstreamError> error;
+    int waits = 0;
+    while (!ranges.empty() && !error) {
+      const auto [a, b] = ranges.back();
+      ranges.pop_back();
+      std::string zone, currency;
+      auto got = fetch_once(app_, *cred, u, a, b, zone, currency);
+      if (got.ok()) {
+        rows.insert(rows.end(), got.value->begin(), got.value->end());
+        if (!zone.empty()) seen_zone[u.account_id] = {zone, currency};
+        continue;
+      }
+      const up::UpstreamError& e = *got.error;
+      if (e.upstream_code == "STREAM_CUT" && b > a) {
+        const int32_t mid = a + (b - a) / 2;
+        ranges.push_back({mid + 1, b});
+        ranges.push_back({a, mid});
+      } else if ((e.kind == Kind::kRateLimited || e.kind == Kind::kUnavailable) && waits < 5 && e.retry_after_s <= max_wait) {
+        ++waits;
+        std::this_thread::sleep_for(std::chrono::seconds(std::max(1, e.retry_after_s)));
+        ranges.push_back({a, b});
+      } else {
+        error = e;
+      }
+    }
+    if (error) {
+      if (error->kind == Kind::kReauthRequired || error->kind == Kind::kTokenExpired || error->kind == Kind::kMisconfigured) {
+        app_.store.finish_sync(r.id, "failed", error->message, failures.dump(), now_unix());
+        return;
+      }
+      failures.push_back(failure(u.account_id, *error));
+      failed_accounts.insert(u.account_id);
+      r.failures = failures.dump();
+      app_.store.save_sync_progress(r);
+      continue;
+    }
+    r.rows_written += app_.store.replace_slices(cred->id, u.account_id, u.level, u.first, u.last, rows, u.provisional_from, now_unix());
+    done.insert(u.key());
+    r.slices_done += u.last - u.first + 1;
+    r.done_units = json(std::vector<std::string>(done.begin(), done.end())).dump();
+    r.failures = failures.dump();
+    app_.store.save_sync_progress(r);
+  }
+  const int64_t now = now_unix();
+  for (SyncedAccount a : plan.accounts) {
+    if (auto z = seen_zone.find(a.account_id); z != seen_zone.end()) {
+      a.time_zone = z->second.first;
+      a.currency = z->second.second;
+    }
+    if (failed_accounts.count(a.account_id) != 0) {
+      a.newest_day.reset();
+      a.last_error = "the last sync of this account failed";
+    } else {
+      a.last_success = now;
+    }
+    app_.store.save_synced_account(a);
+  }
+  const bool all_failed = !plan.accounts.empty() && failed_accounts.size() == plan.accounts.size();
+  app_.store.finish_sync(r.id, all_failed ? "failed" : "done",
+                         failures.empty() ? "synced" : std::to_string(failures.size()) + " account(s) could not be synced", failures.dump(), now);
+}
+
+}  // namespace glint::native
