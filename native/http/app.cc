@@ -1,5 +1,7 @@
 #include "http/app.h"
 
+#include "sync/sync.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -217,6 +219,18 @@ void TenantEngines::refresh(Store& store, const Tenant& tenant, Entry& e) {
     const CallResult r = engine->call("ingest.import", d.import_json);
     if (!r.ok()) throw HttpError{500, "internal", "stored data could not be loaded"};
     handles.push_back(json::parse(r.body)["handle"].get<int64_t>());
+  }
+  // Synced platform data beside the uploads: one input per platform, campaign
+  // (ads) or traffic (GA4) level, the same engine and the same figures.
+  for (const char* level : {"campaign", "traffic"}) {
+    std::map<std::string, std::vector<SyncedRow>> by_platform;
+    for (SyncedRow& row : store.tenant_synced_rows(tenant.id, level)) by_platform[row.platform].push_back(std::move(row));
+    for (const auto& [platform, rows] : by_platform) {
+      const uint32_t present = rows.front().kind == "web" ? 0b1110011u : 0b11111u;
+      const CallResult r = engine->call("ingest.import", synced_import_doc(rows, "synced " + platform, present).dump());
+      if (!r.ok()) throw HttpError{500, "internal", "synced data could not be loaded"};
+      handles.push_back(json::parse(r.body)["handle"].get<int64_t>());
+    }
   }
   e.engine = std::move(engine);
   e.handles = std::move(handles);

@@ -88,27 +88,8 @@ Synced synced_account(Ctx& c, const std::string& provider, const std::string& pl
 
 // Core's report over the account's stored rows of `level` in [first, last].
 json core_report(const std::vector<SyncedRow>& rows, Day first, Day last, uint32_t metrics_present) {
-  json entities = json::array(), cells = json::array();
-  std::map<std::string, size_t> index;
-  for (const SyncedRow& r : rows) {
-    const std::string key = r.dims + "|" + r.currency;
-    auto [it, added] = index.emplace(key, index.size());
-    if (added) {
-      json e = {{"platform", r.platform}, {"currency", r.currency}, {"dims", json::parse(r.dims)}};
-      if (const json a = json::parse(r.attrs.empty() ? "null" : r.attrs, nullptr, false); a.is_object()) {
-        e["attrs"] = {{"type", a.value("type", "")}, {"status", a.value("status", "")}, {"bid_strategy", ""}};
-      }
-      entities.push_back(e);
-    }
-    json cell = json::array({it->second, r.day, 1});
-    for (int64_t v : r.m) cell.push_back(v);
-    cells.push_back(cell);
-  }
-  const std::string kind = rows.empty() ? "ads" : rows.front().kind;
-  const json doc = {{"kind", kind}, {"name", "synced"}, {"platform", rows.empty() ? "generic" : rows.front().platform},
-                    {"metrics_present", metrics_present}, {"entities", entities}, {"cells", cells}};
   Engine engine;
-  const CallResult imported = engine.call("ingest.import", doc.dump());
+  const CallResult imported = engine.call("ingest.import", synced_import_doc(rows, "synced", metrics_present).dump());
   if (!imported.ok()) throw HttpError{500, "internal", "synced rows could not be loaded"};
   const int64_t handle = json::parse(imported.body)["handle"].get<int64_t>();
   const json req = {{"handles", json::array({handle})}, {"days", std::max(1, last - first + 1)}, {"anchor", iso_date(last)}};

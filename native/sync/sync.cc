@@ -272,6 +272,30 @@ int32_t today_in_zone(const std::string& zone, int64_t now) {
   return *day_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+json synced_import_doc(const std::vector<SyncedRow>& rows, const std::string& name, uint32_t metrics_present) {
+  json entities = json::array(), cells = json::array();
+  std::map<std::string, size_t> index;
+  for (const SyncedRow& r : rows) {
+    auto [it, added] = index.emplace(r.dims + "|" + r.currency, index.size());
+    if (added) {
+      json e = {{"platform", r.platform}, {"currency", r.currency}, {"dims", json::parse(r.dims)}};
+      if (const json a = json::parse(r.attrs.empty() ? "null" : r.attrs, nullptr, false); a.is_object() && a.contains("type")) {
+        e["attrs"] = {{"type", a.value("type", "")}, {"status", a.value("status", "")}, {"bid_strategy", ""}};
+      }
+      entities.push_back(e);
+    }
+    json cell = json::array({it->second, r.day, 1});
+    for (int64_t v : r.m) cell.push_back(v);
+    cells.push_back(cell);
+  }
+  return {{"kind", rows.empty() ? "ads" : rows.front().kind},
+          {"name", name},
+          {"platform", rows.empty() ? "generic" : rows.front().platform},
+          {"metrics_present", metrics_present},
+          {"entities", entities},
+          {"cells", cells}};
+}
+
 bool syncs_data(const std::string& provider) { return provider == "google" || provider == "meta"; }
 
 Syncer::Syncer(App& app) : app_(app) {

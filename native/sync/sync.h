@@ -27,6 +27,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "store/store.h"
 
 namespace glint::native {
@@ -60,6 +62,10 @@ class Syncer {
   std::vector<std::thread> workers_;
   std::thread scheduler_;
 };
+
+// Synced rows (one kind, one platform) as the document core's ingest.import
+// reads: an entity per distinct dimensions and currency, a cell per row.
+nlohmann::json synced_import_doc(const std::vector<SyncedRow>& rows, const std::string& name, uint32_t metrics_present);
 
 // The data a provider connection syncs: "google_ads" + "ga4" for google, …
 bool syncs_data(const std::string& provider);
