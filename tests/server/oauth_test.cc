@@ -222,7 +222,7 @@ TEST(OAuthFlows, GoogleFromAuthUrlToLinkedAdsAccountsAndGa4Properties) {
   EXPECT_EQ(f.done.body["discovery"]["found"]["google_ads"], 7) << f.done.text;  // 2 managers + 5 clients
   EXPECT_EQ(f.done.body["discovery"]["found"]["ga4"], 3) << f.done.text;
 
-  Reply ads = server.get("/api/google/ad-accounts?tenant_id=" + tid, owner);
+  Reply ads = server.get("/api/oauth/google/ad-accounts?tenant_id=" + tid, owner);
   ASSERT_EQ(ads.status, 200) << ads.text;
   EXPECT_EQ(ids_in(ads.body["mcc_accounts"]), (std::vector<std::string>{kAgencyMcc, kSecondMcc})) << ads.text;
   EXPECT_EQ(ids_in(ads.body["regular_accounts"]), (std::vector<std::string>{kShopA, kShopB, kShopC, kOldShop, kDirect}))
@@ -253,7 +253,7 @@ TEST(OAuthFlows, GoogleFromAuthUrlToLinkedAdsAccountsAndGa4Properties) {
   Reply mcc = server.post("/api/session/select-mcc", {{"tenant_id", tid}, {"mcc_id", "555-000-1111"}}, owner);
   EXPECT_EQ(mcc.status, 200) << mcc.text;
   EXPECT_EQ(mcc.body["selected_mcc"], kAgencyMcc);
-  EXPECT_EQ(server.get("/api/google/ad-accounts?tenant_id=" + tid, owner).body["selected_mcc"], kAgencyMcc);
+  EXPECT_EQ(server.get("/api/oauth/google/ad-accounts?tenant_id=" + tid, owner).body["selected_mcc"], kAgencyMcc);
   Reply not_mcc = server.post("/api/session/select-mcc", {{"tenant_id", tid}, {"mcc_id", kShopA}}, owner);
   EXPECT_EQ(not_mcc.status, 404);
   EXPECT_EQ(not_mcc.body["code"], "unknown_account");
@@ -690,7 +690,7 @@ TEST(OAuthAccess, EveryConnectionRouteHonoursRolesAndSessions) {
       // The writes took: the links the table asked for are there.
       Reply g = server.get("/api/google/accounts/discovered?tenant_id=" + t.tid, t.member);
       for (json& a : g.body["accounts"]) EXPECT_EQ(a["linked"], a["id"] == kShopA || a["id"] == kShopB) << a.dump();
-      Reply sel = server.get("/api/google/ad-accounts?tenant_id=" + t.tid, t.member);
+      Reply sel = server.get("/api/oauth/google/ad-accounts?tenant_id=" + t.tid, t.member);
       EXPECT_EQ(sel.body["selected_mcc"], kAgencyMcc);
     }
   }
@@ -764,7 +764,7 @@ TEST(OAuthScenarios, AnAdsTokenRefusedOnceIsRefreshedOnceThenTheCallSucceeds) {
   Connected1 e = setup("expired-once", {"google"});
   e.fake->reset_log();
   e.fake->scenario("google_ads_expired_once");
-  Reply r = e.server->get("/api/google/ad-accounts?refresh=true&tenant_id=" + e.tid, e.owner);
+  Reply r = e.server->get("/api/oauth/google/ad-accounts?refresh=true&tenant_id=" + e.tid, e.owner);
   ASSERT_EQ(r.status, 200) << r.text;
   EXPECT_EQ(r.body["total"], 7) << r.text;
   EXPECT_EQ(r.body["discovery"]["failures"].size(), 0u) << r.text;
@@ -809,7 +809,7 @@ TEST(OAuthScenarios, InvalidGrantMarksTheConnectionAndStopsAskingTheTokenEndpoin
     EXPECT_EQ(again.status, 409) << again.text;
     EXPECT_EQ(code_of(again), "reconnect_required");
   }
-  EXPECT_EQ(e.server->get("/api/google/ad-accounts?refresh=true&tenant_id=" + e.tid, e.owner).status, 409);
+  EXPECT_EQ(e.server->get("/api/oauth/google/ad-accounts?refresh=true&tenant_id=" + e.tid, e.owner).status, 409);
   EXPECT_EQ(e.server->post("/api/ga4/refresh", {{"tenant_id", e.tid}}, e.owner).status, 409);
   EXPECT_EQ(count(e.fake->requests(), "POST", "^/token$"), 0) << e.fake->requests().dump();
   // Connecting again puts it right.
@@ -882,7 +882,7 @@ TEST(OAuthScenarios, ARateLimitOrAnOutageOnceIsRetried) {
   Connected1 e = setup("retry", {"google", "meta", "hubspot", "mailchimp"});
   for (const char* s : {"google_ads_5xx_once", "google_ads_429_once"}) {
     e.fake->scenario(s);
-    Reply r = e.server->get("/api/google/ad-accounts?refresh=true&tenant_id=" + e.tid, e.owner);
+    Reply r = e.server->get("/api/oauth/google/ad-accounts?refresh=true&tenant_id=" + e.tid, e.owner);
     EXPECT_EQ(r.status, 200) << s << " " << r.text;
     EXPECT_EQ(r.body["total"], 7) << s;
     EXPECT_EQ(r.body["discovery"]["failures"].size(), 0u) << s << " " << r.text;
@@ -919,7 +919,7 @@ TEST(OAuthScenarios, AMalformedAnswerIs502UpstreamMalformed) {
   EXPECT_EQ(code_of(mc), "upstream_malformed");
   // Google Ads bodies cut: the refresh says it failed and keeps what it knew.
   e.fake->scenario("google_ads_malformed");
-  Reply g = e.server->get("/api/google/ad-accounts?refresh=true&tenant_id=" + e.tid, e.owner);
+  Reply g = e.server->get("/api/oauth/google/ad-accounts?refresh=true&tenant_id=" + e.tid, e.owner);
   if (g.status == 200) {
     EXPECT_GE(g.body["discovery"]["failures"].size(), 1u) << g.text;
     EXPECT_EQ(g.body["total"], 7) << g.text;
@@ -939,7 +939,7 @@ TEST(OAuthScenarios, AForbiddenCustomerIsReportedAndTheOthersListed) {
   bool reported = false;
   for (json& f : done.body["discovery"]["failures"]) reported |= f.value("account", "") == kDirect;
   EXPECT_TRUE(reported) << done.text;
-  Reply ads = e.server->get("/api/google/ad-accounts?refresh=true&tenant_id=" + e.tid, e.owner);
+  Reply ads = e.server->get("/api/oauth/google/ad-accounts?refresh=true&tenant_id=" + e.tid, e.owner);
   ASSERT_EQ(ads.status, 200) << ads.text;
   reported = false;
   for (json& f : ads.body["discovery"]["failures"]) {
