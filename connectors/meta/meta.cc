@@ -248,12 +248,16 @@ std::string dialog_url(const Config& cfg, const std::string& redirect_uri,
 Upstream<oauth::Tokens> exchange_code(const Config& cfg, const std::string& code,
                                       const std::string& redirect_uri) {
   if (!valid_version(cfg.version)) return {std::nullopt, misconfigured_version()};
+  // Meta documents GET with these as query parameters; the endpoint takes
+  // them as a POST form just as well, and a secret, a code or a token in a
+  // URL is what RFC 9700 forbids (URLs end up in proxy and server logs).
   Call c;
+  c.method = "POST";
   c.url = graph(cfg, "oauth/access_token");
-  c.query = {{"client_id", cfg.app_id},
-             {"client_secret", cfg.app_secret},
-             {"redirect_uri", redirect_uri},
-             {"code", code}};
+  c.form = oauth::form_encode({{"client_id", cfg.app_id},
+                               {"client_secret", cfg.app_secret},
+                               {"redirect_uri", redirect_uri},
+                               {"code", code}});
   c.attempts = 1;  // a code is one-time: a retry after a lost answer only says "used"
   return token_answer(graph_call(cfg, std::move(c)), "code exchange");
 }
@@ -261,11 +265,12 @@ Upstream<oauth::Tokens> exchange_code(const Config& cfg, const std::string& code
 Upstream<oauth::Tokens> exchange_long_lived(const Config& cfg, const std::string& short_token) {
   if (!valid_version(cfg.version)) return {std::nullopt, misconfigured_version()};
   Call c;
+  c.method = "POST";
   c.url = graph(cfg, "oauth/access_token");
-  c.query = {{"grant_type", "fb_exchange_token"},
-             {"client_id", cfg.app_id},
-             {"client_secret", cfg.app_secret},
-             {"fb_exchange_token", short_token}};
+  c.form = oauth::form_encode({{"grant_type", "fb_exchange_token"},
+                               {"client_id", cfg.app_id},
+                               {"client_secret", cfg.app_secret},
+                               {"fb_exchange_token", short_token}});
   return token_answer(graph_call(cfg, std::move(c)), "long-lived token exchange");
 }
 

@@ -121,7 +121,7 @@ void brevo_connect(Ctx& c) {
   const std::string key = api_key_param(c, b);
   const up::Upstream<up::brevo::Account> acct =
       up::brevo::account(key);  // the key is tried before it is kept
-  if (!acct.ok()) upstream_failed(*acct.error);
+  if (!acct.ok()) upstream_failed(*acct.error, "invalid_api_key");
   const up::brevo::Account& a = *acct.value;
   const json details = {{"email", a.email},
                         {"company_name", a.company_name},

@@ -283,7 +283,8 @@ void register_platform_routes(Router& r, App&) {
           std::string(p.name) + " has no accounts to link: its connection is the account"};
     const Credential cred = connected(c.app, o, p);
     std::vector<std::string> ids;
-    const json& list = b.contains(ids_name) ? b[ids_name] : b["account_ids"];
+    const json none = json::array();
+    const json& list = b.contains(ids_name) ? b[ids_name] : b.contains("account_ids") ? b["account_ids"] : none;
     if (!list.is_array() || list.empty())
       throw HttpError{422, "missing_parameter",
                       std::string("'") + ids_name + "' must be a non-empty list"};

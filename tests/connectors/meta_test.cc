@@ -302,11 +302,17 @@ TEST(Meta, LoginToRevocationSpeaksMetasWireFormat) {
 
   const json exchanges = requests_to(fake, "/v25.0/oauth/access_token");
   ASSERT_EQ(exchanges.size(), 2u);
-  const auto code_q = pairs(exchanges[0]["query"]);
+  // Secrets, codes and tokens travel in the form body, never in the URL.
+  for (const json& x : exchanges) {
+    EXPECT_EQ(x["method"], "POST");
+    EXPECT_EQ(x["query"].get<std::string>().find("client_secret"), std::string::npos);
+    EXPECT_EQ(one(pairs(x["body"]), "client_secret"), kAppSecret);
+  }
+  const auto code_q = pairs(exchanges[0]["body"]);
   EXPECT_EQ(one(code_q, "code"), code);
   EXPECT_EQ(one(code_q, "redirect_uri"), kRedirect);
   EXPECT_EQ(one(code_q, "client_id"), kAppId);
-  const auto long_q = pairs(exchanges[1]["query"]);
+  const auto long_q = pairs(exchanges[1]["body"]);
   EXPECT_EQ(one(long_q, "grant_type"), "fb_exchange_token");
   EXPECT_EQ(one(long_q, "fb_exchange_token"), short_lived.value->access_token);
 
