@@ -48,4 +48,25 @@ Upstream<bool> revoke(const Config& cfg, const std::string& refresh_token);
 // kForbidden, RATE_LIMITS → kRateLimited (Retry-After), …
 UpstreamError error_of(const HttpResponse& r, std::string_view what);
 
+// ---- Deals (deals.cc; platform-apis.md §5.3-5.4).
+
+// A won deal. `amount` is in the deal's currency (the portal's unless
+// multi-currency is on); an empty amount reads as 0.
+struct Deal {
+  std::string id, name, stage, pipeline;
+  std::string close_date;  // YYYY-MM-DD of closedate in UTC (HubSpot stores an instant)
+  double amount = 0;
+  bool won = false;  // hs_is_closed_won when sent, else stage == "closedwon"
+};
+
+// Deals in stage closedwon whose closedate falls on since..until (YYYY-MM-DD,
+// UTC days, inclusive), oldest first: POST
+// https://api.hubapi.com/crm/objects/2026-03/deals/search (Bearer; a JSON
+// filter on dealstage and closedate BETWEEN), every page through
+// paging.next.after. HubSpot stops a search at 10 000 results, so a range
+// holding more is read as two halves (down to one day). `page_size` is
+// `limit` (HubSpot's maximum is 200). Errors as error_of().
+Upstream<std::vector<Deal>> won_deals(const std::string& access_token, const std::string& since,
+                                      const std::string& until, int page_size = 100);
+
 }  // namespace glint::connectors::hubspot

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "oauth/oauth.h"
 
@@ -40,5 +41,26 @@ Upstream<Account> account(const Metadata& md, const std::string& access_token);
 // RFC 7807 problem documents → UpstreamError (401 → kReauthRequired:
 // Mailchimp tokens do not expire, a 401 means revoked).
 UpstreamError error_of(const HttpResponse& r, std::string_view what);
+
+// ---- Campaign reports (reports.cc; platform-apis.md §6.2-6.3).
+
+// One sent campaign's report: counts only. Mailchimp's rates are fractions
+// of its own denominators and are not kept: ratios are made from sums.
+struct CampaignReport {
+  std::string id, title;
+  std::string send_date;  // YYYY-MM-DD of send_time in UTC
+  int64_t emails_sent = 0, unique_opens = 0, opens_total = 0, unique_clicks = 0, clicks_total = 0,
+          hard_bounces = 0, soft_bounces = 0, unsubscribed = 0;
+  double revenue = 0;  // ecommerce.total_revenue, in the store's currency
+};
+
+// GET {api_endpoint}/3.0/reports?count&offset&since_send_time (Bearer), every
+// page, until offset + n >= total_items. `since_send_time` is ISO 8601
+// ("2026-09-01T00:00:00Z"; a bare YYYY-MM-DD means its midnight UTC); empty
+// reads every report. The api_endpoint is checked again as account() does.
+// `page_size` is `count` (Mailchimp's maximum is 1000). Errors as error_of().
+Upstream<std::vector<CampaignReport>> reports(const Metadata& md, const std::string& access_token,
+                                              const std::string& since_send_time,
+                                              int page_size = 100);
 
 }  // namespace glint::connectors::mailchimp

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "oauth/oauth.h"
@@ -72,5 +73,82 @@ Upstream<bool> revoke(const Config& cfg, const std::string& token);
 // X-Business-Use-Case-Usage estimated_time_to_regain_access, minutes);
 // 10/200–299 → kForbidden; 100 → kInvalidRequest; 1/2 → kUnavailable.
 UpstreamError error_of(const HttpResponse& r, std::string_view what);
+
+// ---- Insights (insights.cc; platform-apis.md §4.5-4.6 and the corrections).
+//
+// Every insights call carries the token as Bearer with appsecret_proof,
+// asks the fields below with action_attribution_windows ["7d_click",
+// "1d_view"] (never 7d_view/28d_view, gone since 2026-01-12), and pages
+// from the configured base with `after` = paging.cursors.after. Meta
+// returns no row for an entity-day without delivery, so a caller replaces
+// the whole (account, day) slice it asked for instead of upserting.
+
+// The throttling figures Meta sent with the latest answer: the largest
+// percentage in x-business-use-case-usage (call_count, total_cputime,
+// total_time), x-app-usage, x-ad-account-usage (acc_id_util_pct) and
+// x-fb-ads-insights-throttle, rounded up; and the minutes until access is
+// regained (BUC estimated_time_to_regain_access, or x-ad-account-usage
+// reset_time_duration when that account is at 95 % or more). A sync slows
+// down above 75 % and pauses for regain_minutes (at least one) at ~95 %.
+struct Usage {
+  int max_pct = 0;
+  int regain_minutes = 0;
+};
+
+// One day of one entity at the level asked. Ids are strings; `spend` is in
+// the account currency's major units, as Meta sends it; actions and
+// action_values keep every action_type Meta sent (the caller picks one
+// canonical type per metric: summing purchase and
+// offsite_conversion.fb_pixel_purchase double-counts).
+struct InsightRow {
+  std::string date;        // date_start, in the account's time zone
+  std::string level;       // campaign | adset | ad
+  std::string account_id;  // digits, as AdAccount::account_id
+  std::string campaign_id, campaign_name, adset_id, adset_name, ad_id, ad_name, objective;
+  int64_t impressions = 0, clicks = 0, reach = 0;  // reach: of this entity on this day only
+  double spend = 0;
+  std::vector<std::pair<std::string, double>> actions, action_values;
+};
+
+// Tuning of insights(); the defaults are for the real Meta.
+struct InsightOptions {
+  int async_after_days = 31;    // a longer range runs as an async report job
+  int page_size = 500;          // `limit`
+  int poll_first_ms = 1000;     // the first wait before asking a job's status
+  int poll_max_ms = 30000;      // the backoff doubles up to this
+  int async_deadline_s = 1800;  // a job not done by then: kUnavailable, ASYNC_TIMEOUT
+};
+
+// Daily rows of `level` (campaign, adset or ad) for act_id ("act_123" or
+// "123") between since and until (YYYY-MM-DD, inclusive, account zone):
+// GET {v}/act_{id}/insights with time_increment=1, every page; a range of
+// more than opt.async_after_days days goes through POST {v}/act_{id}/insights
+// → report_run_id, GET {v}/{run} until "Job Completed" (bounded backoff,
+// deadline), then GET {v}/{run}/insights, every page. "Job Failed" / "Job
+// Skipped" → kUnavailable with upstream_code "ASYNC_FAILED". Errors as
+// error_of() (a disabled or unshared account: kForbidden; token gone:
+// kReauthRequired). `last_usage`, when given, is set from the headers of the
+// last answer received, on success and on failure alike.
+Upstream<std::vector<InsightRow>> insights(const Config& cfg, const std::string& token,
+                                           const std::string& act_id, const std::string& level,
+                                           const std::string& since, const std::string& until,
+                                           Usage* last_usage = nullptr,
+                                           const InsightOptions& opt = InsightOptions());
+
+// Figures of a whole period that are not additive across days (reach).
+struct Totals {
+  std::string date_start, date_stop;
+  int64_t reach = 0, impressions = 0;
+  double spend = 0;
+};
+
+// Reach (with impressions and spend) over since..until as one figure,
+// without time_increment: of the whole account when entity_id is empty
+// (level=account on act_{id}/insights), else of that campaign, ad set or ad
+// (GET {v}/{entity_id}/insights). No delivery: zeros. Never sum daily reach
+// instead: people reached on several days would count several times.
+Upstream<Totals> reach_total(const Config& cfg, const std::string& token, const std::string& act_id,
+                             const std::string& entity_id, const std::string& since,
+                             const std::string& until, Usage* last_usage = nullptr);
 
 }  // namespace glint::connectors::meta

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -174,6 +176,140 @@ void kill(Tables& t, const std::shared_ptr<Grant>& g) {
   for (auto it = t.access.begin(); it != t.access.end();) {
     it = it->second.grant == g ? t.access.erase(it) : std::next(it);
   }
+}
+
+// ---- Deals: deterministic, one every few days per portal.
+
+struct DealData {
+  std::string id, name, stage, pipeline;
+  std::string closedate, createdate;  // "2026-09-03T10:00:00.000Z"
+  int64_t amount_cents = -1;          // -1: no amount (null)
+  int64_t close_ms = 0;
+};
+
+uint64_t deal_mix(int64_t portal, int64_t day) {
+  uint64_t h = static_cast<uint64_t>(portal) * 0x9e3779b97f4a7c15ull ^ static_cast<uint64_t>(day);
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  return h;
+}
+
+std::string iso_ms(int64_t ms) {
+  const time_t secs = static_cast<time_t>(ms / 1000);
+  tm parts{};
+  gmtime_r(&secs, &parts);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &parts);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
+}
+
+// Epoch ms of an ISO instant ("…Z", with or without .mmm) or of digits; -1 if neither.
+int64_t ms_of(const json& v) {
+  std::string s = v.is_string()           ? v.get<std::string>()
+                  : v.is_number_integer() ? std::to_string(v.get<int64_t>())
+                                          : "";
+  if (!s.empty() &&
+      std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
+    return std::stoll(s);
+  tm parts{};
+  int ms = 0;
+  if (s.size() < 10) return -1;
+  if (s.size() == 10) s += "T00:00:00Z";
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &parts.tm_year, &parts.tm_mon,
+                  &parts.tm_mday, &parts.tm_hour, &parts.tm_min, &parts.tm_sec) != 6)
+    return -1;
+  if (s.size() > 20 && s[19] == '.') ms = std::atoi(s.substr(20, 3).c_str());
+  parts.tm_year -= 1900;
+  parts.tm_mon -= 1;
+  return static_cast<int64_t>(timegm(&parts)) * 1000 + ms;
+}
+
+std::vector<DealData> deals_of(State& st, const Portal& p) {
+  std::vector<DealData> out;
+  const int64_t today = st.now() / 86400;
+  const char* stages[] = {"closedwon", "closedwon", "closedlost", "appointmentscheduled"};
+  const char* products[] = {"Starter plan", "Annual renewal", "Wholesale order", "Consulting"};
+  for (int64_t day = today - 730; day <= today; ++day) {
+    const uint64_t h = deal_mix(p.hub_id, day);
+    if (h % 3 != 0) continue;
+    DealData d;
+    d.id = std::to_string(51000000000 + (p.hub_id % 10) * 100000000 + day);
+    d.stage = stages[(h >> 8) % 4];
+    d.pipeline = (h >> 24) % 5 == 0 ? "renewals" : "default";
+    d.name = std::string(products[(h >> 12) % 4]) + " #" + d.id.substr(d.id.size() - 5);
+    if ((h >> 16) % 17 != 0)
+      d.amount_cents = (200 + static_cast<int64_t>((h >> 40) % 4800)) * 100 +
+                       static_cast<int64_t>((h >> 52) % 2) * 50;
+    // Late evening UTC on some days, so a zone-shifted reader would see another date.
+    d.close_ms = (day * 86400 + 8 * 3600 + static_cast<int64_t>((h >> 32) % 960) * 60) * 1000;
+    d.closedate = iso_ms(d.close_ms);
+    d.createdate = iso_ms(d.close_ms - static_cast<int64_t>(20 + (h >> 36) % 40) * 86400000);
+    out.push_back(d);
+  }
+  return out;
+}
+
+bool deal_matches(const DealData& d, const json& f) {
+  if (!f.is_object()) return false;
+  const std::string prop = f.value("propertyName", ""), op = f.value("operator", "");
+  if (prop == "closedate") {
+    const int64_t v = f.contains("value") ? ms_of(f["value"]) : -1;
+    const int64_t hi = f.contains("highValue") ? ms_of(f["highValue"]) : -1;
+    if (op == "GTE") return d.close_ms >= v;
+    if (op == "GT") return d.close_ms > v;
+    if (op == "LTE") return d.close_ms <= v;
+    if (op == "LT") return d.close_ms < v;
+    if (op == "EQ") return d.close_ms == v;
+    if (op == "BETWEEN") return v >= 0 && hi >= 0 && d.close_ms >= v && d.close_ms <= hi;
+    return false;
+  }
+  std::string have;
+  if (prop == "dealstage")
+    have = d.stage;
+  else if (prop == "pipeline")
+    have = d.pipeline;
+  else
+    return false;
+  const std::string want =
+      f.contains("value") && f["value"].is_string() ? f["value"].get<std::string>() : "";
+  if (op == "EQ") return have == want;
+  if (op == "NEQ") return have != want;
+  return false;
+}
+
+std::string amount_text(int64_t cents) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld.%02lld", static_cast<long long>(cents / 100),
+                static_cast<long long>(cents % 100));
+  return buf;
+}
+
+// A search result: the properties asked (null when empty) plus the three
+// HubSpot always adds.
+json deal_json(const DealData& d, const json& asked) {
+  json all = {{"dealname", d.name},
+              {"amount", d.amount_cents < 0 ? json() : json(amount_text(d.amount_cents))},
+              {"closedate", d.closedate},
+              {"dealstage", d.stage},
+              {"pipeline", d.pipeline},
+              {"hs_is_closed_won", d.stage == "closedwon" ? "true" : "false"}};
+  json props = {
+      {"hs_object_id", d.id}, {"createdate", d.createdate}, {"hs_lastmodifieddate", d.closedate}};
+  for (const json& a : asked.is_array() ? asked : json::array()) {
+    if (a.is_string())
+      props[a.get<std::string>()] =
+          all.contains(a.get<std::string>()) ? all[a.get<std::string>()] : json();
+  }
+  return {{"id", d.id},
+          {"properties", props},
+          {"createdAt", d.createdate},
+          {"updatedAt", d.closedate},
+          {"archived", false}};
 }
 
 }  // namespace
@@ -385,6 +521,140 @@ void serve_hubspot(httplib::Server& s, State& st) {
                {"utcOffsetMilliseconds", p.utc_offset_ms},
                {"uiDomain", p.ui_domain},
                {"dataHostingLocation", p.hosting}});
+  });
+
+  // ---- CRM deal search (platform-apis.md §5.3): deals over two years back
+  // from the fake's today (UTC), in several stages; filters ANDed within a
+  // group and groups ORed, sorted, paged with opaque `after` cursors.
+  struct DealSearch {
+    std::mutex mu;
+    std::map<std::string, std::pair<std::string, size_t>> cursors;  // after → (query, offset)
+  };
+  static DealSearch search;
+
+  s.Post(R"(/crm/(objects/20\d\d-\d\d|v3/objects)/deals/search)", [&st](const httplib::Request& req,
+                                                                        httplib::Response& res) {
+    record(st, req);
+    const std::string token = bearer(req);
+    const Portal* portal = nullptr;
+    int64_t expired_for = 0;
+    {
+      std::lock_guard<std::mutex> lock(t.mu);
+      if (auto it = t.access.find(token); it != t.access.end()) {
+        portal = it->second.grant->portal;
+        expired_for = st.now() - it->second.exp;
+      }
+    }
+    if (portal == nullptr) {
+      hubspot_error(st, res, 401, "INVALID_AUTHENTICATION",
+                    "The OAuth token used to make this call is not valid.");
+      return;
+    }
+    if (expired_for >= 0) {
+      hubspot_error(st, res, 401, "EXPIRED_AUTHENTICATION",
+                    "The OAuth token used to make this call expired " +
+                        std::to_string(std::max<int64_t>(expired_for, 1)) + " second(s) ago.");
+      return;
+    }
+    const json body = json::parse(req.body, nullptr, false);
+    if (!body.is_object()) {
+      hubspot_error(st, res, 400, "VALIDATION_ERROR", "Invalid input JSON on line 1");
+      return;
+    }
+    const int64_t limit = body.contains("limit") && body["limit"].is_number_integer()
+                              ? body["limit"].get<int64_t>()
+                              : 10;
+    if (limit < 1 || limit > 200) {
+      hubspot_error(st, res, 400, "VALIDATION_ERROR",
+                    "limit must be between 1 and 200 (was " + std::to_string(limit) + ")");
+      return;
+    }
+    std::vector<json> matched;
+    const json groups = body.value("filterGroups", json::array());
+    for (const DealData& d : deals_of(st, *portal)) {
+      bool any = !groups.is_array() || groups.empty();
+      for (const json& g : groups.is_array() ? groups : json::array()) {
+        bool all = true;
+        for (const json& f : g.value("filters", json::array())) all = all && deal_matches(d, f);
+        any = any || all;
+      }
+      if (any) matched.push_back(deal_json(d, body.value("properties", json::array())));
+    }
+    const json sorts = body.value("sorts", json::array());
+    if (sorts.is_array() && !sorts.empty() && sorts[0].is_object() &&
+        sorts[0].value("propertyName", "") == "closedate") {
+      const bool desc = sorts[0].value("direction", "") == "DESCENDING";
+      std::stable_sort(matched.begin(), matched.end(), [desc](const json& a, const json& b) {
+        const std::string x = a["properties"]["closedate"], y = b["properties"]["closedate"];
+        return desc ? x > y : x < y;
+      });
+    }
+    json key = body;
+    key.erase("after");
+    key.erase("limit");
+    const std::string bound = std::to_string(portal->hub_id) + "|" + key.dump();
+    size_t offset = 0;
+    if (body.contains("after")) {
+      const std::string after = body["after"].is_string() ? body["after"].get<std::string>() : "";
+      std::lock_guard<std::mutex> lock(search.mu);
+      auto it = search.cursors.find(after);
+      if (it == search.cursors.end() || it->second.first != bound) {
+        hubspot_error(st, res, 400, "VALIDATION_ERROR", "after is not a valid paging cursor");
+        return;
+      }
+      offset = it->second.second;
+    }
+    if (offset + static_cast<size_t>(limit) > 10000 && offset < matched.size()) {
+      hubspot_error(st, res, 400, "VALIDATION_ERROR",
+                    "Search results are limited to 10000; narrow the filters");
+      return;
+    }
+    json results = json::array();
+    for (size_t i = offset; i < matched.size() && i < offset + static_cast<size_t>(limit); ++i)
+      results.push_back(matched[i]);
+    json answer = {{"total", matched.size()}, {"results", results}};
+    const size_t end = offset + results.size();
+    if (end < matched.size()) {
+      const std::string after = opaque(st, "");
+      {
+        std::lock_guard<std::mutex> lock(search.mu);
+        search.cursors[after] = {bound, end};
+      }
+      answer["paging"] = {{"next", {{"after", after}, {"link", "?after=" + after}}}};
+    }
+    send_json(res, 200, answer);
+  });
+
+  // The fake's won deals of a portal, for tests:
+  // GET /_fake/hubspot/truth?portal=21000001&since=YYYY-MM-DD&until=YYYY-MM-DD
+  s.Get("/_fake/hubspot/truth", [&st](const httplib::Request& req, httplib::Response& res) {
+    const Portal* portal = nullptr;
+    for (const Portal& p : kPortals) {
+      if (req.get_param_value("portal") == std::to_string(p.hub_id)) portal = &p;
+    }
+    if (portal == nullptr) {
+      send_json(res, 400, {{"error", "portal is needed"}});
+      return;
+    }
+    const std::string since = req.get_param_value("since"), until = req.get_param_value("until");
+    json out = json::array();
+    for (const DealData& d : deals_of(st, *portal)) {
+      const std::string day = d.closedate.substr(0, 10);
+      if (d.stage != "closedwon" || (!since.empty() && day < since) ||
+          (!until.empty() && day > until))
+        continue;
+      out.push_back({{"id", d.id},
+                     {"name", d.name},
+                     {"stage", d.stage},
+                     {"pipeline", d.pipeline},
+                     {"close_date", day},
+                     {"amount_cents", d.amount_cents < 0 ? 0 : d.amount_cents},
+                     {"won", true}});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
+      return a["close_date"].get<std::string>() < b["close_date"].get<std::string>();
+    });
+    send_json(res, 200, out);
   });
 }
 

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -638,6 +639,701 @@ void debug(State& st, Meta& m, const httplib::Request& req, httplib::Response& r
   answer(st, res, {{"data", data}});
 }
 
+// ---- Insights (platform-apis.md §4.5-4.6): deterministic ad-level data for
+// the active accounts, two years back from the fake's today in each
+// account's zone, aggregated to ad set, campaign and account on request.
+
+struct InsightAccount {
+  const char* id;  // digits
+  const char* name;
+  int offset_min;  // the zone's standard offset: the fake ignores summer time
+  bool active;
+};
+
+const InsightAccount kInsightAccounts[] = {
+    {"1234567890", "Shop A – EU", 60, true}, {"2345678901", "Shop B", -300, true},
+    {"3456789012", "Old shop", 60, false},   {"4567890123", "Shop D", 0, true},
+    {"5678901234", "Shop E", 60, false},
+};
+
+constexpr int64_t kHistoryDays = 730;
+constexpr int kInsightsMaxLimit = 500;
+
+struct AdDef {
+  std::string campaign_id, campaign_name, adset_id, adset_name, ad_id, ad_name, objective;
+};
+
+const InsightAccount* insight_account(const std::string& digits) {
+  for (const InsightAccount& a : kInsightAccounts) {
+    if (digits == a.id) return &a;
+  }
+  return nullptr;
+}
+
+// 2 campaigns × 2 ad sets × 2 ads; ids carry the account's last four digits.
+std::vector<AdDef> ads_of(const InsightAccount& a) {
+  std::vector<AdDef> out;
+  if (!a.active) return out;
+  const std::string k = std::string(a.id).substr(6);
+  const char* campaigns[] = {"Prospecting", "Retargeting"};
+  const char* objectives[] = {"OUTCOME_SALES", "OUTCOME_TRAFFIC"};
+  const char* adsets[] = {"Lookalike 1%", "Interests"};
+  const char* ads[] = {"Video", "Carousel"};
+  for (int c = 1; c <= 2; ++c) {
+    for (int s = 1; s <= 2; ++s) {
+      for (int d = 1; d <= 2; ++d) {
+        AdDef ad;
+        ad.campaign_id = "12020" + k + "0" + std::to_string(c);
+        ad.campaign_name = std::string(a.name) + " · " + campaigns[c - 1];
+        ad.adset_id = "12021" + k + std::to_string(c) + std::to_string(s);
+        ad.adset_name = ad.campaign_name + " · " + adsets[s - 1];
+        ad.ad_id = "12022" + k + std::to_string(c) + std::to_string(s) + std::to_string(d);
+        ad.ad_name = ad.adset_name + " · " + ads[d - 1];
+        ad.objective = objectives[c - 1];
+        out.push_back(ad);
+      }
+    }
+  }
+  return out;
+}
+
+int64_t zone_today(State& st, const InsightAccount& a) {
+  const int64_t t = st.now() + static_cast<int64_t>(a.offset_min) * 60;
+  return (t >= 0 ? t : t - 86399) / 86400;
+}
+
+std::string day_text(int64_t day) {
+  const std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::days(day))};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+std::optional<int64_t> day_of(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (std::isdigit(static_cast<unsigned char>(s[i])) == 0) return std::nullopt;
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year(std::atoi(s.substr(0, 4).c_str())),
+                                        std::chrono::month(std::atoi(s.substr(5, 2).c_str())),
+                                        std::chrono::day(std::atoi(s.substr(8, 2).c_str()))};
+  if (!ymd.ok()) return std::nullopt;
+  return std::chrono::sys_days(ymd).time_since_epoch().count();
+}
+
+uint64_t mix(const std::string& a, const std::string& b, const std::string& c) {
+  uint64_t h = 1469598103934665603ull;
+  for (const std::string* s : {&a, &b, &c}) {
+    for (unsigned char ch : *s) h = (h ^ ch) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+
+struct Cell {
+  int64_t impressions = 0, clicks = 0, reach = 0, spend_cents = 0, link_clicks = 0, purchases = 0,
+          purchases_7d_click = 0, purchases_1d_view = 0, value_cents = 0;
+  int64_t reach_max = 0, reach_sum = 0;  // of the parts summed into this cell
+  void add(const Cell& o) {
+    impressions += o.impressions;
+    clicks += o.clicks;
+    spend_cents += o.spend_cents;
+    link_clicks += o.link_clicks;
+    purchases += o.purchases;
+    purchases_7d_click += o.purchases_7d_click;
+    purchases_1d_view += o.purchases_1d_view;
+    value_cents += o.value_cents;
+    reach_max = std::max(reach_max, o.reach);
+    reach_sum += o.reach;
+  }
+};
+
+// One ad on one day, or nothing (no delivery: Meta sends no row).
+std::optional<Cell> ad_day(State& st, const InsightAccount& a, const AdDef& ad, int64_t day) {
+  const int64_t today = zone_today(st, a);
+  if (day > today || day < today - kHistoryDays) return std::nullopt;
+  const uint64_t h = mix(a.id, ad.ad_id, day_text(day));
+  // The first ad always delivers on day -3, so meta_restate has a row to take away.
+  const bool first_ad = ad.ad_id.compare(ad.ad_id.size() - 3, 3, "111") == 0;
+  if (h % 10 == 0 && !(first_ad && day == today - 3)) return std::nullopt;
+  if (st.on("meta_restate") && first_ad && day == today - 3) return std::nullopt;
+  Cell c;
+  c.impressions = 300 + static_cast<int64_t>((h >> 8) % 4700);
+  c.clicks = c.impressions * (10 + static_cast<int64_t>((h >> 20) % 30)) / 1000;
+  c.reach = c.impressions * (55 + static_cast<int64_t>((h >> 28) % 35)) / 100;
+  c.spend_cents = c.clicks * (25 + static_cast<int64_t>((h >> 36) % 100));
+  c.link_clicks = c.clicks * 85 / 100;
+  c.purchases = c.clicks / 25 + static_cast<int64_t>((h >> 44) % 2);
+  if (st.on("meta_restate") && day == today - 5) ++c.purchases;  // late conversions
+  c.purchases_1d_view = c.purchases / 3;
+  c.purchases_7d_click = c.purchases - c.purchases_1d_view;
+  c.value_cents = c.purchases * (1500 + static_cast<int64_t>((h >> 48) % 7000));
+  return c;
+}
+
+int level_rank(const std::string& level) {
+  if (level == "account") return 0;
+  if (level == "campaign") return 1;
+  if (level == "adset") return 2;
+  if (level == "ad") return 3;
+  return -1;
+}
+
+std::string entity_of(const InsightAccount& a, const AdDef& ad, int rank) {
+  switch (rank) {
+    case 0:
+      return a.id;
+    case 1:
+      return ad.campaign_id;
+    case 2:
+      return ad.adset_id;
+    default:
+      return ad.ad_id;
+  }
+}
+
+struct InsightRowData {
+  int64_t since = 0, until = 0;  // one day for daily rows
+  std::string entity;
+  const AdDef* ad = nullptr;  // the entity's names and parents
+  Cell cell;
+};
+
+// Rows of `rank` over since..until, daily or for the whole period, for every
+// entity or for `only` (an entity id at that rank).
+std::vector<InsightRowData> insight_rows(State& st, const InsightAccount& a,
+                                         const std::vector<AdDef>& ads, int rank, int64_t since,
+                                         int64_t until, bool daily, const std::string& only = "") {
+  std::vector<InsightRowData> out;
+  std::map<std::string, InsightRowData> period;
+  for (int64_t day = since; day <= until; ++day) {
+    std::map<std::string, InsightRowData> today;
+    for (const AdDef& ad : ads) {
+      const std::string entity = entity_of(a, ad, rank);
+      if (!only.empty() && entity != only) continue;
+      const std::optional<Cell> c = ad_day(st, a, ad, day);
+      if (!c) continue;
+      InsightRowData& r = today[entity];
+      if (r.ad == nullptr) r = {day, day, entity, &ad, Cell{}};
+      r.cell.add(*c);
+    }
+    for (auto& [entity, r] : today) {
+      // Reach is not additive: people overlap between ads.
+      r.cell.reach = r.cell.reach_max + (r.cell.reach_sum - r.cell.reach_max) / 2;
+      if (daily) {
+        out.push_back(r);
+        continue;
+      }
+      InsightRowData& p = period[entity];
+      if (p.ad == nullptr) p = {since, until, entity, r.ad, Cell{}};
+      p.cell.add(r.cell);
+    }
+  }
+  for (auto& [entity, p] : period) {
+    p.cell.reach = p.cell.reach_max + (p.cell.reach_sum - p.cell.reach_max) / 3;
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::string money(int64_t cents) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld.%02lld", static_cast<long long>(cents / 100),
+                static_cast<long long>(cents % 100));
+  return buf;
+}
+
+const std::set<std::string> kInsightFields = {
+    "account_id", "account_name", "account_currency", "campaign_id", "campaign_name", "adset_id",
+    "adset_name", "ad_id",        "ad_name",          "objective",   "impressions",   "clicks",
+    "spend",      "reach",        "frequency",        "actions",     "action_values", "date_start",
+    "date_stop"};
+
+// A row as Meta writes it: numbers as strings, only the fields asked that
+// exist at this level, date_start/date_stop always.
+json insight_json(const InsightAccount& a, const InsightRowData& r, int rank,
+                  const std::vector<std::string>& fields, bool windows) {
+  const Cell& c = r.cell;
+  json all = {{"account_id", a.id},
+              {"account_name", a.name},
+              {"impressions", std::to_string(c.impressions)},
+              {"clicks", std::to_string(c.clicks)},
+              {"spend", money(c.spend_cents)},
+              {"reach", std::to_string(c.reach)}};
+  if (c.reach > 0) {
+    char f[32];
+    std::snprintf(f, sizeof f, "%.6f",
+                  static_cast<double>(c.impressions) / static_cast<double>(c.reach));
+    all["frequency"] = f;
+  }
+  if (rank >= 1) {
+    all["campaign_id"] = r.ad->campaign_id;
+    all["campaign_name"] = r.ad->campaign_name;
+    all["objective"] = r.ad->objective;
+  }
+  if (rank >= 2) {
+    all["adset_id"] = r.ad->adset_id;
+    all["adset_name"] = r.ad->adset_name;
+  }
+  if (rank >= 3) {
+    all["ad_id"] = r.ad->ad_id;
+    all["ad_name"] = r.ad->ad_name;
+  }
+  json actions = json::array(), values = json::array();
+  if (c.purchases > 0) {
+    json p = {{"action_type", "offsite_conversion.fb_pixel_purchase"},
+              {"value", std::to_string(c.purchases)}};
+    json v = {{"action_type", "offsite_conversion.fb_pixel_purchase"},
+              {"value", money(c.value_cents)}};
+    if (windows) {
+      p["7d_click"] = std::to_string(c.purchases_7d_click);
+      p["1d_view"] = std::to_string(c.purchases_1d_view);
+    }
+    actions.push_back(p);
+    values.push_back(v);
+  }
+  if (c.link_clicks > 0) {
+    json l = {{"action_type", "link_click"}, {"value", std::to_string(c.link_clicks)}};
+    if (windows) {
+      l["7d_click"] = std::to_string(c.link_clicks);
+      l["1d_view"] = "0";
+    }
+    actions.push_back(l);
+  }
+  if (!actions.empty()) all["actions"] = actions;
+  if (!values.empty()) all["action_values"] = values;
+  json out = json::object();
+  for (const std::string& f : fields) {
+    if (all.contains(f)) out[f] = all[f];
+  }
+  out["date_start"] = day_text(r.since);
+  out["date_stop"] = day_text(r.until);
+  return out;
+}
+
+// The truth endpoint's form: typed values, every field.
+json truth_json(const InsightAccount& a, const InsightRowData& r, int rank, bool daily) {
+  const Cell& c = r.cell;
+  json out = {{"account_id", a.id},
+              {"date", day_text(r.since)},
+              {"impressions", c.impressions},
+              {"clicks", c.clicks},
+              {"reach", c.reach},
+              {"spend_cents", c.spend_cents},
+              {"actions", json::object()},
+              {"action_values", json::object()}};
+  if (!daily) {
+    out["date_start"] = day_text(r.since);
+    out["date_stop"] = day_text(r.until);
+  }
+  if (c.purchases > 0) {
+    out["actions"]["offsite_conversion.fb_pixel_purchase"] = c.purchases;
+    out["action_values"]["offsite_conversion.fb_pixel_purchase"] = c.value_cents;
+  }
+  if (c.link_clicks > 0) out["actions"]["link_click"] = c.link_clicks;
+  out["entity_id"] = r.entity;
+  if (rank >= 1) {
+    out["campaign_id"] = r.ad->campaign_id;
+    out["campaign_name"] = r.ad->campaign_name;
+    out["objective"] = r.ad->objective;
+  }
+  if (rank >= 2) {
+    out["adset_id"] = r.ad->adset_id;
+    out["adset_name"] = r.ad->adset_name;
+  }
+  if (rank >= 3) {
+    out["ad_id"] = r.ad->ad_id;
+    out["ad_name"] = r.ad->ad_name;
+  }
+  return out;
+}
+
+// What an insights request asks, checked as Meta checks it (and, on
+// purpose, stricter: 7d_view / 28d_view are refused, not silently dropped).
+struct InsightQuery {
+  int rank = 0;
+  int64_t since = 0, until = 0;
+  bool daily = false, windows = false;
+  std::vector<std::string> fields;
+  int limit = 25;
+  std::string key;  // what a cursor is bound to
+};
+
+bool insight_query(State& st, const Pairs& p, httplib::Response& res, InsightQuery* q) {
+  const std::string level = get(p, "level").value_or("account");
+  q->rank = level_rank(level);
+  if (q->rank < 0) {
+    graph_error(st, res, 400, 100,
+                "(#100) level must be one of the following values: ad, adset, campaign, account");
+    return false;
+  }
+  const auto range = get(p, "time_range");
+  const json tr = range ? json::parse(*range, nullptr, false) : json();
+  std::optional<int64_t> since, until;
+  if (tr.is_object() && tr.contains("since") && tr["since"].is_string() && tr.contains("until") &&
+      tr["until"].is_string()) {
+    since = day_of(tr["since"].get<std::string>());
+    until = day_of(tr["until"].get<std::string>());
+  }
+  if (!since || !until) {
+    graph_error(st, res, 400, 100,
+                "(#100) time_range must be a JSON object with since and until (YYYY-MM-DD); the "
+                "fake has no date_preset");
+    return false;
+  }
+  if (*since > *until) {
+    graph_error(st, res, 400, 100, "(#100) The since date must be before the until date", 1487534);
+    return false;
+  }
+  q->since = *since;
+  q->until = *until;
+  const std::string inc = get(p, "time_increment").value_or("all_days");
+  if (inc != "1" && inc != "all_days") {
+    graph_error(st, res, 400, 100, "(#100) the fake serves time_increment 1 and all_days only");
+    return false;
+  }
+  q->daily = inc == "1";
+  if (const auto w = get(p, "action_attribution_windows")) {
+    const json list = json::parse(*w, nullptr, false);
+    const std::set<std::string> known = {"1d_click", "7d_click", "28d_click", "1d_view", "1d_ev"};
+    bool ok = list.is_array();
+    for (const json& x : ok ? list : json::array())
+      ok = ok && x.is_string() && known.count(x.get<std::string>()) != 0;
+    if (!ok) {
+      graph_error(st, res, 400, 100,
+                  "(#100) action_attribution_windows: 7d_view and 28d_view are no longer "
+                  "available; use 1d_click, 7d_click, 28d_click, 1d_view or 1d_ev");
+      return false;
+    }
+    q->windows = !list.empty();
+  }
+  const std::string fields = get(p, "fields").value_or("impressions,spend");
+  size_t i = 0;
+  while (i <= fields.size()) {
+    const size_t comma = std::min(fields.find(',', i), fields.size());
+    const std::string f = fields.substr(i, comma - i);
+    if (!f.empty()) {
+      if (kInsightFields.count(f) == 0) {
+        graph_error(
+            st, res, 400, 100,
+            "(#100) " + f +
+                " is not valid for fields param. please check "
+                "https://developers.facebook.com/docs/marketing-api/reference/ads-insights/");
+        return false;
+      }
+      q->fields.push_back(f);
+    }
+    i = comma + 1;
+  }
+  if (const auto l = get(p, "limit"))
+    q->limit = std::max(1, std::min(std::atoi(l->c_str()), kInsightsMaxLimit));
+  q->key = level + "|" + day_text(q->since) + "|" + day_text(q->until) + "|" + inc + "|" + fields +
+           "|" + (q->windows ? "w" : "");
+  return true;
+}
+
+// Usage headers on every insights answer; meta_usage_high reports 96 %.
+void usage_headers(State& st, httplib::Response& res, const std::string& account) {
+  const bool high = st.on("meta_usage_high");
+  const json entry = {{"type", "ads_insights"},
+                      {"call_count", high ? 96 : 4},
+                      {"total_cputime", high ? 41 : 2},
+                      {"total_time", high ? 57 : 3},
+                      {"estimated_time_to_regain_access", high ? 1 : 0},
+                      {"ads_api_access_tier", "standard_access"}};
+  json buc = json::object();
+  buc[account.empty() ? std::string("1234567890") : account] = json::array({entry});
+  res.set_header("x-business-use-case-usage", buc.dump());
+  res.set_header(
+      "x-app-usage",
+      json{{"call_count", high ? 31 : 1}, {"total_cputime", 1}, {"total_time", 1}}.dump());
+  res.set_header("x-ad-account-usage", json{{"acc_id_util_pct", high ? 96.0 : 2.5},
+                                            {"reset_time_duration", high ? 60 : 0},
+                                            {"ads_api_access_tier", "standard_access"}}
+                                           .dump());
+}
+
+// The insights checks before any data: usage headers, the scenario faults,
+// the ads_read scope, the account itself. False with the error written.
+bool insights_allowed(State& st, const Token& t, httplib::Response& res,
+                      const std::string& account) {
+  usage_headers(st, res, account);
+  if (st.on("meta_expire_mid")) {
+    int n = 0;
+    {
+      std::lock_guard<std::mutex> lock(st.mu);
+      n = ++st.counters["meta_expire_mid"];
+    }
+    if (n == 4) {
+      graph_error(st, res, 400, 190, expired_message(st.now() - 60, st.now()), 463);
+      return false;
+    }
+  }
+  if (fault(st, res)) return false;
+  if (std::find(t.scopes.begin(), t.scopes.end(), "ads_read") == t.scopes.end() &&
+      std::find(t.scopes.begin(), t.scopes.end(), "ads_management") == t.scopes.end()) {
+    graph_error(st, res, 400, 200, "(#200) Requires ads_read permission to access this endpoint");
+    return false;
+  }
+  if (account.empty()) return true;
+  bool listed = false;
+  for (const json& a : all_ad_accounts(st)) listed = listed || a["account_id"] == account;
+  if (!listed || insight_account(account) == nullptr) {
+    graph_error(st, res, 400, 100,
+                "Unsupported get request. Object with ID 'act_" + account +
+                    "' does not exist, cannot be loaded due to missing permissions, or does not "
+                    "support this operation.",
+                33, "GraphMethodException");
+    return false;
+  }
+  if (st.on("meta_disabled_account") && account == "4567890123") {
+    graph_error(st, res, 400, 200,
+                "(#200) Ad account owner has NOT grant ads_management or ads_read permission");
+    return false;
+  }
+  return true;
+}
+
+struct Job {
+  std::string account;
+  Pairs params;
+  int polls = 0;
+  bool fails = false;
+  int64_t created = 0;
+};
+
+struct InsightsState {
+  std::mutex mu;
+  std::map<std::string, Job> jobs;
+};
+
+// One page of rows (daily or period) with Meta's paging object; cursors are
+// bound to `edge` and the query.
+void insights_page(State& st, Meta& m, const httplib::Request& req, httplib::Response& res,
+                   const std::string& edge, const std::string& token, const InsightAccount& a,
+                   const InsightQuery& q, int limit, const std::string& only = "") {
+  const std::string bound = edge + "|" + q.key + "|" + only;
+  size_t offset = 0;
+  if (const auto after = get(url_params(req), "after")) {
+    std::lock_guard<std::mutex> lock(m.mu);
+    auto it = m.cursors.find(*after);
+    if (it == m.cursors.end() || it->second.edge != bound) {
+      offset = SIZE_MAX;
+    } else {
+      offset = it->second.offset;
+    }
+  }
+  if (offset == SIZE_MAX) {
+    graph_error(st, res, 400, 100, "(#100) The after parameter is not a valid cursor");
+    return;
+  }
+  const std::vector<AdDef> ads = ads_of(a);
+  const std::vector<InsightRowData> rows =
+      insight_rows(st, a, ads, q.rank, q.since, q.until, q.daily, only);
+  json data = json::array();
+  for (size_t i = offset; i < rows.size() && i < offset + static_cast<size_t>(limit); ++i)
+    data.push_back(insight_json(a, rows[i], q.rank, q.fields, q.windows));
+  const size_t end = offset + data.size();
+  const bool more = end < rows.size();
+  json paging = json::object();
+  if (!data.empty()) {
+    const std::string before = opaque(st, "MAZDZD"), after = opaque(st, "MjQZD");
+    paging["cursors"] = {{"before", before}, {"after", after}};
+    if (more) {
+      paging["next"] = "https://graph.facebook.com/" + std::string(req.matches[1]) + "/" + edge +
+                       "?access_token=" + escape(token) + "&limit=" + std::to_string(limit) +
+                       "&after=" + after;
+    }
+    std::lock_guard<std::mutex> lock(m.mu);
+    m.cursors[before] = {bound, offset};
+    m.cursors[after] = {bound, end};
+    m.issued.push_back({{"edge", edge}, {"after", after}, {"next", more}});
+  }
+  res.set_header("x-fb-trace-id", opaque(st, "A"));
+  send_json(res, 200, {{"data", data}, {"paging", paging}});
+}
+
+// An entity id → its account and level (0 when it is none of the fake's).
+int entity_rank(const std::string& id, const InsightAccount** account) {
+  for (const InsightAccount& a : kInsightAccounts) {
+    for (const AdDef& ad : ads_of(a)) {
+      for (int rank = 1; rank <= 3; ++rank) {
+        if (entity_of(a, ad, rank) == id) {
+          *account = &a;
+          return rank;
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+void serve_insights(httplib::Server& s, State& st, const std::shared_ptr<Meta>& m) {
+  auto jobs = std::make_shared<InsightsState>();
+  const std::string v = kVersion;
+
+  s.Get(v + R"(/act_([0-9]+)/insights)",
+        [&st, m](const httplib::Request& req, httplib::Response& res) {
+          record(st, req);
+          std::string token;
+          Token t;
+          const std::string account = req.matches[2];
+          if (!user_token(st, *m, req, res, &token, &t) || !insights_allowed(st, t, res, account))
+            return;
+          InsightQuery q;
+          if (!insight_query(st, url_params(req), res, &q)) return;
+          insights_page(st, *m, req, res, "act_" + account + "/insights", token,
+                        *insight_account(account), q, q.limit);
+        });
+
+  s.Post(v + R"(/act_([0-9]+)/insights)", [&st, m, jobs](const httplib::Request& req,
+                                                         httplib::Response& res) {
+    record(st, req);
+    std::string token;
+    Token t;
+    const std::string account = req.matches[2];
+    if (!user_token(st, *m, req, res, &token, &t) || !insights_allowed(st, t, res, account)) return;
+    Pairs p = url_params(req);
+    for (auto& kv : body_params(req)) p.push_back(kv);
+    InsightQuery q;
+    if (!insight_query(st, p, res, &q)) return;
+    const uint64_t h = mix(opaque(st, ""), account, "job");
+    const std::string run = "6" + std::to_string(100000000000000ull + h % 900000000000000ull);
+    {
+      std::lock_guard<std::mutex> lock(jobs->mu);
+      jobs->jobs[run] = {account, p, 0, st.on("meta_async_failed"), st.now()};
+    }
+    res.set_header("x-fb-trace-id", opaque(st, "A"));
+    send_json(res, 200, {{"report_run_id", run}});
+  });
+
+  // A report run's status, polled: "Job Running" twice, then "Job Completed"
+  // (or "Job Failed" under meta_async_failed).
+  s.Get(v + R"(/([0-9]+))", [&st, m, jobs](const httplib::Request& req, httplib::Response& res) {
+    record(st, req);
+    std::string token;
+    Token t;
+    if (!user_token(st, *m, req, res, &token, &t) || !insights_allowed(st, t, res, "")) return;
+    const std::string run = req.matches[2];
+    Job j;
+    {
+      std::lock_guard<std::mutex> lock(jobs->mu);
+      auto it = jobs->jobs.find(run);
+      if (it == jobs->jobs.end()) {
+        j.account.clear();
+      } else {
+        j = it->second;
+        j.polls = ++it->second.polls;
+      }
+    }
+    if (j.account.empty()) {
+      graph_error(st, res, 400, 100,
+                  "Unsupported get request. Object with ID '" + run + "' does not exist.", 33,
+                  "GraphMethodException");
+      return;
+    }
+    std::string status = "Job Running";
+    int pct = j.polls == 1 ? 35 : 80;
+    if (j.fails && j.polls >= 2) {
+      status = "Job Failed";
+      pct = 35;
+    } else if (!j.fails && j.polls >= 3) {
+      status = "Job Completed";
+      pct = 100;
+    }
+    InsightQuery q;
+    insight_query(st, j.params, res, &q);
+    json body = {{"id", run},
+                 {"account_id", j.account},
+                 {"time_ref", j.created},
+                 {"async_status", status},
+                 {"async_percent_completion", pct},
+                 {"date_start", day_text(q.since)},
+                 {"date_stop", day_text(q.until)},
+                 {"emails", json::array()},
+                 {"friendly_name", "fake report"},
+                 {"is_bookmarked", false},
+                 {"is_running", status == "Job Running"},
+                 {"schedule_id", "0"}};
+    if (status == "Job Completed") body["time_completed"] = st.now();
+    res.set_header("x-fb-trace-id", opaque(st, "A"));
+    send_json(res, 200, body);
+  });
+
+  // A completed run's rows, or an entity's own insights (campaign, ad set, ad).
+  s.Get(v + R"(/([0-9]+)/insights)", [&st, m, jobs](const httplib::Request& req,
+                                                    httplib::Response& res) {
+    record(st, req);
+    std::string token;
+    Token t;
+    if (!user_token(st, *m, req, res, &token, &t)) return;
+    const std::string id = req.matches[2];
+    std::optional<Job> job;
+    {
+      std::lock_guard<std::mutex> lock(jobs->mu);
+      if (auto it = jobs->jobs.find(id); it != jobs->jobs.end()) job = it->second;
+    }
+    if (job) {
+      if (!insights_allowed(st, t, res, job->account)) return;
+      if (job->fails || job->polls < 3) {
+        graph_error(st, res, 400, 100, "(#100) fake: the report run " + id + " is not completed");
+        return;
+      }
+      InsightQuery q;
+      if (!insight_query(st, job->params, res, &q)) return;
+      int limit = q.limit;
+      if (const auto l = get(url_params(req), "limit"))
+        limit = std::max(1, std::min(std::atoi(l->c_str()), kInsightsMaxLimit));
+      insights_page(st, *m, req, res, id + "/insights", token, *insight_account(job->account), q,
+                    limit);
+      return;
+    }
+    const InsightAccount* a = nullptr;
+    const int rank = entity_rank(id, &a);
+    if (rank == 0) {
+      usage_headers(st, res, "");
+      graph_error(st, res, 400, 100,
+                  "Unsupported get request. Object with ID '" + id + "' does not exist.", 33,
+                  "GraphMethodException");
+      return;
+    }
+    if (!insights_allowed(st, t, res, a->id)) return;
+    Pairs p = url_params(req);
+    p.erase(std::remove_if(p.begin(), p.end(), [](const auto& kv) { return kv.first == "level"; }),
+            p.end());
+    p.emplace_back("level", rank == 1 ? "campaign" : rank == 2 ? "adset" : "ad");
+    InsightQuery q;
+    if (!insight_query(st, p, res, &q)) return;
+    insights_page(st, *m, req, res, id + "/insights", token, *a, q, q.limit, id);
+  });
+
+  // The fake's own rows (typed: spend in cents), for tests to compare with.
+  // ?account=act_…&level=…&since&until[&period=1][&entity=ID]
+  s.Get("/_fake/meta/truth", [&st](const httplib::Request& req, httplib::Response& res) {
+    std::string account = req.get_param_value("account");
+    if (account.rfind("act_", 0) == 0) account = account.substr(4);
+    const InsightAccount* a = insight_account(account);
+    const int rank = level_rank(req.get_param_value("level"));
+    const auto since = day_of(req.get_param_value("since")),
+               until = day_of(req.get_param_value("until"));
+    if (a == nullptr || rank < 0 || !since || !until) {
+      send_json(res, 400, {{"error", "account, level, since and until are needed"}});
+      return;
+    }
+    const bool daily = req.get_param_value("period") != "1";
+    const std::vector<AdDef> ads = ads_of(*a);
+    json out = json::array();
+    for (const InsightRowData& r :
+         insight_rows(st, *a, ads, rank, *since, *until, daily, req.get_param_value("entity")))
+      out.push_back(truth_json(*a, r, rank, daily));
+    send_json(res, 200, out);
+  });
+}
+
 }  // namespace
 
 void serve_meta(httplib::Server& s, State& st) {
@@ -725,6 +1421,7 @@ void serve_meta(httplib::Server& s, State& st) {
     std::lock_guard<std::mutex> lock(m->mu);
     res.set_content(m->issued.dump(), "application/json");
   });
+  serve_insights(s, st, m);
 }
 
 }  // namespace fake
