@@ -100,8 +100,8 @@ json core_report(const std::vector<SyncedRow>& rows, Day first, Day last, uint32
 
 json performance(Ctx& c, const std::string& provider, const std::string& platform, const std::string& account_id, const char* level) {
   const Synced s = synced_account(c, provider, platform, account_id);
-  const Day newest = s.account.newest_day.value_or(today_in_zone(s.account.time_zone, now_unix()));
-  const Day end = date_param(c, "end_date", newest + 1);
+  // By default up to today in the account's zone (its row is partial and provisional).
+  const Day end = date_param(c, "end_date", today_in_zone(s.account.time_zone, now_unix()));
   const Day start = date_param(c, "start_date", end - 29);
   if (start > end) throw HttpError{422, "invalid_parameter", "'start_date' is after 'end_date'"};
   if (end - start > 3 * 366) throw HttpError{422, "invalid_parameter", "the range is limited to three years"};
@@ -177,7 +177,7 @@ void register_sync_routes(Router& r, App&) {
   r.add("GET", "/sync/status/([0-9a-f]{1,64})", {}, [](Ctx& c) {
     const Owner o = owner_of(c, json::object(), "member");
     for (const Credential& cred : c.app.store.credentials_of(o.kind, o.id, "")) {
-      if (cred.public_id == c.capture(1)) return c.send(200, sync_status(c.app, cred));
+      if (cred.public_id == c.capture(1) && syncs_data(cred.provider)) return c.send(200, sync_status(c.app, cred));
     }
     throw HttpError{404, "not_found", "no such connection"};
   });

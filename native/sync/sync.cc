@@ -85,6 +85,23 @@ json failure(const std::string& account, const up::UpstreamError& e) {
   return f;
 }
 
+// A planning call, tried again while the upstream is only busy: a rate
+// limit is waited out (bounded), a transient failure or a cut answer gets a
+// short pause; anything else is returned at once.
+template <class T, class F>
+up::Upstream<T> patiently(F call) {
+  const int max_wait = env_int("GLINT_SYNC_MAX_WAIT_S", 300, 0, 3600);
+  up::Upstream<T> r = call();
+  for (int attempt = 0; attempt < 5 && !r.ok(); ++attempt) {
+    const up::UpstreamError& e = *r.error;
+    if (e.kind != Kind::kRateLimited && e.kind != Kind::kUnavailable) break;
+    if (e.retry_after_s > max_wait) break;
+    std::this_thread::sleep_for(std::chrono::seconds(std::max(1, e.retry_after_s)));
+    r = call();
+  }
+  return r;
+}
+
 Plan plan_google(App& app, const Credential& cred) {
   Plan p;
   const up::google::Config& cfg = app.oauth.settings().google;
@@ -103,8 +120,10 @@ Plan plan_google(App& app, const Credential& cred) {
         if (m == mcc) login = mcc;  // the manager the user chose, when it reaches this client
       }
     }
-    auto info = app.oauth.with_token<up::google::CustomerInfo>(app.store, app.vault, cred.id, [&](const std::string& t) {
-      return up::google::customer_info(cfg, t, a.external_id, login);
+    auto info = patiently<up::google::CustomerInfo>([&] {
+      return app.oauth.with_token<up::google::CustomerInfo>(app.store, app.vault, cred.id, [&](const std::string& t) {
+        return up::google::customer_info(cfg, t, a.external_id, login);
+      });
     });
     if (!info.ok()) {
       if (info.error->kind == Kind::kReauthRequired || info.error->kind == Kind::kTokenExpired) {

@@ -97,7 +97,7 @@ TEST(Connections, BrevoKeyIsTriedThenKeptSealedAndShownOnlyAsStatus) {
   ASSERT_GE(sent.size(), 2u);
   for (const json& r : sent) {
     EXPECT_EQ(r["path"], "/v3/account");
-    EXPECT_EQ(r["query"], false);
+    EXPECT_EQ(r["query"], "");  // the key travels in a header, never in the URL
     EXPECT_NE(r["headers"].dump().find("api-key"), std::string::npos);
   }
   // The key is nowhere in clear: not in the database (WAL included), not in the log.
