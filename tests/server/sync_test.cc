@@ -314,6 +314,7 @@ void expect_matches_truth(const Env& e, const std::string& account, int64_t firs
   const bool google = account.rfind("act_", 0) != 0;
   const json truth = google ? google_truth(*e.fake, account, "campaign", first, last) : meta_truth(*e.fake, account, "campaign", first, last);
   const std::vector<TruthRow> rows = rows_of(truth, google, "campaign");
+  ASSERT_FALSE(rows.empty()) << account << ": the fake has no rows in " << iso(first) << ".." << iso(last);
   Sums total;
   std::map<int64_t, Sums> daily;
   std::map<std::string, Sums> campaigns;
@@ -632,17 +633,56 @@ TEST(SyncFailures, ATokenThatExpiresMidSyncIsRefreshedAndTheSyncCompletes) {
 }
 
 TEST(SyncFailures, ACutStreamIsReadAgainAndTheTotalsEqualTheTruth) {
-  Env e = setup("sync-cut", {"google"});
+  const int kDays = 400;
+  Env e = setup("sync-cut", {"google"}, {}, {"GLINT_SYNC_INITIAL_DAYS=" + std::to_string(kDays), "GLINT_SYNC_WORKERS=1"});
   link_google(e, {kShopA, kShopC});
   e.fake->reset_log();
+  // The next searchStream is cut: the first one the sync makes reads the
+  // account's settings; once slices are done, it is cut again so a report
+  // stream is cut too.
   e.fake->scenario("google_stream_cut");
-  Reply st = sync_and_wait(e, "google_ads", e.google_cid);
+  Reply p = e.server->post("/sync/google_ads/" + e.google_cid, {{"tenant_id", e.tid}}, e.owner);
+  ASSERT_EQ(p.status, 202) << p.text;
+  bool again = false;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!again && std::chrono::steady_clock::now() < until) {
+    Reply cur = status_of(e, e.google_cid);
+    ASSERT_EQ(cur.status, 200) << cur.text;
+    ASSERT_NE(current_status(cur), "done") << "the sync ended before the second cut could be set";
+    ASSERT_NE(current_status(cur), "failed") << cur.text.substr(0, 2000);
+    if (current_status(cur) == "running" && cur.body["current"]["progress"].value("slices_done", 0) > 0) {
+      e.fake->scenario("google_stream_cut");
+      again = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(again);
+  Reply st = wait_done(e, e.google_cid);
   EXPECT_EQ(current_status(st), "done") << st.text.substr(0, 2000);
   EXPECT_TRUE(failures_of(st).empty()) << st.text.substr(0, 2000);
+  // The cut stream was read again in halves: a report over a range shorter
+  // than any planned one (31-day chunks; 400 days = 12 × 31 + 28).
+  const std::regex report_re("FROM\\s+(campaign|ad_group|ad_group_ad)\\b[\\s\\S]*BETWEEN\\s*'([0-9-]{10})'\\s+AND\\s+'([0-9-]{10})'");
+  int reports = 0, halves = 0;
+  std::string streams;  // what was asked, for the failure message
+  for (const json& r : e.fake->requests()) {
+    if (r.value("path", "").find("googleAds:searchStream") == std::string::npos) continue;
+    std::string body = r.value("body", "");
+    const json b = json::parse(body, nullptr, false);
+    if (b.is_object() && b.contains("query")) body = b.value("query", "");
+    streams += "\n  " + r.value("path", "") + " " + std::regex_replace(body, std::regex("SELECT .* FROM"), "FROM");
+    std::smatch m;
+    if (!std::regex_search(body, m, report_re)) continue;
+    ++reports;
+    if (day_of(m[3].str()) - day_of(m[2].str()) + 1 < 28) ++halves;
+  }
+  EXPECT_GT(reports, 0) << "no report stream in the fake's log";
+  EXPECT_GE(halves, 2) << "the cut stream was not retried in halves (" << reports << " report streams):" << streams;
   for (const std::string& c : {kShopA, kShopC}) {
     const int64_t t = google_today(e, c);
+    expect_matches_truth(e, c, t - kDays + 1, t, google_currency(e, c));
     expect_matches_truth(e, c, t - 89, t, google_currency(e, c));
-    for (const char* level : {"campaign", "ad_group", "ad"}) expect_rows_per_day(e, c, level, t - 89, t);
+    for (const char* level : {"campaign", "ad_group", "ad"}) expect_rows_per_day(e, c, level, t - kDays + 1, t);
   }
   EXPECT_EQ(duplicates(e), 0);
 }
