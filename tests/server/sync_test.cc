@@ -599,6 +599,23 @@ int count_requests(const json& log, const std::string& method, const std::string
   return n;
 }
 
+// Report streams (FROM campaign, ad_group or ad_group_ad) in the fake's log.
+int report_streams(const json& log) {
+  const std::regex re("FROM\\s+(campaign|ad_group|ad_group_ad)\\b");
+  int n = 0;
+  for (const json& r : log) {
+    if (r.value("path", "").find("googleAds:searchStream") != std::string::npos && std::regex_search(r.value("body", ""), re)) ++n;
+  }
+  return n;
+}
+
+int64_t unix_of(const json& v) {
+  if (!v.is_string()) return 0;
+  std::tm tm{};
+  if (strptime(v.get<std::string>().c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return 0;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
 TEST(SyncFailures, ARateLimitStormIsWaitedOutAndTheSyncCompletes) {
   Env e = setup("sync-429", {"google"});
   link_google(e, {kShopA});
@@ -609,6 +626,10 @@ TEST(SyncFailures, ARateLimitStormIsWaitedOutAndTheSyncCompletes) {
   EXPECT_TRUE(failures_of(st).empty()) << st.text.substr(0, 2000);
   const json log = e.fake->requests();
   EXPECT_GE(count_requests(log, "POST", "googleAds:search"), 6) << "the storm's five 429s, then answers";
+  if (st.body["current"].is_object()) {
+    const int64_t took = unix_of(st.body["current"]["finished_at"]) - unix_of(st.body["current"]["started_at"]);
+    EXPECT_GE(took, 4) << "five 429s with retryDelay 1s were not waited out: " << st.body["current"].dump();
+  }
   const int64_t t = google_today(e, kShopA);
   expect_matches_truth(e, kShopA, t - 89, t, "EUR");
   expect_rows_per_day(e, kShopA, "ad", t - 89, t);
@@ -772,6 +793,7 @@ TEST(SyncDurability, AKilledServerResumesTheSyncWithoutDuplicates) {
   ASSERT_LT(done_at_kill, total_at_kill) << "killed too late to test a resume";
   EXPECT_EQ(sql_text(e.server->db(), "SELECT status FROM sync_runs WHERE public_id = '" + task + "'"), "running");
   const int64_t rows_at_kill = rows_stored(e);
+  e.fake->reset_log();
 
   e.server->restart_with({});
   Reply st = wait_done(e, e.google_cid, 300);
@@ -780,6 +802,10 @@ TEST(SyncDurability, AKilledServerResumesTheSyncWithoutDuplicates) {
   EXPECT_EQ(current_status(st), "done") << st.text.substr(0, 2000);
   EXPECT_EQ(st.body.value("runs", json::array()).size(), 1u) << "one task only: " << st.text.substr(0, 2000);
   EXPECT_GE(rows_stored(e), rows_at_kill);
+  // Resumed after the units done, not from the start: 3 accounts × 3 levels × 23 chunks of 31 days.
+  const int after = report_streams(e.fake->requests());
+  EXPECT_GT(after, 0);
+  EXPECT_LT(after, 3 * 3 * 23) << "the resumed task read every unit again";
   EXPECT_EQ(duplicates(e), 0) << "a row stored twice for one entity and day";
   EXPECT_EQ(sql_text(e.server->db(), "PRAGMA integrity_check"), "ok");
   for (const std::string& c : {kShopA, kShopC, kDirect}) {
