@@ -737,6 +737,22 @@ TEST(SyncFailures, ADisabledClientFailsAloneAndTheOthersAreSynced) {
   }
 }
 
+TEST(SyncFailures, ADisabledMetaAccountFailsAloneAndTheOtherIsSynced) {
+  const std::string kMetaD = "act_4567890123";  // Shop D, GBP, Europe/London
+  Env e = setup("sync-meta-disabled", {"meta"});
+  link_meta(e, {kMetaA, kMetaD});
+  e.fake->scenario("meta_disabled_account");
+  Reply st = sync_and_wait(e, "meta_ads", e.meta_cid);
+  EXPECT_EQ(current_status(st), "done") << st.text.substr(0, 2000);
+  const json failures = failures_of(st);
+  ASSERT_EQ(failures.size(), 1u) << st.text.substr(0, 2000);
+  EXPECT_EQ(failures[0].value("account_id", ""), kMetaD) << failures.dump();
+  EXPECT_EQ(rows_stored(e, "account_id = '" + kMetaD + "'"), 0);
+  const int64_t t = meta_today(kMetaA);
+  expect_matches_truth(e, kMetaA, t - 89, t, "EUR");
+  expect_rows_per_day(e, kMetaA, "ad", t - 89, t);
+}
+
 TEST(SyncFailures, TodayInKiritimatiIsSyncedForTheFarEastClient) {
   Env e = setup("sync-far-east", {"google"}, {"google_far_east"});
   link_google(e, {kFarEast, kDirect});
