@@ -753,6 +753,37 @@ TEST(SyncFailures, ADisabledMetaAccountFailsAloneAndTheOtherIsSynced) {
   expect_rows_per_day(e, kMetaA, "ad", t - 89, t);
 }
 
+// Meta's 190/463 (an expired session) on a data call mid-sync: Meta tokens
+// cannot be refreshed, so the task fails naming the reconnect; nothing is
+// stored twice, and after the connection is made again a sync completes
+// with the truth.
+TEST(SyncFailures, AMetaTokenRefusedMidSyncFailsTheTaskAndAReconnectCompletesIt) {
+  Env e = setup("sync-meta-expire", {"meta"});
+  link_meta(e, {kMetaA, kMetaB});
+  e.fake->scenario("meta_expire_mid");
+  Reply st = sync_and_wait(e, "meta_ads", e.meta_cid);
+  const std::string status = current_status(st);
+  ASSERT_TRUE(status == "done" || status == "failed") << st.text.substr(0, 2000);
+  EXPECT_EQ(duplicates(e), 0);
+  if (status == "failed") {
+    EXPECT_NE(st.body["current"].value("message", "").find("connect"), std::string::npos) << st.body["current"].dump();
+    Reply c = connect(*e.server, "meta", e.owner, e.tid);
+    ASSERT_EQ(c.status, 200) << c.text;
+    Reply ms = e.server->get("/api/oauth/meta/status?tenant_id=" + e.tid, e.owner);
+    EXPECT_EQ(ms.body.value("status", ""), "active") << ms.text;
+    e.meta_cid = ms.body.value("connection_id", e.meta_cid);
+    link_meta(e, {kMetaA, kMetaB});
+  }
+  Reply again = sync_and_wait(e, "meta_ads", e.meta_cid);
+  EXPECT_EQ(current_status(again), "done") << again.text.substr(0, 2000);
+  for (const std::string& a : {kMetaA, kMetaB}) {
+    const int64_t t = meta_today(a);
+    expect_matches_truth(e, a, t - 89, t, a == kMetaA ? "EUR" : "USD");
+    expect_rows_per_day(e, a, "ad", t - 89, t);
+  }
+  EXPECT_EQ(duplicates(e), 0);
+}
+
 TEST(SyncFailures, TodayInKiritimatiIsSyncedForTheFarEastClient) {
   Env e = setup("sync-far-east", {"google"}, {"google_far_east"});
   link_google(e, {kFarEast, kDirect});
