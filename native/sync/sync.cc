@@ -460,6 +460,12 @@ void Syncer::run(SyncRun r) {
     }
     if (error) {
       if (error->kind == Kind::kReauthRequired || error->kind == Kind::kTokenExpired || error->kind == Kind::kMisconfigured) {
+        // The accounts stay known (what was stored stays readable), with the reason.
+        for (SyncedAccount a : plan.accounts) {
+          a.newest_day.reset();
+          a.last_error = error->message;
+          app_.store.save_synced_account(a);
+        }
         app_.store.finish_sync(r.id, "failed", error->message, failures.dump(), now_unix());
         return;
       }
