@@ -169,7 +169,7 @@ json token_answer(State& st, Tables& t, const std::shared_ptr<Grant>& g) {
           {"expires_in", kAccessLifetime}};
 }
 
-void kill(Tables& t, const std::shared_ptr<Grant>& g) {
+void kill(Tables& t, std::shared_ptr<Grant> g) {  // a copy: erasing the tables may drop the last other owner
   g->alive = false;
   t.refresh.erase(g->refresh);
   t.refresh.erase(g->previous_refresh);
