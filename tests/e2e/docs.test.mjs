@@ -23,8 +23,13 @@ try {
   const origin = new URL(server.url).origin;
   const spec = await (await fetch(new URL('/openapi.json', server.url))).json();
   const expected = [];
+  let blocks = 0;
   for (const [p, item] of Object.entries(spec.paths)) {
-    for (const m of ['get', 'put', 'post', 'delete', 'patch']) if (item[m]) expected.push(`${m.toUpperCase()} ${p}`);
+    for (const m of ['get', 'put', 'post', 'delete', 'patch']) {
+      if (!item[m]) continue;
+      expected.push(`${m.toUpperCase()} ${p}`);
+      blocks += Math.max(1, item[m].tags?.length ?? 0);  // one block under each of its tags
+    }
   }
   assert.ok(expected.length >= 80, `the document lists ${expected.length} operations`);
 
@@ -49,24 +54,47 @@ try {
   await page.waitForSelector('.opblock', { timeout: 30000 });
   assert.match(await page.textContent('.info .title'), /glint REST API/);
 
-  // What a person sees: each operation's method badge and path.
-  const shown = await page.$$eval('.opblock', (blocks) => blocks.map((b) => {
-    const method = b.querySelector('.opblock-summary-method')?.textContent.trim();
-    const p = b.querySelector('.opblock-summary-path')?.getAttribute('data-path') ?? b.querySelector('.opblock-summary-path')?.textContent.trim();
-    return `${method} ${p?.replace(/\u200b/g, '')}`;
-  }));
+  // What a person sees: each operation's method badge and path. Swagger UI
+  // (5.x) virtualises the list once it holds 150 tags + operations, so only
+  // what is near the viewport is in the DOM: scroll through the page as a
+  // reader does and collect every block that appears.
+  const seen = new Map();
+  const collect = async () => {
+    const blocks = await page.$$eval('.opblock', (bs) => bs.map((b) => {
+      const method = b.querySelector('.opblock-summary-method')?.textContent.trim();
+      const el = b.querySelector('.opblock-summary-path');
+      const p = el?.getAttribute('data-path') ?? el?.textContent.trim();
+      return [b.id, `${method} ${p?.replace(/\u200b/g, '')}`];
+    }));
+    for (const [id, label] of blocks) seen.set(id, label);
+  };
+  const height = () => page.evaluate(() => document.documentElement.scrollHeight);
+  for (let y = 0, guard = 0; guard < 2000; guard++) {
+    await page.evaluate((top) => window.scrollTo(0, top), y);
+    await page.waitForTimeout(30);
+    await collect();
+    if (y >= (await height())) break;
+    y += 400;
+  }
+  const shown = [...seen.values()];
   const missing = expected.filter((e) => !shown.includes(e));
   assert.deepEqual(missing, [], `operations the page does not list: ${missing.join(', ')}`);
-  assert.equal(shown.length, expected.length, 'one block an operation');
+  assert.equal(shown.length, blocks, 'one block an operation under each of its tags');
   for (const name of ['SessionHeader', 'SessionQuery', 'BearerToken', 'InternalKey']) {
     assert.ok(spec.components.securitySchemes[name], name);
   }
   assert.ok(await page.$('.btn.authorize'), 'the security schemes are offered (Authorize)');
 
-  // One operation opened: its responses include the error shape.
-  await page.click('#operations-workspaces-get_api_tenants .opblock-summary-control');
-  await page.waitForSelector('#operations-workspaces-get_api_tenants .responses-table', { timeout: 10000 });
-  const opened = await page.textContent('#operations-workspaces-get_api_tenants');
+  // One operation opened, as a reader does: scroll to it, click it; its
+  // responses include the error shape.
+  const target = '#operations-workspaces-get_api_tenants';
+  for (let y = 0; !(await page.$(target)) && y < (await height()); y += 400) {
+    await page.evaluate((top) => window.scrollTo(0, top), y);
+    await page.waitForTimeout(30);
+  }
+  await page.click(`${target} .opblock-summary-control`);
+  await page.waitForSelector(`${target} .responses-table`, { timeout: 10000 });
+  const opened = await page.textContent(target);
   assert.match(opened, /workspaces/);
   assert.match(opened, /has_next/);
 
