@@ -156,6 +156,33 @@ struct Ga4Report {
 Upstream<Ga4Report> ga4_report(const std::string& access_token, const std::string& property_id,
                                const std::string& start_date, const std::string& end_date);
 
+// One GA4 daily row by page. Sessions belong to the session's landing page
+// (so they add up over pages, as views and key events do); users are not
+// asked: they do not add up across pages or days.
+struct Ga4PageRow {
+  std::string date;  // YYYY-MM-DD in the property's time zone
+  std::string page_path, page_title;  // a path may come with several titles
+  int64_t screen_page_views = 0, sessions = 0;
+  double key_events = 0;
+};
+
+// A GA4 page report with the same metadata as Ga4Report.
+struct Ga4PageReport {
+  std::vector<Ga4PageRow> rows;
+  int64_t row_count = 0;  // rowCount: the whole query's rows
+  bool subject_to_thresholding = false, sampled = false, data_loss_from_other_row = false;
+  std::string empty_reason, time_zone, currency;
+  int64_t tokens_per_hour_remaining = -1, tokens_per_day_remaining = -1;
+};
+
+// runReport: dimensions date, pagePath, pageTitle; metrics screenPageViews,
+// sessions, keyEvents; paged, validated and failing exactly as ga4_report.
+// High-cardinality sites may get an "(other)" row: data_loss_from_other_row.
+Upstream<Ga4PageReport> ga4_pages_report(const std::string& access_token,
+                                         const std::string& property_id,
+                                         const std::string& start_date,
+                                         const std::string& end_date);
+
 // runRealtimeReport (the last 30 minutes): one row, metric activeUsers in
 // total_users. No dimension on purpose: active users do not add up across
 // screens or countries.

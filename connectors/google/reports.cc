@@ -1,6 +1,7 @@
 // The reporting calls of google.h: Google Ads searchStream (daily rows per
 // level, the customer's currency, zone and conversion window) and the GA4
-// Data API (runReport pages, period totals, realtime). Payloads are mapped
+// Data API (runReport by source / medium and by page, period totals,
+// realtime; all runReport calls share one paging loop). Payloads are mapped
 // to the structs as sent; nothing here adds metrics up.
 #include <algorithm>
 #include <cctype>
@@ -231,6 +232,8 @@ const char* const kGa4Dimensions[] = {"date", "sessionSource", "sessionMedium",
 const char* const kGa4Metrics[] = {"sessions",       "engagedSessions", "totalUsers",
                                    "newUsers",       "screenPageViews", "keyEvents",
                                    "purchaseRevenue"};
+const char* const kGa4PageDimensions[] = {"date", "pagePath", "pageTitle"};
+const char* const kGa4PageMetrics[] = {"screenPageViews", "sessions", "keyEvents"};
 
 json names(const char* const* first, const char* const* last) {
   json out = json::array();
@@ -238,8 +241,11 @@ json names(const char* const* first, const char* const* last) {
   return out;
 }
 
-// Reads one answer's rows by its headers (the order we asked is not assumed).
-bool add_ga4_rows(const json& answer, std::vector<Ga4Row>* out) {
+// Reads one answer's rows by its headers (the order we asked is not
+// assumed): `dimension(row, name, value)` and `metric(row, name, value
+// object)` fill a Row per answer row.
+template <class Row, class Dimension, class Metric>
+bool add_ga4_rows(const json& answer, std::vector<Row>* out, Dimension dimension, Metric metric) {
   std::vector<std::string> dims, mets;
   for (const char* key : {"dimensionHeaders", "metricHeaders"}) {
     auto it = answer.find(key);
@@ -251,35 +257,59 @@ bool add_ga4_rows(const json& answer, std::vector<Ga4Row>* out) {
   if (rows == answer.end()) return true;  // no data: proto3 omits the empty list
   if (!rows->is_array()) return false;
   for (const json& r : *rows) {
-    Ga4Row row;
+    Row row;
     const json dv = r.value("dimensionValues", json::array());
     const json mv = r.value("metricValues", json::array());
     if (!dv.is_array() || !mv.is_array() || dv.size() != dims.size() || mv.size() != mets.size())
       return false;
-    for (size_t i = 0; i < dims.size(); ++i) {
-      const std::string v = text(dv[i], "value");
-      if (dims[i] == "date") row.date = iso_of_ga4_date(v);
-      if (dims[i] == "sessionSource") row.source = v;
-      if (dims[i] == "sessionMedium") row.medium = v;
-      if (dims[i] == "sessionDefaultChannelGroup") row.channel_group = v;
-    }
-    for (size_t i = 0; i < mets.size(); ++i) {
-      const std::string& n = mets[i];
-      if (n == "sessions") row.sessions = int64_of(mv[i], "value");
-      if (n == "engagedSessions") row.engaged_sessions = int64_of(mv[i], "value");
-      if (n == "totalUsers" || n == "activeUsers") row.total_users = int64_of(mv[i], "value");
-      if (n == "newUsers") row.new_users = int64_of(mv[i], "value");
-      if (n == "screenPageViews") row.screen_page_views = int64_of(mv[i], "value");
-      if (n == "keyEvents") row.key_events = double_of(mv[i], "value");
-      if (n == "purchaseRevenue") row.purchase_revenue = double_of(mv[i], "value");
-    }
+    for (size_t i = 0; i < dims.size(); ++i) dimension(row, dims[i], text(dv[i], "value"));
+    for (size_t i = 0; i < mets.size(); ++i) metric(row, mets[i], mv[i]);
     out->push_back(std::move(row));
   }
   return true;
 }
 
+// Rows by source / medium (runReport) or none (totals, realtime).
+bool add_ga4_rows(const json& answer, std::vector<Ga4Row>* out) {
+  return add_ga4_rows(
+      answer, out,
+      [](Ga4Row& row, const std::string& n, const std::string& v) {
+        if (n == "date") row.date = iso_of_ga4_date(v);
+        if (n == "sessionSource") row.source = v;
+        if (n == "sessionMedium") row.medium = v;
+        if (n == "sessionDefaultChannelGroup") row.channel_group = v;
+      },
+      [](Ga4Row& row, const std::string& n, const json& v) {
+        if (n == "sessions") row.sessions = int64_of(v, "value");
+        if (n == "engagedSessions") row.engaged_sessions = int64_of(v, "value");
+        if (n == "totalUsers" || n == "activeUsers") row.total_users = int64_of(v, "value");
+        if (n == "newUsers") row.new_users = int64_of(v, "value");
+        if (n == "screenPageViews") row.screen_page_views = int64_of(v, "value");
+        if (n == "keyEvents") row.key_events = double_of(v, "value");
+        if (n == "purchaseRevenue") row.purchase_revenue = double_of(v, "value");
+      });
+}
+
+// Rows by page.
+bool add_ga4_rows(const json& answer, std::vector<Ga4PageRow>* out) {
+  return add_ga4_rows(
+      answer, out,
+      [](Ga4PageRow& row, const std::string& n, const std::string& v) {
+        if (n == "date") row.date = iso_of_ga4_date(v);
+        if (n == "pagePath") row.page_path = v;
+        if (n == "pageTitle") row.page_title = v;
+      },
+      [](Ga4PageRow& row, const std::string& n, const json& v) {
+        if (n == "screenPageViews") row.screen_page_views = int64_of(v, "value");
+        if (n == "sessions") row.sessions = int64_of(v, "value");
+        if (n == "keyEvents") row.key_events = double_of(v, "value");
+      });
+}
+
 // Metadata and quota of one answer into `rep` (flags from any page stay).
-void add_ga4_metadata(const json& answer, Ga4Report* rep) {
+// Report is Ga4Report or Ga4PageReport: the same metadata fields.
+template <class Report>
+void add_ga4_metadata(const json& answer, Report* rep) {
   const json& md = object_at(answer, "metadata");
   rep->subject_to_thresholding |= md.value("subjectToThresholding", false);
   rep->data_loss_from_other_row |= md.value("dataLossFromOtherRow", false);
@@ -300,21 +330,24 @@ UpstreamError unreadable(const std::string& what) {
   return {Kind::kMalformed, "Google's answer to " + what + " could not be read"};
 }
 
-// runReport over every page: offset advances by the rows received (a
-// server may send fewer than the limit) until rowCount.
-Upstream<Ga4Report> run_report(const std::string& access_token, const std::string& property_id,
-                               const std::string& start, const std::string& end, bool with_dims) {
-  const std::string what = "the Google Analytics report of property " + property_id;
+// runReport over every page, the one loop behind every GA4 report: the
+// checks, the body (dimensions may be empty), retries and errors
+// (ga4_call), offset advancing by the rows received (a server may send
+// fewer than the limit) until rowCount, metadata and quota kept.
+template <class Report>
+Upstream<Report> run_report(const std::string& access_token, const std::string& property_id,
+                            const std::string& start, const std::string& end,
+                            const json& dimensions, const json& metrics, const std::string& what) {
   if (!digits(property_id)) return {std::nullopt, invalid("a GA4 property id is digits only")};
   if (!iso_date(start) || !iso_date(end) || end < start)
     return {std::nullopt, invalid("a GA4 report needs YYYY-MM-DD dates, start before end")};
-  Ga4Report rep;
+  Report rep;
   json body = {{"dateRanges", json::array({{{"startDate", start}, {"endDate", end}}})},
-               {"metrics", names(std::begin(kGa4Metrics), std::end(kGa4Metrics))},
+               {"metrics", metrics},
                {"keepEmptyRows", false},
                {"returnPropertyQuota", true},
                {"limit", std::to_string(kGa4PageRows)}};
-  if (with_dims) body["dimensions"] = names(std::begin(kGa4Dimensions), std::end(kGa4Dimensions));
+  if (!dimensions.empty()) body["dimensions"] = dimensions;
   int64_t offset = 0;
   for (int page = 0; page < kMaxPages; ++page) {
     body["offset"] = std::to_string(offset);
@@ -330,6 +363,16 @@ Upstream<Ga4Report> run_report(const std::string& access_token, const std::strin
   }
   return {std::nullopt, UpstreamError{Kind::kMalformed, what + " did not end after " +
                                                             std::to_string(kMaxPages) + " pages"}};
+}
+
+// The source / medium report (with_dims) or the period's totals.
+Upstream<Ga4Report> run_report(const std::string& access_token, const std::string& property_id,
+                               const std::string& start, const std::string& end, bool with_dims) {
+  return run_report<Ga4Report>(
+      access_token, property_id, start, end,
+      with_dims ? names(std::begin(kGa4Dimensions), std::end(kGa4Dimensions)) : json::array(),
+      names(std::begin(kGa4Metrics), std::end(kGa4Metrics)),
+      "the Google Analytics report of property " + property_id);
 }
 
 }  // namespace
@@ -407,6 +450,17 @@ Upstream<std::vector<AdsRow>> report(const Config& cfg, const std::string& acces
 Upstream<Ga4Report> ga4_report(const std::string& access_token, const std::string& property_id,
                                const std::string& start_date, const std::string& end_date) {
   return run_report(access_token, property_id, start_date, end_date, true);
+}
+
+Upstream<Ga4PageReport> ga4_pages_report(const std::string& access_token,
+                                         const std::string& property_id,
+                                         const std::string& start_date,
+                                         const std::string& end_date) {
+  return run_report<Ga4PageReport>(
+      access_token, property_id, start_date, end_date,
+      names(std::begin(kGa4PageDimensions), std::end(kGa4PageDimensions)),
+      names(std::begin(kGa4PageMetrics), std::end(kGa4PageMetrics)),
+      "the Google Analytics page report of property " + property_id);
 }
 
 Upstream<Ga4Totals> ga4_totals(const std::string& access_token, const std::string& property_id,

@@ -1,14 +1,15 @@
 // The Google reporting calls (connectors/google/reports.cc) against the
-// fake. Expected numbers come from the fake's truth endpoints
-// (GET /_fake/google/truth, /_fake/ga4/truth), which run the same generator
-// as the wire but never pass through the connector: a parsing or paging bug
-// shows up as a difference. tests/fakes/README.md describes the data.
+// fake. Expected numbers come from the fake's truth endpoints (GET
+// /_fake/google/truth, /_fake/ga4/truth, /_fake/ga4/pages/truth), which run
+// the same generator as the wire but never pass through the connector: a
+// parsing or paging bug shows up as a difference. tests/fakes/README.md describes the data.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <ostream>
 #include <string>
 
 #include "connectors/fake_process.h"
@@ -482,6 +483,240 @@ TEST_F(GoogleReports, Ga4RealtimeGivesActiveUsers) {
   const json body = json::parse(sent[0]["body"].get<std::string>());
   EXPECT_TRUE(body.contains("minuteRanges"));
   EXPECT_FALSE(body.contains("dateRanges"));
+}
+
+// ---- GA4 by page (ga4_pages_report, /_fake/ga4/pages/truth) ----
+
+json ga4_pages_truth(FakeUpstreams& fake, const std::string& property, const std::string& start,
+                     const std::string& end) {
+  return get(fake,
+             "/_fake/ga4/pages/truth?property=" + property + "&start=" + start + "&end=" + end);
+}
+
+// The additive metrics of a set of rows, key events as micro-units.
+struct PageSums {
+  int64_t views = 0, sessions = 0, key_events = 0;
+  bool operator==(const PageSums&) const = default;
+};
+std::ostream& operator<<(std::ostream& os, const PageSums& s) {
+  return os << "{views " << s.views << ", sessions " << s.sessions << ", key events µ"
+            << s.key_events << "}";
+}
+
+TEST_F(GoogleReports, Ga4PageReportPagesThroughToTheTruth) {
+  fake_.reset_log();
+  const std::string start = days_before(today_, 59);
+  auto r = ga4_pages_report(access_, "250000001", start, today_);
+  ASSERT_TRUE(r.ok()) << r.error->message;
+  const json truth = ga4_pages_truth(fake_, "250000001", start, today_);
+  ASSERT_EQ(r.value->rows.size(), truth["rows"].size());
+  EXPECT_EQ(r.value->row_count, static_cast<int64_t>(truth["rows"].size()));
+  EXPECT_GT(r.value->rows.size(), 450u);  // several of the fake's 100-row pages
+  std::map<std::string, const json*> want;
+  PageSums expected;
+  for (const json& w : truth["rows"]) {
+    want[w["date"].get<std::string>() + "|" + w["page_path"].get<std::string>()] = &w;
+    expected.views += w["screen_page_views"].get<int64_t>();
+    expected.sessions += w["sessions"].get<int64_t>();
+    expected.key_events += micros(w["key_events"].get<double>());
+  }
+  ASSERT_EQ(want.size(), truth["rows"].size()) << "one row a day and page";
+  PageSums got;
+  std::map<std::string, int> seen;
+  for (const Ga4PageRow& row : r.value->rows) {
+    const std::string key = row.date + "|" + row.page_path;
+    EXPECT_EQ(++seen[key], 1) << key << " came twice";
+    auto it = want.find(key);
+    ASSERT_NE(it, want.end()) << key;
+    const json& w = *it->second;
+    EXPECT_EQ(row.page_title, w["page_title"]) << key;
+    EXPECT_EQ(row.screen_page_views, w["screen_page_views"].get<int64_t>()) << key;
+    EXPECT_EQ(row.sessions, w["sessions"].get<int64_t>()) << key;
+    EXPECT_EQ(micros(row.key_events), micros(w["key_events"].get<double>())) << key;
+    got.views += row.screen_page_views;
+    got.sessions += row.sessions;
+    got.key_events += micros(row.key_events);
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_GT(expected.key_events, 0);
+  EXPECT_EQ(r.value->currency, "EUR");
+  EXPECT_EQ(r.value->time_zone, "Europe/Paris");
+  EXPECT_FALSE(r.value->subject_to_thresholding);
+  EXPECT_FALSE(r.value->sampled);
+  EXPECT_FALSE(r.value->data_loss_from_other_row);
+  EXPECT_GE(r.value->tokens_per_hour_remaining, 0);
+  EXPECT_GT(r.value->tokens_per_day_remaining, r.value->tokens_per_hour_remaining);
+  // The wire: one request a 100-row page, offsets advancing by what came back.
+  const auto sent = sent_to(fake_.requests(), ":runReport");
+  ASSERT_EQ(sent.size(), (truth["rows"].size() + 99) / 100);
+  for (size_t i = 0; i < sent.size(); ++i) {
+    EXPECT_EQ(sent[i]["path"], "/v1beta/properties/250000001:runReport");
+    EXPECT_EQ(header(sent[i], "Authorization"), "Bearer " + access_);
+    const json body = json::parse(sent[i]["body"].get<std::string>());
+    EXPECT_EQ(body["offset"], std::to_string(i * 100));
+    EXPECT_EQ(body["limit"], "10000");
+    EXPECT_EQ(body["returnPropertyQuota"], true);
+    EXPECT_EQ(body["dateRanges"][0]["startDate"], start);
+    EXPECT_EQ(body["dateRanges"][0]["endDate"], today_);
+    EXPECT_EQ(body["dimensions"], json::parse(R"([{"name":"date"},{"name":"pagePath"},
+                                                  {"name":"pageTitle"}])"));
+    EXPECT_EQ(body["metrics"], json::parse(R"([{"name":"screenPageViews"},{"name":"sessions"},
+                                               {"name":"keyEvents"}])"));
+  }
+}
+
+TEST_F(GoogleReports, Ga4PageRowsOfADayAddUpToItsSourceMediumRows) {
+  const std::string start = days_before(today_, 13);
+  for (const std::string property : {"250000001", "250000002", "250000003"}) {
+    auto pages = ga4_pages_report(access_, property, start, today_);
+    ASSERT_TRUE(pages.ok()) << property << ": " << pages.error->message;
+    auto by_source = ga4_report(access_, property, start, today_);
+    ASSERT_TRUE(by_source.ok()) << property << ": " << by_source.error->message;
+    // Expected: each day's total from the source/medium truth.
+    std::map<std::string, PageSums> want, from_pages, from_report;
+    const json truth = ga4_truth(fake_, property, start, today_);
+    for (const json& w : truth["rows"]) {
+      PageSums& d = want[w["date"].get<std::string>()];
+      d.views += w["screen_page_views"].get<int64_t>();
+      d.sessions += w["sessions"].get<int64_t>();
+      d.key_events += micros(w["key_events"].get<double>());
+    }
+    ASSERT_GE(want.size(), 13u) << property;
+    for (const Ga4PageRow& row : pages.value->rows) {
+      PageSums& d = from_pages[row.date];
+      d.views += row.screen_page_views;
+      d.sessions += row.sessions;
+      d.key_events += micros(row.key_events);
+    }
+    for (const Ga4Row& row : by_source.value->rows) {
+      PageSums& d = from_report[row.date];
+      d.views += row.screen_page_views;
+      d.sessions += row.sessions;
+      d.key_events += micros(row.key_events);
+    }
+    EXPECT_EQ(from_pages, want) << property;
+    EXPECT_EQ(from_report, want) << property;
+    EXPECT_EQ(pages.value->subject_to_thresholding, property == "250000002");
+    EXPECT_EQ(pages.value->currency, property == "250000003" ? "USD" : "EUR");
+  }
+}
+
+TEST_F(GoogleReports, Ga4PageKeyEventsAreMostlyOnTheCheckout) {
+  const std::string start = days_before(today_, 29);
+  auto r = ga4_pages_report(access_, "250000001", start, today_);
+  ASSERT_TRUE(r.ok()) << r.error->message;
+  int64_t all = 0, checkout = 0;
+  std::map<std::string, std::string> title_of;
+  for (const Ga4PageRow& row : r.value->rows) {
+    all += micros(row.key_events);
+    if (row.page_path.rfind("/checkout", 0) == 0) checkout += micros(row.key_events);
+    // A landing is a view, and no row is all zeros.
+    EXPECT_GE(row.screen_page_views, row.sessions) << row.page_path;
+    EXPECT_GT(row.screen_page_views, 0) << row.page_path;
+    auto [it, fresh] = title_of.emplace(row.page_path, row.page_title);
+    if (!fresh) {
+      EXPECT_EQ(it->second, row.page_title) << row.page_path;
+    }
+  }
+  EXPECT_GT(all, 0);
+  EXPECT_GT(checkout * 10, all * 8);  // > 80 %
+  EXPECT_GE(title_of.size(), 6u);
+  EXPECT_TRUE(title_of.count("/"));
+  EXPECT_TRUE(title_of.count("/checkout/thank-you"));
+}
+
+TEST_F(GoogleReports, Ga4PageReportForbiddenInvalidAndRateLimited) {
+  const std::string start = days_before(today_, 6);
+  auto unknown = ga4_pages_report(access_, "250009999", start, today_);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error->kind, Kind::kForbidden);
+  EXPECT_EQ(unknown.error->upstream_code, "PERMISSION_DENIED");
+  fake_.scenario("ga4_forbidden");
+  auto b = ga4_pages_report(access_, "250000003", start, today_);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error->kind, Kind::kForbidden);
+  EXPECT_EQ(b.error->upstream_code, "PERMISSION_DENIED");
+  EXPECT_TRUE(ga4_pages_report(access_, "250000001", start, today_).ok());
+  fake_.scenario("ga4_forbidden", false);
+  // Checked before anything is sent.
+  fake_.reset_log();
+  auto bad_id = ga4_pages_report(access_, "properties/250000001", start, today_);
+  ASSERT_FALSE(bad_id.ok());
+  EXPECT_EQ(bad_id.error->kind, Kind::kInvalidRequest);
+  auto backwards = ga4_pages_report(access_, "250000001", today_, start);
+  ASSERT_FALSE(backwards.ok());
+  EXPECT_EQ(backwards.error->kind, Kind::kInvalidRequest);
+  EXPECT_TRUE(sent_to(fake_.requests(), ":runReport").empty());
+  // One 429: waited out and retried once, as ga4_report does.
+  fake_.scenario("ga4_429_once");
+  auto retried = ga4_pages_report(access_, "250000001", start, today_);
+  ASSERT_TRUE(retried.ok()) << retried.error->message;
+  EXPECT_EQ(sent_to(fake_.requests(), ":runReport").size(), 2u);
+  EXPECT_FALSE(retried.value->rows.empty());
+  // A quota that stays empty: kRateLimited after the call's attempts.
+  fake_.scenario("ga4_429_storm");
+  fake_.reset_log();
+  auto limited = ga4_pages_report(access_, "250000001", start, today_);
+  ASSERT_FALSE(limited.ok());
+  EXPECT_EQ(limited.error->kind, Kind::kRateLimited);
+  EXPECT_EQ(limited.error->upstream_code, "RESOURCE_EXHAUSTED");
+  EXPECT_GE(limited.error->retry_after_s, 1);
+  EXPECT_EQ(sent_to(fake_.requests(), ":runReport").size(), 3u);
+  fake_.scenario("ga4_429_storm", false);
+  EXPECT_TRUE(ga4_pages_report(access_, "250000001", start, today_).ok());
+}
+
+// The fake's own model: pagePath with sessionSource is served consistently
+// (each source's day is split over the pages), and users do not add up.
+TEST_F(GoogleReports, Ga4FakeSplitsEachSourceOverThePages) {
+  const std::string start = days_before(today_, 2);
+  httplib::Client c("127.0.0.1", fake_.port());
+  const json body = {
+      {"dateRanges", json::array({{{"startDate", start}, {"endDate", today_}}})},
+      {"dimensions", json::array({{{"name", "date"}},
+                                  {{"name", "sessionSource"}},
+                                  {{"name", "sessionMedium"}},
+                                  {{"name", "pagePath"}}})},
+      {"metrics", json::array({{{"name", "sessions"}}, {{"name", "screenPageViews"}}})},
+      {"limit", "100000"}};
+  std::map<std::string, std::pair<int64_t, int64_t>> by_source;  // date|source|medium
+  for (int64_t offset = 0, count = 1; offset < count;) {
+    json page = body;
+    page["offset"] = std::to_string(offset);
+    auto r = c.Post("/v1beta/properties/250000001:runReport",
+                    {{"Authorization", "Bearer " + access_}}, page.dump(), "application/json");
+    ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    const json a = json::parse(r->body);
+    count = a["rowCount"].get<int64_t>();
+    ASSERT_TRUE(a.contains("rows"));
+    for (const json& row : a["rows"]) {
+      const json& d = row["dimensionValues"];
+      const std::string date = d[0]["value"];
+      auto& s =
+          by_source[date.substr(0, 4) + "-" + date.substr(4, 2) + "-" + date.substr(6, 2) + "|" +
+                    d[1]["value"].get<std::string>() + "|" + d[2]["value"].get<std::string>()];
+      s.first += std::stoll(row["metricValues"][0]["value"].get<std::string>());
+      s.second += std::stoll(row["metricValues"][1]["value"].get<std::string>());
+    }
+    offset += static_cast<int64_t>(a["rows"].size());
+  }
+  std::map<std::string, std::pair<int64_t, int64_t>> want;
+  std::map<std::string, int64_t> day_users;
+  const json truth = ga4_truth(fake_, "250000001", start, today_);
+  for (const json& w : truth["rows"]) {
+    want[w["date"].get<std::string>() + "|" + w["source"].get<std::string>() + "|" +
+         w["medium"].get<std::string>()] = {w["sessions"].get<int64_t>(),
+                                            w["screen_page_views"].get<int64_t>()};
+    day_users[w["date"].get<std::string>()] += w["total_users"].get<int64_t>();
+  }
+  EXPECT_EQ(by_source, want);
+  std::map<std::string, int64_t> page_users;
+  const json pages_truth = ga4_pages_truth(fake_, "250000001", start, today_);
+  for (const json& w : pages_truth["rows"])
+    page_users[w["date"].get<std::string>()] += w["total_users"].get<int64_t>();
+  ASSERT_EQ(page_users.size(), day_users.size());
+  for (const auto& [date, users] : day_users)
+    EXPECT_GT(page_users[date], users) << date;  // a visitor of two pages counts on each
 }
 
 }  // namespace

@@ -1118,8 +1118,9 @@ void serve_stream(httplib::Server& s, State& st, const std::shared_ptr<Tables>& 
 
 // ---- GA4 Data API ----
 
-const char* const kGa4Dims[] = {"date", "sessionSource", "sessionMedium",
-                                "sessionDefaultChannelGroup"};
+const char* const kGa4Dims[] = {"date",          "sessionSource",
+                                "sessionMedium", "sessionDefaultChannelGroup",
+                                "pagePath",      "pageTitle"};
 struct Ga4MetricInfo {
   const char* name;
   const char* type;
@@ -1138,27 +1139,43 @@ struct Ga4Group {
 
 // The rows of a report by `dims` (names from kGa4Dims) over [first, last]:
 // additive metrics summed; users summed within a day and deduplicated over
-// days when the date is not a dimension.
+// days when the date is not a dimension. With pagePath or pageTitle each
+// source/medium day is split over the site (data::ga4_page_metrics).
 std::vector<std::pair<std::vector<std::string>, data::Ga4Metrics>> ga4_rows(
     const data::Ga4Property& p, const std::vector<std::string>& dims, int64_t first, int64_t last,
     int64_t today) {
   std::map<std::vector<std::string>, Ga4Group> groups;
   first = std::max(first, today - data::kHistoryDays + 1);
   last = std::min(last, today);
+  const bool by_page = std::any_of(dims.begin(), dims.end(), [](const std::string& d) {
+    return d == "pagePath" || d == "pageTitle";
+  });
+  auto add = [&](int64_t day, int c, int page, const data::Ga4Metrics& m) {
+    std::vector<std::string> key;
+    for (const std::string& d : dims) {
+      if (d == "date") key.push_back(data::compact(data::iso(day)));
+      if (d == "sessionSource") key.push_back(data::kGa4Combos[c].source);
+      if (d == "sessionMedium") key.push_back(data::kGa4Combos[c].medium);
+      if (d == "sessionDefaultChannelGroup") key.push_back(data::kGa4Combos[c].channel);
+      if (d == "pagePath") key.push_back(data::kGa4Pages[page].path);
+      if (d == "pageTitle") key.push_back(data::kGa4Pages[page].title);
+    }
+    Ga4Group& g = groups[key];
+    g.sum.add(m);
+    g.users_by_day[day] += m.users;
+  };
   for (int64_t day = first; day <= last; ++day) {
     for (int c = 0; c < p.combos; ++c) {
       const data::Ga4Metrics m = data::ga4_metrics(p, c, day, today);
       if (m.sessions == 0) continue;
-      std::vector<std::string> key;
-      for (const std::string& d : dims) {
-        if (d == "date") key.push_back(data::compact(data::iso(day)));
-        if (d == "sessionSource") key.push_back(data::kGa4Combos[c].source);
-        if (d == "sessionMedium") key.push_back(data::kGa4Combos[c].medium);
-        if (d == "sessionDefaultChannelGroup") key.push_back(data::kGa4Combos[c].channel);
+      if (!by_page) {
+        add(day, c, -1, m);
+        continue;
       }
-      Ga4Group& g = groups[key];
-      g.sum.add(m);
-      g.users_by_day[day] += m.users;
+      const std::vector<data::Ga4Metrics> pages = data::ga4_page_metrics(p, c, day, m);
+      for (int page = 0; page < data::kGa4PageCount; ++page) {
+        if (pages[page].views != 0) add(day, c, page, pages[page]);
+      }
     }
   }
   const bool by_date = std::find(dims.begin(), dims.end(), "date") != dims.end();
@@ -1261,7 +1278,7 @@ const data::Ga4Property* ga4_gate(State& st, Tables& t, const httplib::Request& 
                  "reporting/data/v1/property-id.");
     return nullptr;
   }
-  if (st.first("ga4_429_once")) {
+  if (st.first("ga4_429_once") || st.first("ga4_429_storm", 5)) {
     google_error(res, 429, "RESOURCE_EXHAUSTED",
                  "Exhausted property tokens per hour for a project per property. These quota "
                  "tokens will return in under an hour.");
@@ -1456,6 +1473,50 @@ void serve_ga4(httplib::Server& s, State& st, const std::shared_ptr<Tables>& t) 
                {"subject_to_thresholding", p->subject_to_thresholding},
                {"rows", rows},
                {"totals", totals}});
+  });
+
+  // Day × page straight from the model (not through ga4_rows): what a
+  // report by date and pagePath must add up to. Users are each day's
+  // visitors of the page (not additive across pages or days).
+  s.Get("/_fake/ga4/pages/truth", [&st](const httplib::Request& req, httplib::Response& res) {
+    const data::Ga4Property* p = data::ga4_property(req.get_param_value("property"));
+    int64_t first = data::day_of(req.get_param_value("start"));
+    int64_t last = data::day_of(req.get_param_value("end"));
+    if (p == nullptr || first < 0 || last < 0)
+      return send_json(res, 400, {{"error", "property, start, end (YYYY-MM-DD)"}});
+    const int64_t today = data::today_in(p->time_zone, st.now());
+    first = std::max(first, today - data::kHistoryDays + 1);
+    last = std::min(last, today);
+    json rows = json::array();
+    for (int64_t day = first; day <= last; ++day) {
+      std::vector<data::Ga4Metrics> site(data::kGa4PageCount);
+      for (int c = 0; c < p->combos; ++c) {
+        const std::vector<data::Ga4Metrics> pages =
+            data::ga4_page_metrics(*p, c, day, data::ga4_metrics(*p, c, day, today));
+        for (int page = 0; page < data::kGa4PageCount; ++page) site[page].add(pages[page]);
+      }
+      for (int page = 0; page < data::kGa4PageCount; ++page) {
+        const data::Ga4Metrics& m = site[page];
+        if (m.views == 0) continue;
+        rows.push_back({{"date", data::iso(day)},
+                        {"page_path", data::kGa4Pages[page].path},
+                        {"page_title", data::kGa4Pages[page].title},
+                        {"screen_page_views", m.views},
+                        {"sessions", m.sessions},
+                        {"engaged_sessions", m.engaged},
+                        {"key_events", m.key_events},
+                        {"purchase_revenue", centi(m.revenue_cents)},
+                        {"total_users", m.users},
+                        {"new_users", m.new_users}});
+      }
+    }
+    send_json(res, 200,
+              {{"property", p->id},
+               {"currency", p->currency},
+               {"time_zone", p->time_zone},
+               {"today", data::iso(today)},
+               {"subject_to_thresholding", p->subject_to_thresholding},
+               {"rows", rows}});
   });
 }
 

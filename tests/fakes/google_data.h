@@ -1,7 +1,8 @@
 // The fake Google's report data: a fixed pseudo-random function of
 // (account, entity, date), so the streamed rows and the truth endpoints
-// (GET /_fake/google/truth, /_fake/ga4/truth) come from one generator and a
-// test can check a connector against numbers it did not read from the wire.
+// (GET /_fake/google/truth, /_fake/ga4/truth, /_fake/ga4/pages/truth) come
+// from one generator and a test can check a connector against numbers it did
+// not read from the wire.
 // Dates are civil days in the account's own zone; the few zones the fake
 // uses have their DST rules written out below (libstdc++ 12 has no tzdb).
 #pragma once
@@ -293,6 +294,105 @@ inline Ga4Metrics ga4_metrics(const Ga4Property& p, int combo, int64_t day, int6
 // the total is below the sum of the days (and at least the busiest day).
 inline int64_t users_over_period(int64_t sum_of_days, int64_t busiest_day) {
   return std::max(busiest_day, sum_of_days * 3 / 5);
+}
+
+// ---- GA4 pages (dimensions pagePath, pageTitle) ----
+//
+// Each (property, source/medium, day) above is split over a fixed site, so
+// the page rows of a day add up to that day's rows by any other dimension
+// for every additive metric, and pagePath × sessionSource is consistent:
+// - sessions (and engaged sessions) go to the landing page: only the first
+//   seven pages are landed on; the remainder of the integer split goes to "/";
+// - key events happen on /checkout/thank-you (the purchase), /checkout (a
+//   fifth, begin_checkout) and /contact (a tenth, the lead form); revenue is
+//   all on the thank-you page;
+// - views: each session's first view is on its landing page, each key event
+//   on its page, and the other views are split by view weight;
+// - users are the visitors who saw the page: views × users / sessions,
+//   capped by the day's users, at least one — so a visitor who saw several
+//   pages counts on each and the pages' users add up to more than the day's.
+// A page with no view that day has no row. The weights vary by day.
+
+struct Ga4Page {
+  const char* path;
+  const char* title;
+  int land_weight;  // share of the sessions that start here (0: none do)
+  int view_weight;  // share of the views past the first of each session
+};
+inline const Ga4Page kGa4Pages[] = {
+    {"/", "Trail & City – Running shoes", 40, 14},
+    {"/pricing", "Pricing and delivery", 8, 9},
+    {"/products/trail-runner", "Trail Runner – Products", 14, 18},
+    {"/products/city-sneaker", "City Sneaker – Products", 10, 15},
+    {"/blog/choosing-running-shoes", "How to choose running shoes – Blog", 16, 8},
+    {"/blog/marathon-training-plan", "A 16-week marathon training plan – Blog", 9, 6},
+    {"/contact", "Contact us", 3, 3},
+    {"/cart", "Your cart", 0, 12},
+    {"/checkout", "Checkout", 0, 9},
+    {"/checkout/thank-you", "Thank you for your order", 0, 2},
+};
+constexpr int kGa4PageCount = static_cast<int>(sizeof kGa4Pages / sizeof kGa4Pages[0]);
+constexpr int kHomePage = 0, kContactPage = 6, kCheckoutPage = 8, kThankYouPage = 9;
+
+// `total` split by `weights` (floors, the remainder on the home page).
+inline std::vector<int64_t> ga4_split(int64_t total, const std::vector<int64_t>& weights) {
+  int64_t sum = 0;
+  for (int64_t w : weights) sum += w;
+  std::vector<int64_t> out(weights.size(), 0);
+  if (sum == 0 || total == 0) {
+    out[kHomePage] = total;
+    return out;
+  }
+  int64_t given = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    out[i] = total * weights[i] / sum;
+    given += out[i];
+  }
+  out[kHomePage] += total - given;
+  return out;
+}
+
+// The metrics of `combo` on `day` (m = ga4_metrics of it) page by page.
+inline std::vector<Ga4Metrics> ga4_page_metrics(const Ga4Property& p, int combo, int64_t day,
+                                                const Ga4Metrics& m) {
+  std::vector<Ga4Metrics> out(kGa4PageCount);
+  if (m.sessions == 0) return out;
+  std::vector<int64_t> land(kGa4PageCount), view(kGa4PageCount);
+  for (int i = 0; i < kGa4PageCount; ++i) {
+    const uint64_t h = roll(key_of(p.id), static_cast<uint64_t>(100 + combo * 16 + i), day, 11);
+    land[i] = kGa4Pages[i].land_weight * static_cast<int64_t>(50 + h % 100);
+    view[i] = kGa4Pages[i].view_weight * static_cast<int64_t>(50 + (h >> 16) % 100);
+  }
+  const std::vector<int64_t> sessions = ga4_split(m.sessions, land);
+  int64_t engaged_left = m.engaged;
+  for (int i = 0; i < kGa4PageCount; ++i) {
+    out[i].sessions = sessions[i];
+    out[i].engaged = m.engaged * sessions[i] / m.sessions;  // at most its sessions
+    engaged_left -= out[i].engaged;
+  }
+  // The floors' remainder, to pages whose sessions are not all engaged yet
+  // (engaged <= sessions overall, so there is always room).
+  for (int i = 0; i < kGa4PageCount && engaged_left > 0; ++i) {
+    const int64_t room = std::min(engaged_left, out[i].sessions - out[i].engaged);
+    out[i].engaged += room;
+    engaged_left -= room;
+  }
+  out[kContactPage].key_events = m.key_events / 10;
+  out[kCheckoutPage].key_events = m.key_events / 5;
+  out[kThankYouPage].key_events =
+      m.key_events - out[kContactPage].key_events - out[kCheckoutPage].key_events;
+  out[kThankYouPage].revenue_cents = m.revenue_cents;
+  // views >= 1.5 × sessions and key events <= 4 % of sessions (ga4_metrics),
+  // so the views left after the landings and the key events are never negative.
+  const std::vector<int64_t> rest = ga4_split(m.views - m.sessions - m.key_events, view);
+  for (int i = 0; i < kGa4PageCount; ++i) {
+    Ga4Metrics& g = out[i];
+    g.views = g.sessions + g.key_events + rest[i];
+    if (g.views == 0) continue;
+    g.users = std::clamp<int64_t>(g.views * m.users / m.sessions, 1, m.users);
+    g.new_users = g.users * m.new_users / m.users;
+  }
+  return out;
 }
 
 }  // namespace fake::data
