@@ -215,26 +215,41 @@ void TenantEngines::refresh(Store& store, const Tenant& tenant, Entry& e) {
   if (e.engine && version == e.version) return;
   auto engine = std::make_unique<Engine>();
   std::vector<int64_t> handles;
+  // Synced platform data beside the uploads: one input per platform, campaign
+  // (ads) or traffic (GA4) level, the same engine and the same figures. What
+  // the sync covers is left out of the uploads (the sync wins), and said so.
+  std::vector<std::pair<std::string, std::vector<SyncedRow>>> synced;
+  SyncedCoverage coverage;
+  for (const char* level : {"campaign", "traffic"}) {
+    std::map<std::string, std::vector<SyncedRow>> by_platform;
+    for (SyncedRow& row : store.tenant_synced_rows(tenant.id, level)) {
+      coverage.add(row);
+      by_platform[row.platform].push_back(std::move(row));
+    }
+    for (auto& [platform, rows] : by_platform) synced.emplace_back(platform, std::move(rows));
+  }
+  json superseded = json::array();
   for (const StoredDataset& d : store.tenant_data(tenant.id)) {
-    const CallResult r = engine->call("ingest.import", d.import_json);
+    json doc = json::parse(d.import_json);
+    if (json left = coverage.supersede(doc); !left.is_null()) {
+      left["dataset"] = d.meta.name;
+      left["dataset_id"] = d.meta.public_id;
+      superseded.push_back(std::move(left));
+    }
+    const CallResult r = engine->call("ingest.import", doc.dump());
     if (!r.ok()) throw HttpError{500, "internal", "stored data could not be loaded"};
     handles.push_back(json::parse(r.body)["handle"].get<int64_t>());
   }
-  // Synced platform data beside the uploads: one input per platform, campaign
-  // (ads) or traffic (GA4) level, the same engine and the same figures.
-  for (const char* level : {"campaign", "traffic"}) {
-    std::map<std::string, std::vector<SyncedRow>> by_platform;
-    for (SyncedRow& row : store.tenant_synced_rows(tenant.id, level)) by_platform[row.platform].push_back(std::move(row));
-    for (const auto& [platform, rows] : by_platform) {
-      const uint32_t present = rows.front().kind == "web" ? 0b1110011u : 0b11111u;
-      const CallResult r = engine->call("ingest.import", synced_import_doc(rows, "synced " + platform, present).dump());
-      if (!r.ok()) throw HttpError{500, "internal", "synced data could not be loaded"};
-      handles.push_back(json::parse(r.body)["handle"].get<int64_t>());
-    }
+  for (const auto& [platform, rows] : synced) {
+    const uint32_t present = rows.front().kind == "web" ? 0b1110011u : 0b11111u;
+    const CallResult r = engine->call("ingest.import", synced_import_doc(rows, "synced " + platform, present).dump());
+    if (!r.ok()) throw HttpError{500, "internal", "synced data could not be loaded"};
+    handles.push_back(json::parse(r.body)["handle"].get<int64_t>());
   }
   e.engine = std::move(engine);
   e.handles = std::move(handles);
   e.answers.clear();
+  e.superseded = std::move(superseded);
   e.version = version;
 }
 
@@ -243,7 +258,9 @@ json TenantEngines::with(Store& store, const Tenant& tenant,
   auto e = entry(tenant.public_id);
   std::lock_guard<std::mutex> lock(e->mu);
   refresh(store, tenant, *e);
-  return fn(*e->engine, e->handles);
+  json answer = fn(*e->engine, e->handles);
+  if (answer.is_object()) answer["data_sources"] = data_sources(store, tenant.id, e->superseded, now_unix());
+  return answer;
 }
 
 json TenantEngines::cached(Store& store, const Tenant& tenant, const std::string& key,
@@ -252,10 +269,13 @@ json TenantEngines::cached(Store& store, const Tenant& tenant, const std::string
   std::lock_guard<std::mutex> lock(e->mu);
   refresh(store, tenant, *e);
   auto it = e->answers.find(key);
-  if (it != e->answers.end()) return it->second;
-  json answer = fn(*e->engine, e->handles);
-  if (e->answers.size() > 256) e->answers.clear();
-  e->answers.emplace(key, answer);
+  if (it == e->answers.end()) {
+    if (e->answers.size() > 256) e->answers.clear();
+    it = e->answers.emplace(key, fn(*e->engine, e->handles)).first;
+  }
+  json answer = it->second;
+  // Freshness moves with the clock, not with the data: never cached.
+  if (answer.is_object()) answer["data_sources"] = data_sources(store, tenant.id, e->superseded, now_unix());
   return answer;
 }
 

@@ -134,6 +134,7 @@ class TenantEngines {
     std::unique_ptr<Engine> engine;
     std::vector<int64_t> handles;
     std::map<std::string, json> answers;
+    json superseded = json::array();  // uploads the sync wins over (SyncedCoverage::supersede)
     std::chrono::steady_clock::time_point used;
   };
   std::shared_ptr<Entry> entry(const std::string& tenant_public_id);

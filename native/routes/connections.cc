@@ -16,15 +16,6 @@ namespace glint::native {
 
 namespace up = glint::connectors;
 
-std::string iso_of(int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // The connection's owner for this request; `min_role` for a workspace.
 Owner owner_of(Ctx& c, const json& body, const char* min_role) {
   if (auto tid = c.param(body, "tenant_id"); tid && !tid->empty()) {

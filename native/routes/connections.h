@@ -25,9 +25,6 @@ Owner owner_of(Ctx& c, const json& body, const char* min_role);
 json status_json(const std::string& platform, const Owner& o,
                  const std::optional<Credential>& cred);
 
-// "2026-12-01T10:00:00Z".
-std::string iso_of(int64_t unix_seconds);
-
 // An upstream failure as the answer to the request (throws HttpError).
 // `rejected_code` names a refused credential ("invalid_api_key" for keys).
 [[noreturn]] void upstream_failed(const connectors::UpstreamError& e,

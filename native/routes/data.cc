@@ -175,6 +175,7 @@ void analysis_endpoint(Router& r, const char* path, const std::function<json(con
       const json b = c.req.method == "POST" ? c.body() : json::object();
       const json report = workspace_analysis(c, b);
       json out = pick(report);
+      out["data_sources"] = report["data_sources"];
       out["success"] = true;
       c.send(200, out);
     });

@@ -59,6 +59,26 @@ json platform_status(App& app, const Owner& o, const PlatformInfo& p) {
     }
     out["linked_accounts"] = linked;
     out["vanished_accounts"] = vanished;
+    if (syncs_data(cred->provider)) {
+      // Freshness of this platform's synced accounts; stale after 48 hours without a sync.
+      const int64_t now = now_unix();
+      json accounts = json::array();
+      bool stale = false;
+      std::optional<int64_t> last;
+      for (const SyncedAccount& a : app.store.synced_accounts(cred->id)) {
+        if (a.platform != p.kind) continue;
+        json f = freshness_json(a, now);
+        stale = stale || f["stale"].get<bool>();
+        if (a.last_success && (!last || *a.last_success > *last)) last = a.last_success;
+        accounts.push_back(std::move(f));
+      }
+      const std::vector<SyncRun> runs = app.store.sync_runs_of(cred->id, 1);
+      out["sync"] = {{"accounts", accounts},
+                     {"last_success", last ? json(iso_of(*last)) : json(nullptr)},
+                     {"stale", linked > 0 && (accounts.empty() || stale)},
+                     {"stale_after_hours", kStaleAfter / 3600},
+                     {"current", runs.empty() ? json(nullptr) : json{{"task_id", runs.front().public_id}, {"status", runs.front().status}}}};
+    }
   }
   return out;
 }

@@ -7,6 +7,8 @@
 
 #include "glint/dates.h"
 #include "glint/engine.h"
+#include "google/google.h"
+#include "http/app.h"
 #include "routes/connections.h"
 #include "sync/sync.h"
 
@@ -14,7 +16,7 @@ namespace glint::native {
 
 namespace {
 
-constexpr int64_t kStaleAfter = 48 * 3600;
+namespace up = glint::connectors;
 
 const char* provider_of_platform(const std::string& platform) {
   if (platform == "google_ads" || platform == "ga4" || platform == "google") return "google";
@@ -44,20 +46,11 @@ json run_json(const SyncRun& r) {
   return out;
 }
 
-json freshness_json(const SyncedAccount& a) {
-  json out = {{"account_id", a.account_id}, {"platform", a.platform}, {"name", a.name}, {"currency", a.currency}, {"time_zone", a.time_zone}};
-  out["last_success"] = a.last_success ? json(iso_of(*a.last_success)) : json(nullptr);
-  out["newest_complete_day"] = a.newest_day ? json(iso_date(*a.newest_day)) : json(nullptr);
-  out["stale"] = !a.last_success || now_unix() - *a.last_success > kStaleAfter;
-  if (!a.last_error.empty()) out["last_error"] = a.last_error;
-  return out;
-}
-
 json sync_status(App& app, const Credential& cred) {
   json runs = json::array();
   for (const SyncRun& r : app.store.sync_runs_of(cred.id, 5)) runs.push_back(run_json(r));
   json accounts = json::array();
-  for (const SyncedAccount& a : app.store.synced_accounts(cred.id)) accounts.push_back(freshness_json(a));
+  for (const SyncedAccount& a : app.store.synced_accounts(cred.id)) accounts.push_back(freshness_json(a, now_unix()));
   return {{"success", true}, {"connection_id", cred.public_id}, {"platform", cred.provider}, {"runs", runs}, {"accounts", accounts},
           {"current", runs.empty() ? json(nullptr) : runs.front()}};
 }
@@ -106,7 +99,9 @@ json performance(Ctx& c, const std::string& provider, const std::string& platfor
   if (start > end) throw HttpError{422, "invalid_parameter", "'start_date' is after 'end_date'"};
   if (end - start > 3 * 366) throw HttpError{422, "invalid_parameter", "the range is limited to three years"};
   const std::vector<SyncedRow> rows = c.app.store.synced_rows(s.cred.id, account_id, level, start, end);
-  const json report = core_report(rows, start, end, 0b11111);
+  // GA4 rows carry sessions, engaged sessions, views, key events and revenue;
+  // users are not additive and are never summed from them.
+  const json report = core_report(rows, start, end, platform == "ga4" ? 0b1110011u : 0b11111u);
   const std::optional<int32_t> provisional = c.app.store.first_provisional_day(s.cred.id, account_id, level);
   json daily = json::array();
   for (json d : report.value("by_day", json::array())) {
@@ -115,7 +110,14 @@ json performance(Ctx& c, const std::string& provider, const std::string& platfor
     daily.push_back(d);
   }
   json totals = report.value("totals", json::object());
+  json flags = json::object();  // GA4's thresholding / sampling / "(other)" warnings on any row of the range
+  for (const SyncedRow& row : rows) {
+    if (row.attrs.find("\"flags\"") == std::string::npos) continue;
+    const json a = json::parse(row.attrs, nullptr, false);
+    if (a.is_object() && a["flags"].is_object()) flags.update(a["flags"]);
+  }
   return {{"success", true},
+          {"quality_flags", flags},
           {"platform", platform},
           {"account_id", account_id},
           {"currency", s.account.currency},
@@ -124,9 +126,9 @@ json performance(Ctx& c, const std::string& provider, const std::string& platfor
           {"end_date", iso_date(end)},
           {"totals", totals},
           {"daily", daily},
-          {"by_entity", report.value("by_campaign", json::array())},
+          {"by_entity", report.value(platform == "ga4" ? "by_source" : "by_campaign", json::array())},
           {"provisional_from", provisional ? json(iso_date(*provisional)) : json(nullptr)},
-          {"freshness", freshness_json(s.account)}};
+          {"freshness", freshness_json(s.account, now_unix())}};
 }
 
 json accounts_list(Ctx& c, const std::string& provider, const std::string& platform) {
@@ -135,7 +137,7 @@ json accounts_list(Ctx& c, const std::string& provider, const std::string& platf
   for (const Credential& cred : c.app.store.credentials_of(o.kind, o.id, provider)) {
     for (const SyncedAccount& a : c.app.store.synced_accounts(cred.id)) {
       if (a.platform != platform) continue;
-      json j = freshness_json(a);
+      json j = freshness_json(a, now_unix());
       j["connection_id"] = cred.public_id;
       list.push_back(j);
     }
@@ -156,6 +158,33 @@ json entities(Ctx& c, const std::string& provider, const std::string& platform, 
   }
   out[key] = list;
   out["total"] = list.size();
+  return out;
+}
+
+// GA4 users over [start, end] as their own aggregate (a report without
+// dimensions: a visitor of several days counts once), asked of GA4 at
+// request time; unavailable, with the reason, when GA4 cannot answer.
+json period_users(Ctx& c, const Synced& s, const json& perf) {
+  auto got = c.app.oauth.with_token<up::google::Ga4Totals>(c.app.store, c.app.vault, s.cred.id, [&](const std::string& t) {
+    return up::google::ga4_totals(t, s.account.account_id, perf.value("start_date", ""), perf.value("end_date", ""));
+  });
+  if (!got.ok()) {
+    return {{"available", false},
+            {"reason", "users are not additive across days, so they are asked of GA4 for the period; GA4 did not answer: " +
+                           got.error->message}};
+  }
+  return {{"available", true}, {"total_users", got.value->total_users}, {"new_users", got.value->new_users},
+          {"source", "GA4 runReport over the whole period without dimensions (never a sum of daily users)"}};
+}
+
+json analytics_metrics(Ctx& c, const std::string& property) {
+  json p = performance(c, "google", "ga4", property, "traffic");
+  const Synced s = synced_account(c, "google", "ga4", property);
+  json out = {{"success", true}, {"property_id", property}};
+  for (const char* k : {"currency", "time_zone", "start_date", "end_date", "totals", "daily", "provisional_from", "quality_flags", "freshness"}) {
+    out[k] = p[k];
+  }
+  out["users"] = period_users(c, s, p);
   return out;
 }
 
@@ -194,6 +223,58 @@ void register_sync_routes(Router& r, App&) {
     c.send(200, {{"success", true}, {"platform", "google_ads"}, {"status", a["accounts"].empty() ? "not_synced" : stale ? "stale" : "healthy"},
                  {"accounts", a["accounts"]}});
   });
+  // GA4 (/analytics/*): sessions, engagement, views, key events and revenue
+  // from the synced rows through core; users asked of GA4 for the period.
+  r.add("GET", "/analytics/properties", {}, [](Ctx& c) {
+    json a = accounts_list(c, "google", "ga4");
+    c.send(200, {{"success", true}, {"platform", "ga4"}, {"properties", a["accounts"]}, {"total", a["total"]}});
+  });
+  const std::string prop = "/analytics/properties/([0-9]{1,20})";
+  r.add("GET", prop + "/metrics", {}, [](Ctx& c) { c.send(200, analytics_metrics(c, c.capture(1))); });
+  r.add("GET", prop + "/traffic-sources", {}, [](Ctx& c) {
+    json p = performance(c, "google", "ga4", c.capture(1), "traffic");
+    json sources = json::array();
+    for (json g : p["by_entity"]) {
+      g.erase("platform");
+      sources.push_back(std::move(g));
+    }
+    c.send(200, {{"success", true}, {"property_id", c.capture(1)}, {"start_date", p["start_date"]}, {"end_date", p["end_date"]},
+                 {"currency", p["currency"]}, {"sources", sources}, {"total", sources.size()}, {"quality_flags", p["quality_flags"]},
+                 {"freshness", p["freshness"]}});
+  });
+  r.add("GET", prop + "/conversions", {}, [](Ctx& c) {
+    json p = performance(c, "google", "ga4", c.capture(1), "traffic");
+    auto pick = [](const json& m) {
+      json o = json::object();
+      for (const char* k : {"source", "medium", "date", "currency", "sessions", "key_events", "revenue", "key_event_rate"}) {
+        if (m.contains(k)) o[k] = m[k];
+      }
+      return o;
+    };
+    json by_source = json::array(), daily = json::array();
+    for (const json& g : p["by_entity"]) by_source.push_back(pick(g));
+    for (const json& d : p["daily"]) {
+      json o = pick(d);
+      o["provisional"] = d.value("provisional", false);
+      daily.push_back(std::move(o));
+    }
+    c.send(200, {{"success", true}, {"property_id", c.capture(1)}, {"start_date", p["start_date"]}, {"end_date", p["end_date"]},
+                 {"currency", p["currency"]}, {"totals", pick(p["totals"])}, {"by_source", by_source}, {"daily", daily},
+                 {"note", "key events (GA4's conversions since 2024); revenue is purchaseRevenue in the property's currency"},
+                 {"quality_flags", p["quality_flags"]}, {"freshness", p["freshness"]}});
+  });
+  r.add("GET", prop + "/realtime", {.rate_group = "insights"}, [](Ctx& c) {
+    // The last 30 minutes, passed through from runRealtimeReport; never stored.
+    const Synced s = synced_account(c, "google", "ga4", c.capture(1));
+    auto got = c.app.oauth.with_token<up::google::Ga4Report>(c.app.store, c.app.vault, s.cred.id, [&](const std::string& t) {
+      return up::google::ga4_realtime(t, s.account.account_id);
+    });
+    if (!got.ok()) upstream_failed(*got.error, "upstream_rejected");
+    const int64_t active = got.value->rows.empty() ? 0 : got.value->rows.front().total_users;
+    c.send(200, {{"success", true}, {"property_id", c.capture(1)}, {"active_users", active}, {"window_minutes", 30},
+                 {"as_of", iso_of(now_unix())}, {"stored", false}});
+  });
+
   r.add("GET", "/meta-ads/accounts", {}, [](Ctx& c) { c.send(200, accounts_list(c, "meta", "meta_ads")); });
   r.add("GET", "/meta-ads/accounts/(act_[0-9]{1,20})/performance", {},
         [](Ctx& c) { c.send(200, performance(c, "meta", "meta_ads", c.capture(1), "campaign")); });

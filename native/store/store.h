@@ -277,6 +277,8 @@ class Store {
   std::optional<int32_t> first_provisional_day(int64_t credential_id, const std::string& account_id, const std::string& level);
   void save_synced_account(const SyncedAccount& a);
   std::vector<SyncedAccount> synced_accounts(int64_t credential_id);
+  // Every synced account of the workspace's own connections.
+  std::vector<SyncedAccount> tenant_synced_accounts(int64_t tenant_id);
 
   // Re-seals every credential in one transaction: `reseal` returns the new
   // (key id, sealed) or throws to abort with nothing changed.
@@ -302,6 +304,8 @@ class Store {
   db::Pool pool_;
 };
 
+// "2026-12-01T10:00:00Z".
+std::string iso_of(int64_t unix_seconds);
 std::string now_iso();
 int64_t now_unix();
 

@@ -242,12 +242,12 @@ void Store::save_synced_account(const SyncedAccount& a) {
       .run();
 }
 
-std::vector<SyncedAccount> Store::synced_accounts(int64_t credential_id) {
-  auto c = pool_.acquire();
-  db::Stmt st = c->prepare(
-      "SELECT credential_id, account_id, platform, name, currency, time_zone, last_success, newest_day, last_error FROM synced_accounts "
-      "WHERE credential_id = ? ORDER BY account_id");
-  st.bind(1, credential_id);
+namespace {
+
+constexpr const char* kAccountSelect =
+    "SELECT credential_id, account_id, platform, name, currency, time_zone, last_success, newest_day, last_error FROM synced_accounts ";
+
+std::vector<SyncedAccount> read_accounts(db::Stmt& st) {
   std::vector<SyncedAccount> out;
   while (st.step()) {
     SyncedAccount a;
@@ -263,6 +263,24 @@ std::vector<SyncedAccount> Store::synced_accounts(int64_t credential_id) {
     out.push_back(a);
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<SyncedAccount> Store::synced_accounts(int64_t credential_id) {
+  auto c = pool_.acquire();
+  db::Stmt st = c->prepare(std::string(kAccountSelect) + "WHERE credential_id = ? ORDER BY account_id");
+  st.bind(1, credential_id);
+  return read_accounts(st);
+}
+
+std::vector<SyncedAccount> Store::tenant_synced_accounts(int64_t tenant_id) {
+  auto c = pool_.acquire();
+  db::Stmt st = c->prepare(std::string(kAccountSelect) +
+                           "WHERE credential_id IN (SELECT id FROM credentials WHERE owner_kind = 'tenant' AND owner_id = ?) "
+                           "ORDER BY platform, account_id");
+  st.bind(1, tenant_id);
+  return read_accounts(st);
 }
 
 }  // namespace glint::native

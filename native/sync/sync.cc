@@ -245,6 +245,14 @@ up::Upstream<std::vector<SyncedRow>> fetch_once(App& app, const Credential& cred
     if (!rep.ok()) return {std::nullopt, rep.error};
     zone = rep.value->time_zone;
     currency = rep.value->currency;
+    // GA4's own warnings travel with the rows they qualify.
+    json flags = json::object();
+    if (rep.value->subject_to_thresholding) flags["subject_to_thresholding"] = true;
+    if (rep.value->sampled) flags["sampled"] = true;
+    if (rep.value->data_loss_from_other_row) flags["data_loss_from_other_row"] = true;
+    // Property tokens running out: slow down before GA4 refuses (a refusal is waited out like any 429).
+    const int64_t left = rep.value->tokens_per_hour_remaining;
+    if (left >= 0 && left < 2000) std::this_thread::sleep_for(std::chrono::milliseconds(left < 200 ? 5000 : 1000));
     for (const up::google::Ga4Row& g : rep.value->rows) {
       const std::optional<Day> day = parse_iso_date(g.date);
       if (!day) continue;
@@ -256,7 +264,9 @@ up::Upstream<std::vector<SyncedRow>> fetch_once(App& app, const Credential& cred
       r.currency = currency;
       r.day = *day;
       r.dims = json::array({g.source, g.medium, "", "", ""}).dump();
-      r.attrs = json{{"channel_group", g.channel_group}}.dump();
+      json attrs = {{"channel_group", g.channel_group}};
+      if (!flags.empty()) attrs["flags"] = flags;
+      r.attrs = attrs.dump();
       // Users are not additive across days or rows: the period's count is asked on its own.
       r.m = {g.sessions * 1'000'000, g.engaged_sessions * 1'000'000, 0, 0, g.screen_page_views * 1'000'000, micros_of(g.key_events),
              micros_of(g.purchase_revenue)};
@@ -313,6 +323,103 @@ json synced_import_doc(const std::vector<SyncedRow>& rows, const std::string& na
           {"metrics_present", metrics_present},
           {"entities", entities},
           {"cells", cells}};
+}
+
+namespace {
+
+std::string account_digits(const std::string& id) {
+  std::string out;
+  for (char ch : id) {
+    if (ch >= '0' && ch <= '9') out += ch;
+  }
+  return out;
+}
+
+}  // namespace
+
+void SyncedCoverage::add(const SyncedRow& r) {
+  if (r.kind == "web") {
+    web_.add(r.day);
+    return;
+  }
+  const json dims = json::parse(r.dims, nullptr, false);
+  const std::string account = account_digits(r.account_id);
+  accounts_[{r.platform, account}].add(r.day);
+  if (dims.is_array() && dims.size() > 3 && dims[3].is_string() && !dims[3].get<std::string>().empty()) {
+    campaigns_.emplace(std::make_pair(r.platform, dims[3].get<std::string>()), account);
+  }
+}
+
+json SyncedCoverage::supersede(json& doc) const {
+  if (!doc.is_object() || !doc["entities"].is_array() || !doc["cells"].is_array()) return nullptr;
+  const bool web = doc.value("kind", "") == "web";
+  // The synced span of each entity of the upload (none: the upload stands).
+  std::vector<std::optional<Span>> span(doc["entities"].size());
+  for (size_t i = 0; i < span.size(); ++i) {
+    const json& e = doc["entities"][i];
+    const std::string platform = e.value("platform", "");
+    if (web) {
+      if (platform == "ga4" && web_.first <= web_.last) span[i] = web_;
+      continue;
+    }
+    const json& dims = e["dims"];
+    if (!dims.is_array() || dims.size() < 4) continue;
+    std::string account = dims[0].is_string() ? account_digits(dims[0].get<std::string>()) : "";
+    if (account.empty() && dims[3].is_string()) {
+      if (auto c = campaigns_.find({platform, dims[3].get<std::string>()}); c != campaigns_.end()) account = c->second;
+    }
+    if (auto a = accounts_.find({platform, account}); !account.empty() && a != accounts_.end()) span[i] = a->second;
+  }
+  json kept = json::array();
+  int64_t rows = 0;
+  Span days;
+  for (json& cell : doc["cells"]) {
+    const size_t entity = cell[0].get<size_t>();
+    const bool dated = cell[1].is_number_integer();
+    if (entity < span.size() && span[entity] && dated) {
+      const int32_t d = cell[1].get<int32_t>();
+      if (d >= span[entity]->first && d <= span[entity]->last) {
+        rows += cell[2].get<int64_t>();
+        days.add(d);
+        continue;
+      }
+    }
+    kept.push_back(std::move(cell));
+  }
+  doc["cells"] = std::move(kept);
+  if (rows == 0) return nullptr;
+  return {{"rows_left_out", rows}, {"first_day", iso_date(days.first)}, {"last_day", iso_date(days.last)}};
+}
+
+json freshness_json(const SyncedAccount& a, int64_t now) {
+  json out = {{"account_id", a.account_id}, {"platform", a.platform}, {"name", a.name}, {"currency", a.currency}, {"time_zone", a.time_zone}};
+  out["last_success"] = a.last_success ? json(iso_of(*a.last_success)) : json(nullptr);
+  out["newest_complete_day"] = a.newest_day ? json(iso_date(*a.newest_day)) : json(nullptr);
+  out["stale"] = !a.last_success || now - *a.last_success > kStaleAfter;
+  if (!a.last_error.empty()) out["last_error"] = a.last_error;
+  return out;
+}
+
+json data_sources(Store& store, int64_t tenant_id, const json& superseded, int64_t now) {
+  json synced = json::array(), notes = json::array();
+  for (const SyncedAccount& a : store.tenant_synced_accounts(tenant_id)) {
+    json f = freshness_json(a, now);
+    if (f["stale"].get<bool>()) {
+      const std::string label = a.platform + " account " + a.account_id;
+      notes.push_back(a.last_success ? label + " has not synced since " + iso_of(*a.last_success) + ": its figures may be out of date"
+                                     : label + " has never synced successfully: its figures may be missing");
+    }
+    synced.push_back(std::move(f));
+  }
+  const json sup = superseded.is_array() ? superseded : json::array();
+  for (const json& s : sup) {
+    notes.push_back("the upload '" + s.value("dataset", "") + "' covers synced accounts on " + s.value("first_day", "") + " to " +
+                    s.value("last_day", "") + ": the synced data is used there and " + std::to_string(s.value("rows_left_out", int64_t{0})) +
+                    " of its rows are left out, so nothing counts twice (the sync wins)");
+  }
+  bool stale = false;
+  for (const json& f : synced) stale = stale || f["stale"].get<bool>();
+  return {{"synced", synced}, {"any_stale", stale}, {"superseded_uploads", sup}, {"notes", notes}};
 }
 
 bool syncs_data(const std::string& provider) { return provider == "google" || provider == "meta"; }

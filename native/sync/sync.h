@@ -20,7 +20,10 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <algorithm>
+#include <climits>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -66,6 +69,43 @@ class Syncer {
 // Synced rows (one kind, one platform) as the document core's ingest.import
 // reads: an entity per distinct dimensions and currency, a cell per row.
 nlohmann::json synced_import_doc(const std::vector<SyncedRow>& rows, const std::string& name, uint32_t metrics_present);
+
+// An account's freshness: last successful sync, newest complete day, and
+// `stale` when it has not synced for 48 hours (kStaleAfter).
+inline constexpr int64_t kStaleAfter = 48 * 3600;
+nlohmann::json freshness_json(const SyncedAccount& a, int64_t now);
+
+// What a workspace's answers stand on, fresh at `now`: each synced account's
+// freshness, the uploads the sync superseded (`superseded`, from
+// SyncedCoverage) and plain-language notes (a stale source, the sync winning).
+nlohmann::json data_sources(Store& store, int64_t tenant_id, const nlohmann::json& superseded, int64_t now);
+
+// What synced data covers, to keep an uploaded export of the same accounts
+// and days from counting twice: the sync wins.
+class SyncedCoverage {
+ public:
+  void add(const SyncedRow& r);
+  // Removes from an uploaded dataset's import document (ingest.import shape)
+  // the cells synced rows cover: an ads entity whose account id (digits
+  // only: "123-456-7890" = "1234567890", "act_42" = "42") — or, when the
+  // export has no account id, whose campaign name — is synced on the same
+  // platform, on a day inside that account's synced days; a GA4 row on a day
+  // the synced properties cover. Returns what was left out (rows, days), or
+  // null when nothing was.
+  nlohmann::json supersede(nlohmann::json& doc) const;
+
+ private:
+  struct Span {
+    int32_t first = INT32_MAX, last = INT32_MIN;
+    void add(int32_t d) {
+      first = std::min(first, d);
+      last = std::max(last, d);
+    }
+  };
+  std::map<std::pair<std::string, std::string>, Span> accounts_;           // (platform, account digits)
+  std::map<std::pair<std::string, std::string>, std::string> campaigns_;  // (platform, campaign name) → account digits
+  Span web_;
+};
 
 // The data a provider connection syncs: "google_ads" + "ga4" for google, …
 bool syncs_data(const std::string& provider);
