@@ -263,6 +263,53 @@ void register_sync_routes(Router& r, App&) {
                  {"note", "key events (GA4's conversions since 2024); revenue is purchaseRevenue in the property's currency"},
                  {"quality_flags", p["quality_flags"]}, {"freshness", p["freshness"]}});
   });
+  r.add("GET", prop + "/top-pages", {}, [](Ctx& c) {
+    const std::string property = c.capture(1);
+    const Synced s = synced_account(c, "google", "ga4", property);
+    const Day end = date_param(c, "end_date", today_in_zone(s.account.time_zone, now_unix()));
+    const Day start = date_param(c, "start_date", end - 29);
+    if (start > end) throw HttpError{422, "invalid_parameter", "'start_date' is after 'end_date'"};
+    if (end - start > 3 * 366) throw HttpError{422, "invalid_parameter", "the range is limited to three years"};
+    int64_t limit = 10;
+    if (const std::string l = c.req.get_param_value("limit"); !l.empty()) {
+      char* tail = nullptr;
+      limit = std::strtol(l.c_str(), &tail, 10);
+      if (*tail != '\0' || limit < 1 || limit > 500) throw HttpError{422, "invalid_parameter", "'limit' must be from 1 to 500"};
+    }
+    // Core groups web rows by source: each page goes in as its own source, so
+    // its views, sessions and key events are summed and its rates come from the sums.
+    std::vector<SyncedRow> rows = c.app.store.synced_rows(s.cred.id, property, "pages", start, end);
+    std::map<std::string, std::string> titles;
+    json flags = json::object();
+    for (SyncedRow& row : rows) {
+      const json dims = json::parse(row.dims, nullptr, false);
+      const std::string path = dims.is_array() && dims.size() > 3 && dims[3].is_string() ? dims[3].get<std::string>() : "";
+      const json a = json::parse(row.attrs.empty() ? "{}" : row.attrs, nullptr, false);
+      if (a.is_object()) {
+        if (a.contains("title") && a["title"].is_string()) titles.emplace(path, a["title"].get<std::string>());
+        if (a.contains("flags") && a["flags"].is_object()) flags.update(a["flags"]);
+      }
+      row.dims = json::array({path, "", "", "", ""}).dump();
+      row.attrs.clear();
+    }
+    const json report = core_report(rows, start, end, 0b0110001u);
+    json pages = json::array();
+    for (const json& g : report.value("by_source", json::array())) {
+      const std::string path = g.value("source", "");
+      json one = {{"page_path", path}, {"page_title", titles.count(path) != 0 ? titles[path] : ""}};
+      for (const char* k : {"views", "sessions", "key_events", "key_event_rate", "rows"}) one[k] = g.contains(k) ? g[k] : json(nullptr);
+      pages.push_back(std::move(one));
+    }
+    std::stable_sort(pages.begin(), pages.end(), [](const json& a, const json& b) {
+      const double va = a["views"].is_number() ? a["views"].get<double>() : 0, vb = b["views"].is_number() ? b["views"].get<double>() : 0;
+      return va != vb ? va > vb : a["page_path"].get<std::string>() < b["page_path"].get<std::string>();
+    });
+    const size_t all = pages.size();
+    if (pages.size() > static_cast<size_t>(limit)) pages.erase(pages.begin() + limit, pages.end());
+    c.send(200, {{"success", true}, {"property_id", property}, {"start_date", iso_date(start)}, {"end_date", iso_date(end)},
+                 {"currency", s.account.currency}, {"pages", pages}, {"total", all}, {"quality_flags", flags},
+                 {"freshness", freshness_json(s.account, now_unix())}});
+  });
   r.add("GET", prop + "/realtime", {.rate_group = "insights"}, [](Ctx& c) {
     // The last 30 minutes, passed through from runRealtimeReport; never stored.
     const Synced s = synced_account(c, "google", "ga4", c.capture(1));

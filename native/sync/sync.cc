@@ -144,7 +144,7 @@ Plan plan_google(App& app, const Credential& cred) {
     Unit u{"ga4", a.external_id, a.name, "", "", "", ""};
     // The property's zone and currency come back with its first report.
     const int32_t today = today_in_zone("", now) + 1;  // UTC+14 at most: never lose the newest day
-    add_units(p, u, {"traffic"}, today, newest_of(app, cred.id, a.external_id), 3);
+    add_units(p, u, {"traffic", "pages"}, today, newest_of(app, cred.id, a.external_id), 3);
     p.accounts.push_back({cred.id, a.external_id, "ga4", a.name, "", "", "", std::nullopt, today - 1});
   }
   return p;
@@ -236,6 +236,35 @@ up::Upstream<std::vector<SyncedRow>> fetch_once(App& app, const Credential& cred
       r.m = {m.impressions * 1'000'000, m.clicks * 1'000'000, micros_of(m.spend), micros_of(canonical(m.actions)),
              micros_of(canonical(m.action_values)), 0, 0};
       if (u.level == "campaign") r.attrs = json{{"type", m.objective}, {"status", ""}}.dump();
+      out.push_back(std::move(r));
+    }
+  } else if (u.platform == "ga4" && u.level == "pages") {
+    auto rep = app.oauth.with_token<up::google::Ga4PageReport>(app.store, app.vault, cred.id, [&](const std::string& t) {
+      return up::google::ga4_pages_report(t, u.account_id, since, until);
+    });
+    if (!rep.ok()) return {std::nullopt, rep.error};
+    zone = rep.value->time_zone;
+    currency = rep.value->currency;
+    json flags = json::object();
+    if (rep.value->subject_to_thresholding) flags["subject_to_thresholding"] = true;
+    if (rep.value->sampled) flags["sampled"] = true;
+    if (rep.value->data_loss_from_other_row) flags["data_loss_from_other_row"] = true;
+    for (const up::google::Ga4PageRow& g : rep.value->rows) {
+      const std::optional<Day> day = parse_iso_date(g.date);
+      if (!day) continue;
+      SyncedRow r;
+      r.platform = "ga4";
+      r.kind = "web";
+      r.account_id = u.account_id;
+      r.level = u.level;
+      r.currency = currency;
+      r.day = *day;
+      // A page in the landing-page slot (its sessions are the sessions that began there), its title beside it.
+      r.dims = json::array({"", "", "", g.page_path, ""}).dump();
+      json attrs = {{"title", g.page_title}};
+      if (!flags.empty()) attrs["flags"] = flags;
+      r.attrs = attrs.dump();
+      r.m = {g.sessions * 1'000'000, 0, 0, 0, g.screen_page_views * 1'000'000, micros_of(g.key_events), 0};
       out.push_back(std::move(r));
     }
   } else if (u.platform == "ga4") {
