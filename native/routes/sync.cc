@@ -8,6 +8,7 @@
 #include "glint/dates.h"
 #include "glint/engine.h"
 #include "google/google.h"
+#include "meta/meta.h"
 #include "http/app.h"
 #include "routes/connections.h"
 #include "sync/sync.h"
@@ -177,6 +178,25 @@ json period_users(Ctx& c, const Synced& s, const json& perf) {
           {"source", "GA4 runReport over the whole period without dimensions (never a sum of daily users)"}};
 }
 
+// Meta reach over the whole range as Meta's own figure (insights without
+// time_increment): a person reached on several days counts once. Frequency
+// is the period's impressions over that reach, both from the same answer.
+json period_reach(Ctx& c, const std::string& account_id, const json& perf) {
+  const Synced s = synced_account(c, "meta", "meta_ads", account_id);
+  auto got = c.app.oauth.with_token<up::meta::Totals>(c.app.store, c.app.vault, s.cred.id, [&](const std::string& t) {
+    return up::meta::reach_total(c.app.oauth.settings().meta, t, account_id, "", perf.value("start_date", ""), perf.value("end_date", ""));
+  });
+  if (!got.ok()) {
+    return {{"available", false},
+            {"reason", "reach is not additive across days, so it is asked of Meta for the period; Meta did not answer: " + got.error->message}};
+  }
+  json out = {{"available", true}, {"reach", got.value->reach},
+              {"frequency", got.value->reach > 0 ? json(static_cast<double>(got.value->impressions) / static_cast<double>(got.value->reach))
+                                                 : json(nullptr)},
+              {"source", "Meta insights over the whole period without time_increment (never a sum of daily reach)"}};
+  return out;
+}
+
 json analytics_metrics(Ctx& c, const std::string& property) {
   json p = performance(c, "google", "ga4", property, "traffic");
   const Synced s = synced_account(c, "google", "ga4", property);
@@ -323,8 +343,11 @@ void register_sync_routes(Router& r, App&) {
   });
 
   r.add("GET", "/meta-ads/accounts", {}, [](Ctx& c) { c.send(200, accounts_list(c, "meta", "meta_ads")); });
-  r.add("GET", "/meta-ads/accounts/(act_[0-9]{1,20})/performance", {},
-        [](Ctx& c) { c.send(200, performance(c, "meta", "meta_ads", c.capture(1), "campaign")); });
+  r.add("GET", "/meta-ads/accounts/(act_[0-9]{1,20})/performance", {}, [](Ctx& c) {
+    json p = performance(c, "meta", "meta_ads", c.capture(1), "campaign");
+    p["reach"] = period_reach(c, c.capture(1), p);
+    c.send(200, p);
+  });
   r.add("GET", "/meta-ads/accounts/(act_[0-9]{1,20})/campaigns", {},
         [](Ctx& c) { c.send(200, entities(c, "meta", "meta_ads", c.capture(1), "campaign", "campaigns")); });
   r.add("GET", "/meta-ads/accounts/(act_[0-9]{1,20})/adsets", {},
