@@ -59,26 +59,30 @@ json platform_status(App& app, const Owner& o, const PlatformInfo& p) {
     }
     out["linked_accounts"] = linked;
     out["vanished_accounts"] = vanished;
-    if (syncs_data(cred->provider)) {
-      // Freshness of this platform's synced accounts; stale after 48 hours without a sync.
-      const int64_t now = now_unix();
-      json accounts = json::array();
-      bool stale = false;
-      std::optional<int64_t> last;
-      for (const SyncedAccount& a : app.store.synced_accounts(cred->id)) {
-        if (a.platform != p.kind) continue;
-        json f = freshness_json(a, now);
-        stale = stale || f["stale"].get<bool>();
-        if (a.last_success && (!last || *a.last_success > *last)) last = a.last_success;
-        accounts.push_back(std::move(f));
-      }
-      const std::vector<SyncRun> runs = app.store.sync_runs_of(cred->id, 1);
-      out["sync"] = {{"accounts", accounts},
-                     {"last_success", last ? json(iso_of(*last)) : json(nullptr)},
-                     {"stale", linked > 0 && (accounts.empty() || stale)},
-                     {"stale_after_hours", kStaleAfter / 3600},
-                     {"current", runs.empty() ? json(nullptr) : json{{"task_id", runs.front().public_id}, {"status", runs.front().status}}}};
+  }
+  const std::string_view kind = p.kind;
+  const bool synced_kind = kind.empty() || kind == "google_ads" || kind == "ga4" || kind == "meta_ads";  // not Facebook pages
+  if (std::optional<Credential> cred = app.store.credential(o.kind, o.id, p.provider); cred && synced_kind && syncs_data(cred->provider)) {
+    // Freshness of this platform's synced accounts; stale after 48 hours without a sync.
+    const std::string platform = *p.kind != '\0' ? std::string(p.kind) : cred->provider;
+    const int64_t linked = *p.kind != '\0' ? out.value("linked_accounts", int64_t{0}) : 1;
+    const int64_t now = now_unix();
+    json accounts = json::array();
+    bool stale = false;
+    std::optional<int64_t> last;
+    for (const SyncedAccount& a : app.store.synced_accounts(cred->id)) {
+      if (a.platform != platform) continue;
+      json f = freshness_json(a, now);
+      stale = stale || f["stale"].get<bool>();
+      if (a.last_success && (!last || *a.last_success > *last)) last = a.last_success;
+      accounts.push_back(std::move(f));
     }
+    const std::vector<SyncRun> runs = app.store.sync_runs_of(cred->id, 1);
+    out["sync"] = {{"accounts", accounts},
+                   {"last_success", last ? json(iso_of(*last)) : json(nullptr)},
+                   {"stale", linked > 0 && (accounts.empty() || stale)},
+                   {"stale_after_hours", kStaleAfter / 3600},
+                   {"current", runs.empty() ? json(nullptr) : json{{"task_id", runs.front().public_id}, {"status", runs.front().status}}}};
   }
   return out;
 }

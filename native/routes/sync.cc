@@ -22,7 +22,11 @@ namespace up = glint::connectors;
 const char* provider_of_platform(const std::string& platform) {
   if (platform == "google_ads" || platform == "ga4" || platform == "google") return "google";
   if (platform == "meta_ads" || platform == "meta" || platform == "facebook") return "meta";
-  throw HttpError{404, "unknown_platform", "no syncable platform '" + platform.substr(0, 40) + "' (google_ads, ga4, meta_ads)"};
+  for (const char* email : {"mailchimp", "brevo", "hubspot"}) {
+    if (platform == email) return email;
+  }
+  throw HttpError{404, "unknown_platform",
+                  "no syncable platform '" + platform.substr(0, 40) + "' (google_ads, ga4, meta_ads, mailchimp, brevo, hubspot)"};
 }
 
 Credential connection_of(Ctx& c, const Owner& o, const std::string& provider, const std::string& public_id) {
@@ -208,6 +212,103 @@ json analytics_metrics(Ctx& c, const std::string& property) {
   return out;
 }
 
+// ---- Email and CRM (Mailchimp, Brevo; HubSpot deals): exact integer sums of
+// the synced rows, rates only from those sums (core has no email kind yet).
+
+std::optional<double> ratio(int64_t num, int64_t den) {
+  if (den == 0) return std::nullopt;
+  return static_cast<double>(num) / static_cast<double>(den);
+}
+
+json opt(std::optional<double> v) { return v ? json(*v) : json(nullptr); }
+
+struct EmailSums {
+  std::array<int64_t, 7> m{};
+  void add(const SyncedRow& r) {
+    for (size_t i = 0; i < m.size(); ++i) m[i] += r.m[i];
+  }
+  json to_json(bool crm) const {
+    auto units = [](int64_t micros) { return micros / 1'000'000; };
+    if (crm) return {{"deals_won", units(m[0])}, {"amount", static_cast<double>(m[1]) / 1e6}};
+    return {{"sent", units(m[0])},
+            {"delivered", units(m[1])},
+            {"unique_opens", units(m[2])},
+            {"unique_clicks", units(m[3])},
+            {"bounces", units(m[4])},
+            {"unsubscribes", units(m[5])},
+            {"revenue", static_cast<double>(m[6]) / 1e6},
+            {"open_rate", opt(ratio(m[2], m[1]))},
+            {"click_rate", opt(ratio(m[3], m[1]))},
+            {"click_to_open_rate", opt(ratio(m[3], m[2]))},
+            {"bounce_rate", opt(ratio(m[4], m[0]))},
+            {"unsubscribe_rate", opt(ratio(m[5], m[1]))}};
+  }
+};
+
+json email_report(Ctx& c, const std::string& provider, const char* level) {
+  const Owner o = owner_of(c, json::object(), "member");
+  const std::optional<Credential> cred = c.app.store.credential(o.kind, o.id, provider);
+  if (!cred) throw HttpError{404, "not_connected", provider + " is not connected in this workspace"};
+  std::optional<SyncedAccount> account;
+  for (const SyncedAccount& a : c.app.store.synced_accounts(cred->id)) {
+    if (a.platform == provider) account = a;
+  }
+  if (!account) throw HttpError{404, "not_synced", provider + " has not synced yet: POST /sync/" + provider + "/" + cred->public_id};
+  const Day end = date_param(c, "end_date", today_in_zone("", now_unix()));
+  const Day start = date_param(c, "start_date", end - 29);
+  if (start > end) throw HttpError{422, "invalid_parameter", "'start_date' is after 'end_date'"};
+  if (end - start > 3 * 366) throw HttpError{422, "invalid_parameter", "the range is limited to three years"};
+  const bool crm = std::string(level) == "deals";
+  const std::vector<SyncedRow> rows = c.app.store.synced_rows(cred->id, account->account_id, level, start, end);
+  const std::optional<int32_t> provisional = c.app.store.first_provisional_day(cred->id, account->account_id, level);
+  EmailSums total;
+  std::map<int32_t, EmailSums> daily;
+  json items = json::array();
+  for (const SyncedRow& r : rows) {
+    total.add(r);
+    daily[r.day].add(r);
+    EmailSums one;
+    one.add(r);
+    const json dims = json::parse(r.dims, nullptr, false);
+    json item = one.to_json(crm);
+    item[crm ? "deal_id" : "campaign_id"] = dims.is_array() && dims.size() > 2 ? dims[2] : json("");
+    item[crm ? "deal" : "campaign"] = dims.is_array() && dims.size() > 3 ? dims[3] : json("");
+    item[crm ? "close_date" : "send_date"] = iso_date(r.day);
+    item["provisional"] = provisional && r.day >= *provisional;
+    if (crm) {
+      const json a = json::parse(r.attrs.empty() ? "{}" : r.attrs, nullptr, false);
+      item["pipeline"] = a.is_object() ? a.value("pipeline", "") : "";
+    }
+    items.push_back(std::move(item));
+  }
+  json days = json::array();
+  for (const auto& [day, sums] : daily) {
+    json d = sums.to_json(crm);
+    d["date"] = iso_date(day);
+    d["provisional"] = provisional && day >= *provisional;
+    days.push_back(std::move(d));
+  }
+  json out = {{"success", true},
+              {"platform", provider},
+              {"account_id", account->account_id},
+              {"currency", account->currency},
+              {"start_date", iso_date(start)},
+              {"end_date", iso_date(end)},
+              {"totals", total.to_json(crm)},
+              {"daily", days},
+              {crm ? "deals" : "campaigns", items},
+              {"total", items.size()},
+              {"provisional_from", provisional ? json(iso_date(*provisional)) : json(nullptr)},
+              {"freshness", freshness_json(*account, now_unix())}};
+  if (!crm) {
+    out["note"] = "rates are from the sums (opens / delivered, clicks / delivered, clicks / opens, bounces / sent); opens include "
+                  "Apple Mail Privacy Protection's automatic opens, so open rates are an upper bound; days are send days in UTC";
+  } else {
+    out["note"] = "deals won by close date (UTC), amounts in the portal's currency";
+  }
+  return out;
+}
+
 }  // namespace
 
 void register_sync_routes(Router& r, App&) {
@@ -341,6 +442,9 @@ void register_sync_routes(Router& r, App&) {
     c.send(200, {{"success", true}, {"property_id", c.capture(1)}, {"active_users", active}, {"window_minutes", 30},
                  {"as_of", iso_of(now_unix())}, {"stored", false}});
   });
+
+  r.add("GET", "/email/(mailchimp|brevo)/campaigns", {}, [](Ctx& c) { c.send(200, email_report(c, c.capture(1), "email")); });
+  r.add("GET", "/crm/hubspot/deals", {}, [](Ctx& c) { c.send(200, email_report(c, "hubspot", "deals")); });
 
   r.add("GET", "/meta-ads/accounts", {}, [](Ctx& c) { c.send(200, accounts_list(c, "meta", "meta_ads")); });
   r.add("GET", "/meta-ads/accounts/(act_[0-9]{1,20})/performance", {}, [](Ctx& c) {

@@ -10,7 +10,11 @@
 #include "glint/dates.h"
 #include "google/google.h"
 #include "http/app.h"
+#include "brevo/brevo.h"
+#include "hubspot/hubspot.h"
+#include "mailchimp/mailchimp.h"
 #include "meta/meta.h"
+#include "vault/credentials.h"
 
 namespace glint::native {
 
@@ -169,6 +173,98 @@ Plan plan_meta(App& app, const Credential& cred) {
   return p;
 }
 
+// Email platforms: one account per connection (the Mailchimp account, the
+// Brevo organisation, the HubSpot portal), days in UTC as the platforms date
+// sends and closes; campaigns sent in the last 30 days (deals closed) are
+// read again on every sync, their figures still moving.
+Plan plan_email(App& app, const Credential& cred) {
+  Plan p;
+  if (cred.account_id.empty()) {
+    p.message = "the connection names no account: reconnect it";
+    return p;
+  }
+  const json details = json::parse(cred.details.empty() ? "{}" : cred.details, nullptr, false);
+  const std::string currency = details.is_object() ? details.value("currency", "") : "";
+  Unit u{cred.provider, cred.account_id, cred.label, "", "", currency, "UTC"};
+  const int32_t today = today_in_zone("", now_unix());
+  add_units(p, u, {cred.provider == "hubspot" ? "deals" : "email"}, today, newest_of(app, cred.id, cred.account_id), 30);
+  p.accounts.push_back({cred.id, cred.account_id, cred.provider, cred.label, currency, "UTC", "", std::nullopt, today - 1});
+  return p;
+}
+
+SyncedRow email_row(const Unit& u, int32_t day, const std::string& id, const std::string& name, const std::string& kind) {
+  SyncedRow r;
+  r.platform = u.platform;
+  r.kind = kind;
+  r.account_id = u.account_id;
+  r.level = u.level;
+  r.currency = u.currency;
+  r.day = day;
+  r.dims = json::array({u.account_id, u.name, id, name}).dump();
+  return r;
+}
+
+up::Upstream<std::vector<SyncedRow>> fetch_email(App& app, const Credential& cred, const Unit& u, const std::string& since,
+                                                 const std::string& until) {
+  std::vector<SyncedRow> out;
+  const std::optional<Day> first = parse_iso_date(since), last = parse_iso_date(until);
+  auto inside = [&](const std::string& date) -> std::optional<Day> {
+    const std::optional<Day> d = parse_iso_date(date);
+    if (!d || *d < *first || *d > *last) return std::nullopt;
+    return d;
+  };
+  // Email slots: sent, delivered, unique opens, unique clicks, bounces, unsubscribes, revenue.
+  if (u.platform == "mailchimp") {
+    const json details = json::parse(cred.details.empty() ? "{}" : cred.details, nullptr, false);
+    up::mailchimp::Metadata md;
+    if (details.is_object()) {
+      md.dc = details.value("dc", "");
+      md.api_endpoint = details.value("api_endpoint", "");
+    }
+    auto got = app.oauth.with_token<std::vector<up::mailchimp::CampaignReport>>(
+        app.store, app.vault, cred.id, [&](const std::string& t) { return up::mailchimp::reports(md, t, since, 1000); });
+    if (!got.ok()) return {std::nullopt, got.error};
+    for (const up::mailchimp::CampaignReport& c : *got.value) {
+      const std::optional<Day> d = inside(c.send_date);
+      if (!d) continue;
+      SyncedRow r = email_row(u, *d, c.id, c.title, "email");
+      const int64_t bounces = c.hard_bounces + c.soft_bounces;
+      r.m = {c.emails_sent * 1'000'000, std::max<int64_t>(0, c.emails_sent - bounces) * 1'000'000, c.unique_opens * 1'000'000,
+             c.unique_clicks * 1'000'000, bounces * 1'000'000, c.unsubscribed * 1'000'000, micros_of(c.revenue)};
+      out.push_back(std::move(r));
+    }
+  } else if (u.platform == "brevo") {
+    Result<std::string> doc = open_credential(app.vault, cred);
+    if (!doc.ok()) return {std::nullopt, up::UpstreamError{Kind::kMisconfigured, "the stored Brevo key cannot be opened"}};
+    const json secret = json::parse(doc.value(), nullptr, false);
+    auto got = patiently<std::vector<up::brevo::CampaignStats>>(
+        [&] { return up::brevo::email_campaigns(secret.is_object() ? secret.value("api_key", "") : "", since, until, 100); });
+    if (!got.ok()) return {std::nullopt, got.error};
+    for (const up::brevo::CampaignStats& c : *got.value) {
+      const std::optional<Day> d = inside(c.sent_date);
+      if (!d) continue;
+      SyncedRow r = email_row(u, *d, c.id, c.name, "email");
+      // Brevo's unique_clicks counts clickers (its naming); unique_views include Apple's prefetched opens.
+      r.m = {c.sent * 1'000'000, c.delivered * 1'000'000, c.unique_views * 1'000'000, c.unique_clicks * 1'000'000,
+             (c.hard_bounces + c.soft_bounces) * 1'000'000, c.unsubscriptions * 1'000'000, 0};
+      out.push_back(std::move(r));
+    }
+  } else if (u.platform == "hubspot") {
+    auto got = app.oauth.with_token<std::vector<up::hubspot::Deal>>(app.store, app.vault, cred.id,
+                                                                    [&](const std::string& t) { return up::hubspot::won_deals(t, since, until, 200); });
+    if (!got.ok()) return {std::nullopt, got.error};
+    for (const up::hubspot::Deal& deal : *got.value) {
+      const std::optional<Day> d = inside(deal.close_date);
+      if (!d || !deal.won) continue;
+      SyncedRow r = email_row(u, *d, deal.id, deal.name, "crm");
+      r.attrs = json{{"pipeline", deal.pipeline}, {"stage", deal.stage}}.dump();
+      r.m = {1'000'000, micros_of(deal.amount), 0, 0, 0, 0, 0};  // deals won, amount
+      out.push_back(std::move(r));
+    }
+  }
+  return {out, std::nullopt};
+}
+
 SyncedRow ads_row(const std::string& platform, const std::string& level, const std::string& account, const std::string& account_name,
                   const std::string& currency, int32_t day, std::vector<std::string> dims) {
   SyncedRow r;
@@ -238,6 +334,8 @@ up::Upstream<std::vector<SyncedRow>> fetch_once(App& app, const Credential& cred
       if (u.level == "campaign") r.attrs = json{{"type", m.objective}, {"status", ""}}.dump();
       out.push_back(std::move(r));
     }
+  } else if (u.platform == "mailchimp" || u.platform == "brevo" || u.platform == "hubspot") {
+    return fetch_email(app, cred, u, since, until);
   } else if (u.platform == "ga4" && u.level == "pages") {
     auto rep = app.oauth.with_token<up::google::Ga4PageReport>(app.store, app.vault, cred.id, [&](const std::string& t) {
       return up::google::ga4_pages_report(t, u.account_id, since, until);
@@ -451,7 +549,9 @@ json data_sources(Store& store, int64_t tenant_id, const json& superseded, int64
   return {{"synced", synced}, {"any_stale", stale}, {"superseded_uploads", sup}, {"notes", notes}};
 }
 
-bool syncs_data(const std::string& provider) { return provider == "google" || provider == "meta"; }
+bool syncs_data(const std::string& provider) {
+  return provider == "google" || provider == "meta" || provider == "mailchimp" || provider == "brevo" || provider == "hubspot";
+}
 
 Syncer::Syncer(App& app) : app_(app) {
   app_.store.requeue_running_syncs();
@@ -531,7 +631,7 @@ void Syncer::schedule() {
 void Syncer::run(SyncRun r) {
   const std::optional<Credential> cred = app_.store.credential_by_id(r.credential_id);
   if (!cred) return;  // the connection went (its tasks went with it)
-  Plan plan = cred->provider == "google" ? plan_google(app_, *cred) : cred->provider == "meta" ? plan_meta(app_, *cred) : Plan{};
+  Plan plan = cred->provider == "google" ? plan_google(app_, *cred) : cred->provider == "meta" ? plan_meta(app_, *cred) : plan_email(app_, *cred);
   json failures = plan.failures;
   if (!plan.message.empty()) {
     app_.store.finish_sync(r.id, "failed", plan.message, failures.dump(), now_unix());
