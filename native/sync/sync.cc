@@ -290,6 +290,34 @@ double canonical(const std::vector<std::pair<std::string, double>>& actions) {
   return 0;
 }
 
+// GA4's own warnings (thresholding, sampling, the "(other)" row), kept with
+// the rows they qualify; the property's zone and currency come with them.
+// Property tokens running out slow the sync before GA4 refuses (a refusal is
+// waited out like any 429).
+template <class Report>
+json ga4_flags(const Report& rep, std::string& zone, std::string& currency) {
+  zone = rep.time_zone;
+  currency = rep.currency;
+  json flags = json::object();
+  if (rep.subject_to_thresholding) flags["subject_to_thresholding"] = true;
+  if (rep.sampled) flags["sampled"] = true;
+  if (rep.data_loss_from_other_row) flags["data_loss_from_other_row"] = true;
+  const int64_t left = rep.tokens_per_hour_remaining;
+  if (left >= 0 && left < 2000) std::this_thread::sleep_for(std::chrono::milliseconds(left < 200 ? 5000 : 1000));
+  return flags;
+}
+
+SyncedRow ga4_row(const Unit& u, const std::string& currency, int32_t day) {
+  SyncedRow r;
+  r.platform = "ga4";
+  r.kind = "web";
+  r.account_id = u.account_id;
+  r.level = u.level;
+  r.currency = currency;
+  r.day = day;
+  return r;
+}
+
 up::Upstream<std::vector<SyncedRow>> fetch_once(App& app, const Credential& cred, const Unit& u, int32_t first, int32_t last,
                                                 std::string& zone, std::string& currency) {
   const std::string since = iso_date(first), until = iso_date(last);
@@ -341,22 +369,11 @@ up::Upstream<std::vector<SyncedRow>> fetch_once(App& app, const Credential& cred
       return up::google::ga4_pages_report(t, u.account_id, since, until);
     });
     if (!rep.ok()) return {std::nullopt, rep.error};
-    zone = rep.value->time_zone;
-    currency = rep.value->currency;
-    json flags = json::object();
-    if (rep.value->subject_to_thresholding) flags["subject_to_thresholding"] = true;
-    if (rep.value->sampled) flags["sampled"] = true;
-    if (rep.value->data_loss_from_other_row) flags["data_loss_from_other_row"] = true;
+    const json flags = ga4_flags(*rep.value, zone, currency);
     for (const up::google::Ga4PageRow& g : rep.value->rows) {
       const std::optional<Day> day = parse_iso_date(g.date);
       if (!day) continue;
-      SyncedRow r;
-      r.platform = "ga4";
-      r.kind = "web";
-      r.account_id = u.account_id;
-      r.level = u.level;
-      r.currency = currency;
-      r.day = *day;
+      SyncedRow r = ga4_row(u, currency, *day);
       // A page in the landing-page slot (its sessions are the sessions that began there), its title beside it.
       r.dims = json::array({"", "", "", g.page_path, ""}).dump();
       json attrs = {{"title", g.page_title}};
@@ -370,26 +387,11 @@ up::Upstream<std::vector<SyncedRow>> fetch_once(App& app, const Credential& cred
       return up::google::ga4_report(t, u.account_id, since, until);
     });
     if (!rep.ok()) return {std::nullopt, rep.error};
-    zone = rep.value->time_zone;
-    currency = rep.value->currency;
-    // GA4's own warnings travel with the rows they qualify.
-    json flags = json::object();
-    if (rep.value->subject_to_thresholding) flags["subject_to_thresholding"] = true;
-    if (rep.value->sampled) flags["sampled"] = true;
-    if (rep.value->data_loss_from_other_row) flags["data_loss_from_other_row"] = true;
-    // Property tokens running out: slow down before GA4 refuses (a refusal is waited out like any 429).
-    const int64_t left = rep.value->tokens_per_hour_remaining;
-    if (left >= 0 && left < 2000) std::this_thread::sleep_for(std::chrono::milliseconds(left < 200 ? 5000 : 1000));
+    const json flags = ga4_flags(*rep.value, zone, currency);
     for (const up::google::Ga4Row& g : rep.value->rows) {
       const std::optional<Day> day = parse_iso_date(g.date);
       if (!day) continue;
-      SyncedRow r;
-      r.platform = "ga4";
-      r.kind = "web";
-      r.account_id = u.account_id;
-      r.level = u.level;
-      r.currency = currency;
-      r.day = *day;
+      SyncedRow r = ga4_row(u, currency, *day);
       r.dims = json::array({g.source, g.medium, "", "", ""}).dump();
       json attrs = {{"channel_group", g.channel_group}};
       if (!flags.empty()) attrs["flags"] = flags;
