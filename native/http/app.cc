@@ -242,7 +242,7 @@ void TenantEngines::refresh(Store& store, const Tenant& tenant, Entry& e) {
   }
   for (const auto& [platform, rows] : synced) {
     const uint32_t present = rows.front().kind == "web" ? 0b1110011u : 0b11111u;
-    const CallResult r = engine->call("ingest.import", synced_import_doc(rows, "synced " + platform, present).dump());
+    const CallResult r = engine->call("ingest.import", synced_import_doc(rows, "synced " + platform, present));
     if (!r.ok()) throw HttpError{500, "internal", "synced data could not be loaded"};
     handles.push_back(json::parse(r.body)["handle"].get<int64_t>());
   }

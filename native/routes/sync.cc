@@ -87,7 +87,7 @@ Synced synced_account(Ctx& c, const std::string& provider, const std::string& pl
 // Core's report over the account's stored rows of `level` in [first, last].
 json core_report(const std::vector<SyncedRow>& rows, Day first, Day last, uint32_t metrics_present) {
   Engine engine;
-  const CallResult imported = engine.call("ingest.import", synced_import_doc(rows, "synced", metrics_present).dump());
+  const CallResult imported = engine.call("ingest.import", synced_import_doc(rows, "synced", metrics_present));
   if (!imported.ok()) throw HttpError{500, "internal", "synced rows could not be loaded"};
   const int64_t handle = json::parse(imported.body)["handle"].get<int64_t>();
   const json req = {{"handles", json::array({handle})}, {"days", std::max(1, last - first + 1)}, {"anchor", iso_date(last)}};

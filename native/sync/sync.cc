@@ -1,11 +1,13 @@
 #include "sync/sync.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <unordered_map>
 
 #include "glint/dates.h"
 #include "google/google.h"
@@ -430,28 +432,52 @@ int32_t today_in_zone(const std::string& zone, int64_t now) {
   return *day_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-json synced_import_doc(const std::vector<SyncedRow>& rows, const std::string& name, uint32_t metrics_present) {
-  json entities = json::array(), cells = json::array();
-  std::map<std::string, size_t> index;
+std::string synced_import_doc(const std::vector<SyncedRow>& rows, const std::string& name, uint32_t metrics_present) {
+  // Written as text: a two-year account is hundreds of thousands of cells,
+  // and a JSON tree of them costs more than the analysis. Dimensions are
+  // stored as JSON text already; names go through the JSON writer.
+  json entities = json::array();
+  std::unordered_map<std::string, size_t> index;
+  std::string cells;
+  cells.reserve(rows.size() * 64);
+  char buf[24];
+  auto put = [&](int64_t v) {
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    cells.append(buf, end);
+  };
+  std::string key;
   for (const SyncedRow& r : rows) {
-    auto [it, added] = index.emplace(r.dims + "|" + r.currency, index.size());
+    key.assign(r.dims).append("|").append(r.currency);
+    auto [it, added] = index.try_emplace(key, index.size());
     if (added) {
       json e = {{"platform", r.platform}, {"currency", r.currency}, {"dims", json::parse(r.dims)}};
       if (const json a = json::parse(r.attrs.empty() ? "null" : r.attrs, nullptr, false); a.is_object() && a.contains("type")) {
         e["attrs"] = {{"type", a.value("type", "")}, {"status", a.value("status", "")}, {"bid_strategy", ""}};
       }
-      entities.push_back(e);
+      entities.push_back(std::move(e));
     }
-    json cell = json::array({it->second, r.day, 1});
-    for (int64_t v : r.m) cell.push_back(v);
-    cells.push_back(cell);
+    cells += cells.empty() ? "[" : ",[";
+    put(static_cast<int64_t>(it->second));
+    cells += ',';
+    put(r.day);
+    cells += ",1";
+    for (int64_t v : r.m) {
+      cells += ',';
+      put(v);
+    }
+    cells += ']';
   }
-  return {{"kind", rows.empty() ? "ads" : rows.front().kind},
-          {"name", name},
-          {"platform", rows.empty() ? "generic" : rows.front().platform},
-          {"metrics_present", metrics_present},
-          {"entities", entities},
-          {"cells", cells}};
+  const json head = {{"kind", rows.empty() ? "ads" : rows.front().kind},
+                     {"name", name},
+                     {"platform", rows.empty() ? "generic" : rows.front().platform},
+                     {"metrics_present", metrics_present},
+                     {"entities", entities}};
+  std::string out = head.dump();
+  out.pop_back();  // the closing brace: the cells follow
+  out += ",\"cells\":[";
+  out += cells;
+  out += "]}";
+  return out;
 }
 
 namespace {

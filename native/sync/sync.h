@@ -68,7 +68,7 @@ class Syncer {
 
 // Synced rows (one kind, one platform) as the document core's ingest.import
 // reads: an entity per distinct dimensions and currency, a cell per row.
-nlohmann::json synced_import_doc(const std::vector<SyncedRow>& rows, const std::string& name, uint32_t metrics_present);
+std::string synced_import_doc(const std::vector<SyncedRow>& rows, const std::string& name, uint32_t metrics_present);
 
 // An account's freshness: last successful sync, newest complete day, and
 // `stale` when it has not synced for 48 hours (kStaleAfter).
