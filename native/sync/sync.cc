@@ -60,19 +60,19 @@ struct Plan {
 // The range to read for one account: the initial window the first time,
 // else from the day after the newest synced one, reaching back at least the
 // restatement window; cut into chunks so a restart resumes near where it stopped.
-void add_units(Plan& p, Unit base, const std::vector<std::string>& levels, int32_t today, std::optional<int32_t> newest, int restatement) {
+void add_units(Plan& p, Unit base, const std::vector<std::string>& levels, int32_t today, std::optional<int32_t> newest, int restatement,
+               int chunk = 31) {
   const int initial = env_int("GLINT_SYNC_INITIAL_DAYS", 90, 1, 37 * 31);
   int32_t first = today - initial + 1;
   if (newest) first = std::min<int32_t>(*newest + 1, today - restatement + 1);
   first = std::max<int32_t>(first, today - 37 * 30);  // the platforms keep about 37 months
   base.provisional_from = today - restatement + 1;
-  constexpr int kChunk = 31;
   for (const std::string& level : levels) {
-    for (int32_t a = first; a <= today; a += kChunk) {
+    for (int32_t a = first; a <= today; a += chunk) {
       Unit u = base;
       u.level = level;
       u.first = a;
-      u.last = std::min<int32_t>(today, a + kChunk - 1);
+      u.last = std::min<int32_t>(today, a + chunk - 1);
       p.units.push_back(u);
     }
   }
@@ -169,7 +169,8 @@ Plan plan_meta(App& app, const Credential& cred) {
     }
     Unit u{"meta_ads", a.external_id, a.name, "", "", d.value("currency", ""), d.value("timezone_name", "")};
     const int32_t today = today_in_zone(u.zone, now);
-    add_units(p, u, {"campaign", "adset", "ad"}, today, newest_of(app, cred.id, a.external_id), 28);
+    // Up to 93 days a unit: more than a month runs as one of Meta's async report jobs, polled to the end.
+    add_units(p, u, {"campaign", "adset", "ad"}, today, newest_of(app, cred.id, a.external_id), 28, 93);
     p.accounts.push_back({cred.id, a.external_id, "meta_ads", a.name, u.currency, u.zone, "", std::nullopt, today - 1});
   }
   return p;
@@ -710,7 +711,8 @@ void Syncer::run(SyncRun r) {
         continue;
       }
       const up::UpstreamError& e = *got.error;
-      if (e.upstream_code == "STREAM_CUT" && b > a) {
+      const bool halve = e.upstream_code == "STREAM_CUT" || e.upstream_code == "ASYNC_FAILED" || e.upstream_code == "ASYNC_TIMEOUT";
+      if (halve && b > a) {
         const int32_t mid = a + (b - a) / 2;
         ranges.push_back({mid + 1, b});
         ranges.push_back({a, mid});

@@ -11,8 +11,10 @@
 // Windows: the first sync reads GLINT_SYNC_INITIAL_DAYS (default 90) back
 // from today in the account's zone; later ones re-read the restatement
 // window (Google Ads: the account's conversion window, 30 by default, up to
-// 90; Meta 28 days; GA4 3 days) and days inside it are provisional. A cut
-// stream is retried with half the range (down to a day); a rate limit is
+// 90; Meta 28 days; GA4 3 days; email 30 days after send) and days inside
+// it are provisional. Meta units up to 93 days run as async report jobs. A
+// cut stream or a failed async job is retried with half the range (down to
+// a day); a rate limit is
 // waited out (bounded); one failing account is reported on that account and
 // the others go on; an expired token is refreshed mid-sync. A schedule
 // queues a sync of every connection once a day (GLINT_SYNC_EVERY_HOURS).
