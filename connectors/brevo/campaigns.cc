@@ -10,10 +10,14 @@
 
 #include "brevo/brevo.h"
 #include "oauth/oauth.h"
+#include "http/fields.h"
 
 namespace glint::connectors::brevo {
 
 namespace {
+
+using fields::id_text;
+using fields::count;
 
 using nlohmann::json;
 using Kind = UpstreamError::Kind;
@@ -54,22 +58,6 @@ bool valid_date(const std::string& s) {
                                         std::chrono::month(std::stoul(s.substr(5, 2))),
                                         std::chrono::day(std::stoul(s.substr(8, 2)))};
   return ymd.ok();
-}
-
-std::string id_text(const json& body, const char* name) {
-  if (!body.is_object()) return "";
-  auto it = body.find(name);
-  if (it == body.end()) return "";
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
-  return "";
-}
-
-int64_t count(const json& body, const char* name) {
-  if (!body.is_object()) return 0;
-  auto it = body.find(name);
-  if (it == body.end() || !it->is_number()) return 0;
-  return it->is_number_float() ? std::llround(it->get<double>()) : it->get<int64_t>();
 }
 
 CampaignStats stats_of(const json& c) {

@@ -1,4 +1,5 @@
 #include "google/google.h"
+#include "http/fields.h"
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +14,8 @@
 namespace glint::connectors::google {
 
 namespace {
+
+using fields::text;
 
 using nlohmann::json;
 using Kind = UpstreamError::Kind;
@@ -29,12 +32,6 @@ constexpr int kMaxPages = 1000;
 // Longer advertised delays are not waited for inside one call: the caller
 // gets kRateLimited with the delay and decides.
 constexpr int kMaxWaitS = 10;
-
-std::string text(const json& o, const char* name) {
-  if (!o.is_object()) return "";
-  auto it = o.find(name);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 bool flag(const json& o, const char* name) {
   if (!o.is_object()) return false;

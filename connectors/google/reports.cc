@@ -11,10 +11,13 @@
 #include <thread>
 
 #include "google/google.h"
+#include "http/fields.h"
 
 namespace glint::connectors::google {
 
 namespace {
+
+using fields::text;
 
 using nlohmann::json;
 using Kind = UpstreamError::Kind;
@@ -24,12 +27,6 @@ constexpr int kGa4PageRows = 10000;  // the API's default page
 constexpr int kMaxPages = 1000;
 constexpr int kMaxWaitS = 10;  // longer advertised delays go back to the caller
 constexpr int kAttempts = 3;
-
-std::string text(const json& o, const char* name) {
-  if (!o.is_object()) return "";
-  auto it = o.find(name);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 // proto3 int64 is a JSON string; a bare number is tolerated. Missing → 0.
 int64_t int64_of(const json& o, const char* name) {

@@ -1,4 +1,5 @@
 #include "hubspot/hubspot.h"
+#include "http/fields.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,34 +10,14 @@ namespace glint::connectors::hubspot {
 
 namespace {
 
+using fields::text;
+using fields::id_text;
+using fields::id_number;
+
 using nlohmann::json;
 using Kind = UpstreamError::Kind;
 
 constexpr const char* kWho = "HubSpot";
-
-std::string text(const json& body, const char* name) {
-  if (!body.is_object()) return "";
-  auto it = body.find(name);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-// HubSpot sends ids as numbers in some answers and as strings in others.
-std::string id_text(const json& body, const char* name) {
-  if (!body.is_object()) return "";
-  auto it = body.find(name);
-  if (it == body.end()) return "";
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
-  return "";
-}
-
-int64_t id_number(const json& body, const char* name) {
-  const std::string s = id_text(body, name);
-  if (s.empty() || s.size() > 18 ||
-      !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
-    return 0;
-  return std::stoll(s);
-}
 
 // Upstream text shown to a person: short, and with anything shaped like a
 // token (a long run of token characters) cut out, in case an answer echoes

@@ -1,4 +1,5 @@
 #include "mailchimp/mailchimp.h"
+#include "http/fields.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,32 +10,12 @@ namespace glint::connectors::mailchimp {
 
 namespace {
 
+using fields::text;
+using fields::id_text;
+using fields::id_number;
+
 using nlohmann::json;
 using Kind = UpstreamError::Kind;
-
-std::string text(const json& body, const char* name) {
-  if (!body.is_object()) return "";
-  auto it = body.find(name);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-// Mailchimp ids are numbers in the metadata and strings in the API.
-std::string id_text(const json& body, const char* name) {
-  if (!body.is_object()) return "";
-  auto it = body.find(name);
-  if (it == body.end()) return "";
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
-  return "";
-}
-
-int64_t number(const json& body, const char* name) {
-  const std::string s = id_text(body, name);
-  if (s.empty() || s.size() > 18 ||
-      !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
-    return 0;
-  return std::stoll(s);
-}
 
 std::string shortened(std::string s) {
   if (s.size() > 200) s.resize(200);
@@ -141,11 +122,11 @@ Upstream<Metadata> metadata(const std::string& access_token) {
   md.api_endpoint = *endpoint;
   md.role = text(body, "role");
   md.account_name = text(body, "accountname");
-  md.user_id = number(body, "user_id");
+  md.user_id = id_number(body, "user_id");
   if (auto it = body.find("login"); it != body.end() && it->is_object()) {
     md.login_email = text(*it, "login_email");
     md.login_name = text(*it, "login_name");
-    if (md.user_id == 0) md.user_id = number(*it, "login_id");
+    if (md.user_id == 0) md.user_id = id_number(*it, "login_id");
   }
   return {md, std::nullopt};
 }
@@ -179,7 +160,7 @@ Upstream<Account> account(const Metadata& md, const std::string& access_token) {
   a.account_name = text(body, "account_name");
   a.email = text(body, "email");
   a.login_id = id_text(body, "login_id");
-  a.total_subscribers = number(body, "total_subscribers");
+  a.total_subscribers = id_number(body, "total_subscribers");
   return {a, std::nullopt};
 }
 

@@ -12,31 +12,19 @@
 #include <vector>
 
 #include "mailchimp/mailchimp.h"
+#include "http/fields.h"
 
 namespace glint::connectors::mailchimp {
 
 namespace {
 
+using fields::id_text;
+using fields::count;
+
 using nlohmann::json;
 using Kind = UpstreamError::Kind;
 
 constexpr int kMaxPages = 10000;
-
-std::string text(const json& body, const char* name) {
-  if (!body.is_object()) return "";
-  auto it = body.find(name);
-  if (it == body.end()) return "";
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
-  return "";
-}
-
-int64_t count(const json& body, const char* name) {
-  if (!body.is_object()) return 0;
-  auto it = body.find(name);
-  if (it == body.end() || !it->is_number()) return 0;
-  return it->is_number_float() ? std::llround(it->get<double>()) : it->get<int64_t>();
-}
 
 double amount(const json& body, const char* name) {
   if (!body.is_object()) return 0;
@@ -125,9 +113,9 @@ bool iso_chars(const std::string& s) {
 
 CampaignReport report_of(const json& r) {
   CampaignReport c;
-  c.id = text(r, "id");
-  c.title = text(r, "campaign_title");
-  c.send_date = utc_day(text(r, "send_time"));
+  c.id = id_text(r, "id");
+  c.title = id_text(r, "campaign_title");
+  c.send_date = utc_day(id_text(r, "send_time"));
   c.emails_sent = count(r, "emails_sent");
   c.unsubscribed = count(r, "unsubscribed");
   const json& opens = child(r, "opens");
