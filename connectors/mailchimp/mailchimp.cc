@@ -131,13 +131,19 @@ Upstream<Metadata> metadata(const std::string& access_token) {
   return {md, std::nullopt};
 }
 
+namespace detail {
+
+bool trusted(const Metadata& md) {
+  if (valid_dc(md.dc) && md.api_endpoint == upstream_url("https://" + md.dc + ".api.mailchimp.com")) return true;
+  const std::optional<std::string> origin = bare_origin(md.api_endpoint), stand_in = stand_in_origin();
+  return origin && stand_in && *origin == *stand_in;
+}
+
+}  // namespace detail
+
 Upstream<Account> account(const Metadata& md, const std::string& access_token) {
   // A stored Metadata is checked again: the token goes nowhere else.
-  const bool trusted = (valid_dc(md.dc) && md.api_endpoint == upstream_url("https://" + md.dc +
-                                                                           ".api.mailchimp.com")) ||
-                       (bare_origin(md.api_endpoint) && stand_in_origin() &&
-                        *bare_origin(md.api_endpoint) == *stand_in_origin());
-  if (!trusted)
+  if (!detail::trusted(md))
     return {std::nullopt,
             UpstreamError{Kind::kMalformed, "unexpected api_endpoint for this Mailchimp account"}};
   std::string base = md.api_endpoint;

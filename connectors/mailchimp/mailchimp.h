@@ -38,6 +38,13 @@ struct Account {
 // GET {api_endpoint}/3.0/ (API root: the account behind the token).
 Upstream<Account> account(const Metadata& md, const std::string& access_token);
 
+namespace detail {
+// Whether a stored Metadata's api_endpoint is one glint may send the token
+// to: https://{dc}.api.mailchimp.com (through upstream_url) or the
+// configured stand-in's origin. Shared by account() and reports().
+bool trusted(const Metadata& md);
+}  // namespace detail
+
 // RFC 7807 problem documents → UpstreamError (401 → kReauthRequired:
 // Mailchimp tokens do not expire, a 401 means revoked).
 UpstreamError error_of(const HttpResponse& r, std::string_view what);

@@ -39,42 +39,6 @@ const json& child(const json& body, const char* name) {
   return it != body.end() && it->is_object() ? *it : kNone;
 }
 
-std::optional<std::string> bare_origin(std::string_view url) {
-  std::string lower(url);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  size_t start = 0;
-  if (lower.rfind("https://", 0) == 0) {
-    start = 8;
-  } else if (lower.rfind("http://", 0) == 0) {
-    start = 7;
-  } else {
-    return std::nullopt;
-  }
-  const size_t end = lower.find_first_of("/?#", start);
-  const std::string authority = lower.substr(start, end == std::string::npos ? end : end - start);
-  if (authority.empty() || authority.find('@') != std::string::npos) return std::nullopt;
-  if (end != std::string::npos && lower.substr(end) != "/") return std::nullopt;
-  return lower.substr(0, start) + authority;
-}
-
-bool valid_dc(const std::string& dc) {
-  size_t i = 0;
-  while (i < dc.size() && dc[i] >= 'a' && dc[i] <= 'z') ++i;
-  if (i == 0 || i == dc.size()) return false;
-  return std::all_of(dc.begin() + static_cast<std::ptrdiff_t>(i), dc.end(),
-                     [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool trusted(const Metadata& md) {
-  if (valid_dc(md.dc) && md.api_endpoint == upstream_url("https://" + md.dc + ".api.mailchimp.com"))
-    return true;
-  const std::string real = "https://login.mailchimp.com";
-  const std::string mapped = upstream_url(real);
-  if (mapped == real) return false;
-  const auto origin = bare_origin(md.api_endpoint), stand_in = bare_origin(mapped);
-  return origin && stand_in && *origin == *stand_in;
-}
-
 // The UTC day of "2026-09-02T08:00:00+00:00" (any offset, or Z); "" if unreadable.
 std::string utc_day(const std::string& t) {
   if (t.size() < 19 || t[4] != '-' || t[7] != '-' || t[10] != 'T') return "";
@@ -135,7 +99,7 @@ CampaignReport report_of(const json& r) {
 
 Upstream<std::vector<CampaignReport>> reports(const Metadata& md, const std::string& access_token,
                                               const std::string& since_send_time, int page_size) {
-  if (!trusted(md))
+  if (!detail::trusted(md))
     return {std::nullopt,
             UpstreamError{Kind::kMalformed, "unexpected api_endpoint for this Mailchimp account"}};
   std::string since = since_send_time;

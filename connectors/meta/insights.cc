@@ -1,7 +1,6 @@
-// meta insights — see meta.h. The small Graph helpers of meta.cc live in its
-// anonymous namespace, so the few this file needs (version check, URL,
-// appsecret_proof, number reading) are repeated here rather than widening
-// meta.h; both go through the same http_client and error_of().
+// meta insights — see meta.h. The Graph helpers it shares with meta.cc
+// (version check, URL, appsecret_proof, field reading) are in meta/graph.h;
+// both go through the same http_client and error_of().
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -17,10 +16,18 @@
 #include <thread>
 
 #include "meta/meta.h"
+#include "meta/graph.h"
 
 namespace glint::connectors::meta {
 
 namespace {
+
+using detail::valid_version;
+using detail::graph;
+using detail::hex_hmac_sha256;
+using detail::text_of;
+using detail::field;
+using detail::unreadable;
 
 using nlohmann::json;
 using Kind = UpstreamError::Kind;
@@ -33,47 +40,9 @@ constexpr const char* kFields =
     "spend,reach,actions,action_values,date_start,date_stop";
 constexpr const char* kWindows = R"(["7d_click","1d_view"])";
 
-bool valid_version(const std::string& v) {
-  if (v.size() < 4 || v[0] != 'v') return false;
-  const size_t dot = v.find('.');
-  if (dot == std::string::npos || dot < 2 || dot + 1 == v.size()) return false;
-  for (size_t i = 1; i < v.size(); ++i) {
-    if (i != dot && std::isdigit(static_cast<unsigned char>(v[i])) == 0) return false;
-  }
-  return true;
-}
-
 bool digits(const std::string& s) {
   return !s.empty() && s.size() <= 24 &&
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
-}
-
-std::string graph(const Config& cfg, const std::string& path) {
-  return upstream_url("https://graph.facebook.com/" + cfg.version + "/" + path);
-}
-
-std::string hex_hmac_sha256(const std::string& key, const std::string& message) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &n);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < n; ++i) out += {kHex[digest[i] >> 4], kHex[digest[i] & 15]};
-  return out;
-}
-
-std::string text_of(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
-  if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
-  return "";
-}
-
-std::string field(const json& obj, const char* name) {
-  if (!obj.is_object()) return "";
-  auto it = obj.find(name);
-  return it == obj.end() ? "" : text_of(*it);
 }
 
 // Meta's numbers come as strings ("12040", "84.37"); from_chars ignores the
@@ -145,10 +114,6 @@ Usage usage_from(const HttpResponse& r) {
   u.max_pct = std::min(u.max_pct, 1000);
   u.regain_minutes = std::min(u.regain_minutes, 24 * 60);
   return u;
-}
-
-UpstreamError unreadable(std::string_view what) {
-  return {Kind::kMalformed, "Meta's " + std::string(what) + " answer could not be read"};
 }
 
 UpstreamError bad_argument(const std::string& m) { return {Kind::kInvalidRequest, m}; }
@@ -258,9 +223,7 @@ std::string time_range(const std::string& since, const std::string& until) {
 std::optional<UpstreamError> check_range(const Config& cfg, const std::string& account,
                                          const std::string& since, const std::string& until,
                                          int64_t* days) {
-  if (!valid_version(cfg.version))
-    return UpstreamError{Kind::kMisconfigured,
-                         "the Meta API version setting is not of the form v25.0"};
+  if (!valid_version(cfg.version)) return detail::misconfigured_version();
   if (account.empty()) return bad_argument("not a Meta ad account id");
   const auto a = day_number(since), b = day_number(until);
   if (!a || !b || *a > *b)

@@ -5,6 +5,7 @@
 // `paging.next` link (which embeds access_token=) is only tested for
 // presence.
 #include "meta/meta.h"
+#include "meta/graph.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -17,16 +18,11 @@
 
 namespace glint::connectors::meta {
 
-namespace {
+namespace detail {
 
 using nlohmann::json;
 using Kind = UpstreamError::Kind;
 
-constexpr int kMaxPages = 100;  // 50 per page: 5 000 accounts or pages is far beyond any user
-constexpr size_t kListBytes = 4u << 20;
-constexpr size_t kSmallBytes = 256u << 10;
-
-// "v25.0": anything else would let configuration rewrite the request path.
 bool valid_version(const std::string& v) {
   if (v.size() < 4 || v[0] != 'v') return false;
   const size_t dot = v.find('.');
@@ -56,13 +52,41 @@ std::string hex_hmac_sha256(const std::string& key, const std::string& message) 
   return out;
 }
 
-// Meta sends some numbers as strings and some ids as numbers.
 std::string text_of(const json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
   if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
   return "";
 }
+
+std::string field(const json& obj, const char* name) {
+  if (!obj.is_object()) return "";
+  auto it = obj.find(name);
+  return it == obj.end() ? "" : text_of(*it);
+}
+
+UpstreamError unreadable(std::string_view what) {
+  return {Kind::kMalformed, "Meta's " + std::string(what) + " answer could not be read"};
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::valid_version;
+using detail::misconfigured_version;
+using detail::graph;
+using detail::hex_hmac_sha256;
+using detail::text_of;
+using detail::field;
+using detail::unreadable;
+
+using nlohmann::json;
+using Kind = UpstreamError::Kind;
+
+constexpr int kMaxPages = 100;  // 50 per page: 5 000 accounts or pages is far beyond any user
+constexpr size_t kListBytes = 4u << 20;
+constexpr size_t kSmallBytes = 256u << 10;
 
 int64_t int_of(const json& v) {
   if (v.is_number_integer()) return v.get<int64_t>();
@@ -75,12 +99,6 @@ int64_t int_of(const json& v) {
     return end != s.c_str() && *end == '\0' ? n : 0;
   }
   return 0;
-}
-
-std::string field(const json& obj, const char* name) {
-  if (!obj.is_object()) return "";
-  auto it = obj.find(name);
-  return it == obj.end() ? "" : text_of(*it);
 }
 
 int64_t int_field(const json& obj, const char* name) {
@@ -126,10 +144,6 @@ int regain_minutes(const HttpResponse& r) {
 }
 
 UpstreamError transport(const Status& s) { return {Kind::kUnavailable, s.message()}; }
-
-UpstreamError unreadable(std::string_view what) {
-  return {Kind::kMalformed, "Meta's " + std::string(what) + " answer could not be read"};
-}
 
 struct Call {
   std::string method = "GET";
