@@ -725,7 +725,10 @@ void Syncer::run(SyncRun r) {
       }
     }
     if (error) {
-      if (error->kind == Kind::kReauthRequired || error->kind == Kind::kTokenExpired || error->kind == Kind::kMisconfigured) {
+      // A refused API key (Brevo) is the whole connection's, like a grant that is gone.
+      const bool key_refused = error->kind == Kind::kRejected && cred->provider == "brevo";
+      if (error->kind == Kind::kReauthRequired || error->kind == Kind::kTokenExpired || error->kind == Kind::kMisconfigured || key_refused) {
+        if (key_refused) app_.store.set_credential_status(cred->id, "reconnect_required", error->message);
         // The accounts stay known (what was stored stays readable), with the reason.
         for (SyncedAccount a : plan.accounts) {
           a.newest_day.reset();
