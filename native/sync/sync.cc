@@ -647,7 +647,8 @@ void Syncer::schedule() {
         const std::vector<SyncRun> last = app_.store.sync_runs_of(cred.id, 1);
         const int64_t since = last.empty() ? 0 : last.front().created_at;
         if (!last.empty() && now - since < every) continue;
-        bool linked = false;
+        // The email platforms are one account a connection: connected is linked.
+        bool linked = cred.provider == "mailchimp" || cred.provider == "brevo" || cred.provider == "hubspot";
         for (const PlatformAccount& a : app_.store.platform_accounts(cred.id, "")) linked = linked || a.linked;
         if (linked) request(cred, "schedule");
       }
