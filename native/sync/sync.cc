@@ -586,7 +586,8 @@ Syncer::Syncer(App& app) : app_(app) {
   app_.store.requeue_running_syncs();
   const int n = env_int("GLINT_SYNC_WORKERS", 2, 1, 16);
   for (int i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
-  scheduler_ = std::thread([this] { schedule(); });
+  const char* schedule_setting = std::getenv("GLINT_SYNC_SCHEDULE");
+  if (schedule_setting == nullptr || std::string(schedule_setting) != "off") scheduler_ = std::thread([this] { schedule(); });
 }
 
 Syncer::~Syncer() { stop(); }
@@ -635,10 +636,11 @@ void Syncer::work() {
 
 void Syncer::schedule() {
   const int64_t every = int64_t{env_int("GLINT_SYNC_EVERY_HOURS", 24, 1, 24 * 30)} * 3600;
+  const int check_s = env_int("GLINT_SYNC_SCHEDULE_CHECK_S", 60, 1, 3600);
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      if (cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stopping_; })) return;
+      if (cv_.wait_for(lock, std::chrono::seconds(check_s), [this] { return stopping_; })) return;
     }
     try {
       const int64_t now = now_unix();

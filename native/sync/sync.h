@@ -17,7 +17,10 @@
 // a day); a rate limit is
 // waited out (bounded); one failing account is reported on that account and
 // the others go on; an expired token is refreshed mid-sync. A schedule
-// queues a sync of every connection once a day (GLINT_SYNC_EVERY_HOURS).
+// queues a sync of every connection once a day (GLINT_SYNC_EVERY_HOURS),
+// looking every GLINT_SYNC_SCHEDULE_CHECK_S (60) seconds; a connection that
+// never synced is queued at the first look. GLINT_SYNC_SCHEDULE=off turns
+// the schedule off (on-demand syncs only).
 #pragma once
 
 #include <atomic>

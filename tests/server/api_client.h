@@ -47,8 +47,9 @@ class Server {
     argv.insert(argv.end(), args.begin(), args.end());
     std::filesystem::create_directories(dir_ / "web");
     // Test defaults first (a test's own settings come later and win): cheap
-    // password hashing and sign-ups unthrottled, unless a test asks.
-    env_ = {"GLINT_PBKDF2_ITERATIONS=20000", "GLINT_SIGNUPS_PER_HOUR=100000"};
+    // password hashing, sign-ups unthrottled and no scheduled syncs (a test
+    // starts its own), unless a test asks.
+    env_ = {"GLINT_PBKDF2_ITERATIONS=20000", "GLINT_SIGNUPS_PER_HOUR=100000", "GLINT_SYNC_SCHEDULE=off"};
     env_.insert(env_.end(), env.begin(), env.end());
     argv_ = argv;
     start();

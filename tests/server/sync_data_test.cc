@@ -260,6 +260,94 @@ TEST(SyncData, RealtimeIsPassedThroughToGa4AndNothingIsStored) {
   EXPECT_EQ(sql_int(e.server->db(), "SELECT COUNT(*) FROM sync_runs"), runs_before);
 }
 
+// Top pages: each page's views, sessions and key events over the range are the
+// fake's page rows summed here, most viewed first (ties by path), cut at limit.
+TEST(SyncData, TopPagesAreTheFakesPageRowsSummedMostViewedFirst) {
+  Env e = synced_ga4("sync-pages", {"250000001"});
+  const std::string property = "250000001";
+  const int64_t t = ga4_today(*e.fake, property);
+  struct Page {
+    std::string title;
+    int64_t views = 0, sessions = 0;
+    double key_events = 0;
+  };
+  for (const auto& [first, last] : std::vector<std::pair<int64_t, int64_t>>{{t - 29, t - 1}, {t - 6, t - 6}, {t - 60, t}}) {
+    SCOPED_TRACE(iso(first) + ".." + iso(last));
+    const json truth = fake_get(*e.fake, "/_fake/ga4/pages/truth?property=" + property + "&start=" + iso(first) + "&end=" + iso(last));
+    ASSERT_TRUE(truth["rows"].is_array()) << truth.dump().substr(0, 300);
+    std::map<std::string, Page> want;
+    for (const json& r : truth["rows"]) {
+      Page& p = want[r.value("page_path", "")];
+      p.title = r.value("page_title", "");
+      p.views += r.value("screen_page_views", int64_t{0});
+      p.sessions += r.value("sessions", int64_t{0});
+      p.key_events += r.value("key_events", 0.0);
+    }
+    ASSERT_GE(want.size(), 3u);
+    std::vector<std::pair<std::string, Page>> order(want.begin(), want.end());
+    std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+      return a.second.views != b.second.views ? a.second.views > b.second.views : a.first < b.first;
+    });
+    Reply all = e.server->get("/analytics/properties/" + property + "/top-pages?limit=500&" + range_of(e, first, last), e.owner);
+    ASSERT_EQ(all.status, 200) << all.text.substr(0, 1000);
+    EXPECT_EQ(all.body.value("total", int64_t{-1}), static_cast<int64_t>(want.size()));
+    const json& pages = all.body["pages"];
+    ASSERT_EQ(pages.size(), order.size()) << all.text.substr(0, 2000);
+    for (size_t i = 0; i < order.size(); ++i) {
+      const auto& [path, w] = order[i];
+      const json& g = pages[i];
+      EXPECT_EQ(g.value("page_path", ""), path) << "place " << i;
+      EXPECT_EQ(g.value("page_title", ""), w.title) << path;
+      EXPECT_EQ(g.value("views", -1.0), static_cast<double>(w.views)) << path;
+      EXPECT_EQ(g.value("sessions", -1.0), static_cast<double>(w.sessions)) << path;
+      EXPECT_NEAR(g.value("key_events", -1.0), w.key_events, 1e-6) << path;
+      if (w.sessions > 0) {
+        EXPECT_NEAR(g.value("key_event_rate", -1.0), w.key_events / static_cast<double>(w.sessions), 1e-12) << path;
+      }
+    }
+    Reply top = e.server->get("/analytics/properties/" + property + "/top-pages?limit=3&" + range_of(e, first, last), e.owner);
+    ASSERT_EQ(top.status, 200) << top.text.substr(0, 1000);
+    ASSERT_EQ(top.body["pages"].size(), 3u);
+    for (size_t i = 0; i < 3; ++i) EXPECT_EQ(top.body["pages"][i].value("page_path", ""), order[i].first);
+    EXPECT_EQ(top.body.value("total", int64_t{-1}), static_cast<int64_t>(want.size())) << "total counts every page, not the shown ones";
+  }
+  for (const char* bad : {"limit=0", "limit=501", "limit=ten"}) {
+    Reply r = e.server->get("/analytics/properties/" + property + "/top-pages?" + bad + "&tenant_id=" + e.tid, e.owner);
+    EXPECT_EQ(r.status, 422) << bad << ": " << r.text;
+  }
+}
+
+// Meta reach over a period is Meta's own figure for the period: fewer people
+// than the days' reach added up, and frequency is impressions over it.
+TEST(SyncData, MetaReachIsMetasFigureForThePeriodNeverASumOfDays) {
+  Env e = setup("sync-reach", {"meta"});
+  link_meta(e, {"act_1234567890"});
+  Reply st = sync_and_wait(e, "meta_ads", e.meta_cid);
+  ASSERT_EQ(current_status(st), "done") << st.text.substr(0, 2000);
+  const std::string account = "act_1234567890";
+  const int64_t t = meta_today(account);
+  for (const auto& [first, last] : std::vector<std::pair<int64_t, int64_t>>{{t - 29, t - 1}, {t - 6, t - 1}}) {
+    SCOPED_TRACE(iso(first) + ".." + iso(last));
+    const std::string q = "since=" + iso(first) + "&until=" + iso(last);
+    const json period = fake_get(*e.fake, "/_fake/meta/truth?account=" + account + "&level=account&period=1&" + q);
+    const json daily = fake_get(*e.fake, "/_fake/meta/truth?account=" + account + "&level=account&" + q);
+    ASSERT_TRUE(period.is_array() && period.size() == 1) << period.dump().substr(0, 300);
+    int64_t summed = 0;
+    for (const json& d : daily) summed += d.value("reach", int64_t{0});
+    const int64_t reach = period[0].value("reach", int64_t{0}), impressions = period[0].value("impressions", int64_t{0});
+    ASSERT_GT(reach, 0);
+    ASSERT_LT(reach, summed) << "the fake's people reached on several days";
+    Reply p = e.server->get("/meta-ads/accounts/" + account + "/performance?" + range_of(e, first, last), e.owner);
+    ASSERT_EQ(p.status, 200) << p.text.substr(0, 1000);
+    const json& r = p.body["reach"];
+    ASSERT_TRUE(r.value("available", false)) << p.body["reach"].dump();
+    EXPECT_EQ(r.value("reach", int64_t{-1}), reach);
+    EXPECT_NEAR(r.value("frequency", -1.0), static_cast<double>(impressions) / static_cast<double>(reach), 1e-12);
+    EXPECT_TRUE(p.body["totals"]["reach"].is_null()) << "daily rows never sum reach";
+    for (const json& d : p.body["daily"]) EXPECT_TRUE(d["reach"].is_null()) << d.dump();
+  }
+}
+
 TEST(SyncData, APropertyOfAnotherWorkspaceIsNotFoundAndBadRangesAreRefused) {
   Env e = synced_ga4("ga4-scope", {kGa4ShopA});
   const int64_t t = ga4_today(*e.fake, kGa4ShopA);
