@@ -458,6 +458,26 @@ TEST(SyncDurability, AKilledServerResumesTheSyncWithoutDuplicates) {
   }
 }
 
+// The schedule: a connection whose accounts were just linked syncs without
+// anyone asking (looking every second here; 60 s by default), and once it has
+// synced it is not queued again before GLINT_SYNC_EVERY_HOURS.
+TEST(SyncDurability, TheScheduleSyncsANewlyLinkedConnectionAndNotAgainBeforeItsTime) {
+  Env e = setup("sync-schedule", {"google"}, {}, {"GLINT_SYNC_SCHEDULE=on", "GLINT_SYNC_SCHEDULE_CHECK_S=1"});
+  Reply before = status_of(e, e.google_cid);
+  ASSERT_EQ(before.status, 200) << before.text;
+  EXPECT_TRUE(before.body["runs"].empty()) << "nothing is linked yet, so nothing is scheduled: " << before.text.substr(0, 500);
+  link_google(e, {kShopA});
+  Reply st = wait_done(e, e.google_cid, 120);
+  ASSERT_EQ(current_status(st), "done") << st.text.substr(0, 2000);
+  EXPECT_EQ(st.body["current"].value("trigger", ""), "schedule") << st.text.substr(0, 1000);
+  const int64_t t = google_today(e, kShopA);
+  expect_matches_truth(e, kShopA, t - 29, t, google_currency(e, kShopA));
+  // A few more looks of the schedule: still one task.
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  Reply after = status_of(e, e.google_cid);
+  EXPECT_EQ(after.body["runs"].size(), 1u) << after.text.substr(0, 1500);
+}
+
 TEST(SyncDurability, TwoRequestsAtOnceMakeOneTaskAndRolesAndWorkspacesAreHonoured) {
   Env e = setup("sync-access", {"google", "meta"});
   link_google(e, {kShopA});
