@@ -103,7 +103,23 @@ json performance(Ctx& c, const std::string& provider, const std::string& platfor
   const Day start = date_param(c, "start_date", end - 29);
   if (start > end) throw HttpError{422, "invalid_parameter", "'start_date' is after 'end_date'"};
   if (end - start > 3 * 366) throw HttpError{422, "invalid_parameter", "the range is limited to three years"};
-  const std::vector<SyncedRow> rows = c.app.store.synced_rows(s.cred.id, account_id, level, start, end);
+  std::vector<SyncedRow> rows = c.app.store.synced_rows(s.cred.id, account_id, level, start, end);
+  // Core groups ad rows by campaign: for ad groups / ad sets and ads, the
+  // entity goes in the campaign's slots, and its campaign is kept beside it.
+  const std::string lv = level;
+  const size_t slot = lv == "adset" || lv == "ad_group" ? 4 : lv == "ad" ? 6 : 0;
+  std::map<std::string, std::pair<json, json>> parent;
+  if (slot != 0) {
+    for (SyncedRow& r : rows) {
+      json d = json::parse(r.dims, nullptr, false);
+      if (!d.is_array() || d.size() <= slot + 1) continue;
+      parent.emplace(d[slot].get<std::string>(), std::make_pair(d[2], d[3]));
+      d[2] = d[slot];
+      d[3] = d[slot + 1];
+      r.dims = d.dump();
+      r.attrs.clear();
+    }
+  }
   // GA4 rows carry sessions, engaged sessions, views, key events and revenue;
   // users are not additive and are never summed from them.
   const json report = core_report(rows, start, end, platform == "ga4" ? 0b1110011u : 0b11111u);
@@ -115,6 +131,13 @@ json performance(Ctx& c, const std::string& provider, const std::string& platfor
     daily.push_back(d);
   }
   json totals = report.value("totals", json::object());
+  json by_entity = report.value(platform == "ga4" ? "by_source" : "by_campaign", json::array());
+  for (json& e : by_entity) {
+    if (auto it = parent.find(e.value("campaign_id", "")); it != parent.end()) {
+      e["parent_campaign_id"] = it->second.first;
+      e["parent_campaign"] = it->second.second;
+    }
+  }
   json flags = json::object();  // GA4's thresholding / sampling / "(other)" warnings on any row of the range
   for (const SyncedRow& row : rows) {
     if (row.attrs.find("\"flags\"") == std::string::npos) continue;
@@ -131,7 +154,7 @@ json performance(Ctx& c, const std::string& provider, const std::string& platfor
           {"end_date", iso_date(end)},
           {"totals", totals},
           {"daily", daily},
-          {"by_entity", report.value(platform == "ga4" ? "by_source" : "by_campaign", json::array())},
+          {"by_entity", by_entity},
           {"provisional_from", provisional ? json(iso_date(*provisional)) : json(nullptr)},
           {"freshness", freshness_json(s.account, now_unix())}};
 }
@@ -159,7 +182,14 @@ json entities(Ctx& c, const std::string& provider, const std::string& platform, 
               {"start_date", p["start_date"]}, {"end_date", p["end_date"]}};
   json list = p["by_entity"];
   if (c.req.get_param_value("include_metrics") == "false") {
-    for (json& e : list) e = {{"campaign_id", e.value("campaign_id", "")}, {"campaign", e.value("campaign", "")}};
+    for (json& e : list) {
+      json brief = {{"campaign_id", e.value("campaign_id", "")}, {"campaign", e.value("campaign", "")}};
+      if (e.contains("parent_campaign_id")) {
+        brief["parent_campaign_id"] = e["parent_campaign_id"];
+        brief["parent_campaign"] = e["parent_campaign"];
+      }
+      e = brief;
+    }
   }
   out[key] = list;
   out["total"] = list.size();

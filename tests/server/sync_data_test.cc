@@ -24,6 +24,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -345,6 +346,46 @@ TEST(SyncData, MetaReachIsMetasFigureForThePeriodNeverASumOfDays) {
     EXPECT_NEAR(r.value("frequency", -1.0), static_cast<double>(impressions) / static_cast<double>(reach), 1e-12);
     EXPECT_TRUE(p.body["totals"]["reach"].is_null()) << "daily rows never sum reach";
     for (const json& d : p.body["daily"]) EXPECT_TRUE(d["reach"].is_null()) << d.dump();
+  }
+}
+
+// Ad sets and ads: one item per ad set (ad), its figures the fake's rows of
+// that entity summed, with the campaign it belongs to.
+TEST(SyncData, MetaAdSetsAndAdsAreEachEntitysRowsSummedWithItsCampaign) {
+  Env e = setup("sync-adsets", {"meta"});
+  link_meta(e, {"act_1234567890"});
+  Reply st = sync_and_wait(e, "meta_ads", e.meta_cid);
+  ASSERT_EQ(current_status(st), "done") << st.text.substr(0, 2000);
+  const std::string account = "act_1234567890";
+  const int64_t t = meta_today(account);
+  for (const auto& [level, route, key] : std::vector<std::tuple<std::string, std::string, std::string>>{{"adset", "adsets", "adsets"},
+                                                                                                      {"ad", "ads", "ads"}}) {
+    SCOPED_TRACE(level);
+    const std::vector<TruthRow> rows = rows_of(meta_truth(*e.fake, account, level, t - 29, t - 1), false, level);
+    std::map<std::string, Sums> want;
+    std::map<std::string, std::string> campaign_of;
+    for (const TruthRow& r : rows) {
+      add(want[r.entity_id], r.m);
+      campaign_of[r.entity_id] = r.campaign_id;
+    }
+    ASSERT_GT(want.size(), 2u);
+    Reply r = e.server->get("/meta-ads/accounts/" + account + "/" + route + "?" + range_of(e, t - 29, t - 1), e.owner);
+    ASSERT_EQ(r.status, 200) << r.text.substr(0, 1000);
+    std::set<std::string> got_ids, want_ids;
+    for (const auto& [id, m] : want) want_ids.insert(id);
+    for (const json& item : r.body[key]) {
+      const std::string id = item.value("campaign_id", "");
+      EXPECT_TRUE(got_ids.insert(id).second) << id << " listed twice";
+      if (want.count(id) == 0) continue;
+      EXPECT_EQ(of_reply(item), want[id]) << level << " " << id;
+      EXPECT_EQ(item.value("parent_campaign_id", ""), campaign_of[id]) << level << " " << id;
+    }
+    EXPECT_EQ(got_ids, want_ids) << r.text.substr(0, 1500);
+    Reply brief = e.server->get("/meta-ads/accounts/" + account + "/" + route + "?include_metrics=false&" + range_of(e, t - 29, t - 1), e.owner);
+    ASSERT_EQ(brief.status, 200) << brief.text.substr(0, 500);
+    ASSERT_FALSE(brief.body[key].empty());
+    EXPECT_FALSE(brief.body[key][0].contains("impressions"));
+    EXPECT_TRUE(brief.body[key][0].contains("parent_campaign_id"));
   }
 }
 
