@@ -28,9 +28,19 @@
 #include "api_client.h"
 #include "connectors/fake_process.h"
 #include "raw_client.h"
+#include "sync_support.h"
 
 namespace glint::testing {
 namespace {
+
+// The helpers this file shares with the other sync suites.
+using sync_support::current_status;
+using sync_support::day_of;
+using sync_support::failures_of;
+using sync_support::fake_get;
+using sync_support::iso;
+using sync_support::join;
+using sync_support::workspace;
 
 const std::vector<std::string> kClientSettings = {
     "GLINT_HUBSPOT_CLIENT_ID=fake-hubspot-client", "GLINT_HUBSPOT_CLIENT_SECRET=fake-hubspot-secret",
@@ -59,83 +69,7 @@ std::vector<std::string> fake_args(const std::vector<std::string>& scenarios, co
   return out;
 }
 
-std::string id_of(const Reply& r) {
-  if (r.body.is_object() && r.body.contains("tenant") && r.body["tenant"].is_object()) return r.body["tenant"].value("id", "");
-  return r.body.is_object() ? r.body.value("id", "") : "";
-}
-
-std::string workspace(const Server& s, const std::string& session, const std::string& name) {
-  Reply r = s.post("/api/tenants", {{"name", name}}, session);
-  EXPECT_EQ(r.status, 201) << r.text;
-  return id_of(r);
-}
-
-// Invites `email` into `tid` with `role`, registers them and accepts; their session.
-std::string join(const Server& s, const std::string& owner, const std::string& tid, const std::string& email, const std::string& role) {
-  Reply inv = s.post("/api/tenants/" + tid + "/invites", {{"email", email}, {"role", role}}, owner);
-  EXPECT_EQ(inv.status, 201) << inv.text;
-  const std::string session = s.account(email);
-  Reply acc = s.post("/api/invites/" + inv.body.value("token", "") + "/accept", json::object(), session);
-  EXPECT_EQ(acc.status, 200) << acc.text;
-  return session;
-}
-
-struct Url {
-  std::string host;
-  int port = 0;
-  std::string target;
-};
-
-std::optional<Url> parse_url(const std::string& u) {
-  static const std::regex re(R"(^https?://([^/:?#]+)(?::([0-9]+))?([^#]*))");
-  std::smatch m;
-  if (!std::regex_search(u, m, re)) return std::nullopt;
-  Url out{m[1].str(), m[2].matched ? std::stoi(m[2].str()) : 80, m[3].str()};
-  if (out.target.empty()) out.target = "/";
-  return out;
-}
-
-// An OAuth connection made as a browser makes it (oauth_test.cc's run_flow):
-// auth-url → the provider's page → glint's callback. The callback's answer.
-Reply connect_oauth(const Server& s, const std::string& provider, const std::string& session, const std::string& tid) {
-  const std::string base = "/api/oauth/" + provider;
-  Reply begin = s.get(base + "/auth-url?tenant_id=" + tid, session);
-  if (begin.status != 200) {
-    ADD_FAILURE() << base << "/auth-url: " << begin.status << " " << begin.text;
-    return begin;
-  }
-  const std::optional<Url> dialog = parse_url(begin.body.value("auth_url", ""));
-  if (!dialog) {
-    ADD_FAILURE() << "auth_url is not a URL: " << begin.text;
-    return {};
-  }
-  httplib::Client c(dialog->host, dialog->port);
-  c.set_follow_location(false);
-  auto r = c.Get(dialog->target);
-  const std::optional<Url> back = parse_url(r ? r->get_header_value("Location") : "");
-  if (!r || r->status != 302 || !back) {
-    ADD_FAILURE() << "the provider did not redirect: " << (r ? r->status : 0) << " " << (r ? r->body : "");
-    return {};
-  }
-  return s.request("GET", back->target, nullptr, "", {{"Accept", "application/json"}});
-}
-
 // ---- days ----
-
-int64_t day_of(const std::string& iso) {
-  std::tm tm{};
-  if (iso.size() != 10 || strptime(iso.c_str(), "%Y-%m-%d", &tm) == nullptr) return -1;
-  return static_cast<int64_t>(timegm(&tm)) / 86400;
-}
-
-std::string iso(int64_t day) {
-  const std::time_t t = static_cast<std::time_t>(day * 86400);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 // Today in UTC: the day the fakes and glint date email sends and deal closes by.
 int64_t utc_today() { return static_cast<int64_t>(std::time(nullptr)) / 86400; }
@@ -156,7 +90,7 @@ std::string connect(Env& e, const std::string& provider, const std::string& brev
     EXPECT_EQ(r.status, 200) << r.text;
     return e.cid[provider] = r.body.is_object() ? r.body.value("connection_id", "") : "";
   }
-  Reply r = connect_oauth(*e.server, provider, e.owner, e.tid);
+  Reply r = sync_support::connect(*e.server, provider, e.owner, e.tid);
   EXPECT_EQ(r.status, 200) << provider << ": " << r.text;
   Reply st = e.server->get("/api/oauth/" + provider + "/status?tenant_id=" + e.tid, e.owner);
   EXPECT_EQ(st.status, 200) << st.text;
@@ -184,10 +118,6 @@ Env setup(const std::string& tag, const std::vector<std::string>& providers, con
 
 Reply status_of(const Env& e, const std::string& cid, const std::string& session = "") {
   return e.server->get("/sync/status/" + cid + "?tenant_id=" + e.tid, session.empty() ? e.owner : session);
-}
-
-std::string current_status(const Reply& st) {
-  return st.body.is_object() && st.body["current"].is_object() ? st.body["current"].value("status", "") : "";
 }
 
 // Polls the connection's sync status until its current task is done or
@@ -220,23 +150,8 @@ Reply sync_and_wait(const Env& e, const std::string& platform, const std::string
   return st;
 }
 
-json failures_of(const Reply& st) {
-  return st.body.is_object() && st.body["current"].is_object() ? st.body["current"].value("failures", json::array()) : json::array();
-}
-
 int64_t rows_written_of(const Reply& st) {
   return st.body.is_object() && st.body["current"].is_object() ? st.body["current"].value("rows_written", int64_t{-1}) : -1;
-}
-
-json fake_get(const FakeUpstreams& fake, const std::string& path) {
-  httplib::Client c("127.0.0.1", fake.port());
-  c.set_read_timeout(60);
-  auto r = c.Get(path);
-  if (!r || r->status != 200) {
-    ADD_FAILURE() << "fake " << path << ": " << (r ? r->status : 0) << " " << (r ? r->body : "");
-    return json::array();
-  }
-  return json::parse(r->body, nullptr, false);
 }
 
 // ---- email figures ----
@@ -663,7 +578,7 @@ TEST(SyncEmail, ARevokedMailchimpConnectionFailsTheTaskWithItsReasonAndKeepsWhat
   const std::string owner2 = e.server->account("email-revoked-2@example.com");
   const std::string tid2 = workspace(*e.server, owner2, "Second Co");
   {
-    Reply r = connect_oauth(*e.server, "mailchimp", owner2, tid2);
+    Reply r = sync_support::connect(*e.server, "mailchimp", owner2, tid2);
     ASSERT_EQ(r.status, 200) << r.text;
   }
   const std::string cid2 = e.server->get("/api/oauth/mailchimp/status?tenant_id=" + tid2, owner2).body.value("connection_id", "");
