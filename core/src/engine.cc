@@ -17,6 +17,7 @@
 #include "glint/values.h"
 #include "base/json_out.h"
 #include "insights/report_json.h"
+#include "insights/written.h"
 #include "tables/table_analyses.h"
 
 namespace glint {
@@ -472,6 +473,17 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       return ok_result(out);
     }
 
+    if (method == "report.query") {
+      std::vector<const Dataset*> inputs;
+      if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
+      std::string locale_tag, currency;
+      if (Status s = req.string("locale", locale_tag); !s.ok()) return error_result(s.code(), s.message());
+      fmt::NumberFormat nf;
+      const Json format = choose_format(st.locale, locale_tag, currency, inputs, nf);
+      return query_metrics_call(doc, inputs, nf, format);
+    }
+
+    if (auto r = call_grounding(method, doc, st.facts, st.locale)) return std::move(*r);
     if (auto r = call_table_analysis(method, doc, payload, st.aliases, st.locale)) return std::move(*r);
 
     return error_result(ErrorCode::kUnknownMethod, "unknown method '" + std::string(method) + "'");

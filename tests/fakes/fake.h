@@ -83,5 +83,7 @@ void serve_google(httplib::Server& s, State& st);
 void serve_meta(httplib::Server& s, State& st);
 void serve_hubspot(httplib::Server& s, State& st);
 void serve_mailchimp(httplib::Server& s, State& st);
+void serve_anthropic(httplib::Server& s, State& st);
+void serve_openai(httplib::Server& s, State& st);
 
 }  // namespace fake

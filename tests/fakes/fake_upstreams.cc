@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
   fake::serve_meta(s, st);
   fake::serve_hubspot(s, st);
   fake::serve_mailchimp(s, st);
+  fake::serve_anthropic(s, st);
+  fake::serve_openai(s, st);
   s.Get("/_fake/requests", [&st](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(st.mu);
     res.set_content(st.requests.dump(), "application/json");

@@ -1,0 +1,2 @@
+// anthropic (llm.h)
+#include "llm/llm.h"

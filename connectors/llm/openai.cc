@@ -1,0 +1,2 @@
+// openai (llm.h)
+#include "llm/llm.h"

@@ -1,0 +1,2 @@
+// sse (llm.h)
+#include "llm/llm.h"
