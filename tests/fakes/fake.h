@@ -10,11 +10,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace fake {
 
@@ -62,6 +64,9 @@ struct State {
   json requests = json::array();
   std::atomic<int64_t> sequence{0};
   std::set<std::string> brevo_keys = {"xkeysib-fake-0123456789abcdef-AbCdEf"};
+  // Run by POST /_fake/reset after the request log is cleared (providers' own logs, e.g. the
+  // LLM stream log); registered at start, before the server runs.
+  std::vector<std::function<void()>> reset_hooks;
 };
 
 // Logs a request: method, path, raw query string, headers (names and

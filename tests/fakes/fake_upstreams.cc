@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
     }
   }
   httplib::Server s;
+  s.new_task_queue = [] { return new httplib::ThreadPool(32); };  // slow streams hold a thread each
   fake::serve_brevo(s, st);
   fake::serve_google(s, st);
   fake::serve_meta(s, st);
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
   s.Post("/_fake/reset", [&st](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(st.mu);
     st.requests = fake::json::array();
+    for (const auto& hook : st.reset_hooks) hook();
     res.set_content("{}", "application/json");
   });
   s.Post("/_fake/scenario", [&st](const httplib::Request& req, httplib::Response& res) {
