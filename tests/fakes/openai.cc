@@ -58,17 +58,26 @@ Failure fail(int status, std::string message, json param = nullptr, json code = 
   return f;
 }
 
+// OpenAI's response headers; called again with exhausted=true for a 429, replacing the
+// rate-limit ones.
 void openai_headers(State& st, httplib::Response& res, bool exhausted) {
-  res.set_header("x-request-id", opaque(st, "req_"));
-  res.set_header("openai-processing-ms", "42");
-  res.set_header("openai-version", "2020-10-01");
-  res.set_header("openai-organization", "org-fake");
-  res.set_header("x-ratelimit-limit-requests", "5000");
-  res.set_header("x-ratelimit-limit-tokens", "800000");
-  res.set_header("x-ratelimit-remaining-requests", exhausted ? "0" : "4999");
-  res.set_header("x-ratelimit-remaining-tokens", exhausted ? "0" : "799000");
-  res.set_header("x-ratelimit-reset-requests", exhausted ? "1s" : "12ms");
-  res.set_header("x-ratelimit-reset-tokens", exhausted ? "1s" : "75ms");
+  if (!res.has_header("x-request-id")) {
+    res.set_header("x-request-id", opaque(st, "req_"));
+    res.set_header("openai-processing-ms", "42");
+    res.set_header("openai-version", "2020-10-01");
+    res.set_header("openai-organization", "org-fake");
+  }
+  const std::pair<const char*, const char*> rate[] = {
+      {"x-ratelimit-limit-requests", "5000"},
+      {"x-ratelimit-limit-tokens", "800000"},
+      {"x-ratelimit-remaining-requests", exhausted ? "0" : "4999"},
+      {"x-ratelimit-remaining-tokens", exhausted ? "0" : "799000"},
+      {"x-ratelimit-reset-requests", exhausted ? "1s" : "12ms"},
+      {"x-ratelimit-reset-tokens", exhausted ? "1s" : "75ms"}};
+  for (const auto& [name, value] : rate) {
+    res.headers.erase(name);
+    res.set_header(name, value);
+  }
 }
 
 // The key, masked as OpenAI echoes it: "sk-wro*********1234".
@@ -571,6 +580,7 @@ void completions(State& st, const httplib::Request& req, httplib::Response& res,
     res.set_header("retry-after", "1");
     return send_failure(res,
                         fail(429,
+                             compat ? std::string("too many requests, try again later") :
                              "Rate limit reached for " + model +
                                  " in organization org-fake on requests per min (RPM): Limit 5000, Used "
                                  "5000, Requested 1. Please try again in 1s. Visit "
