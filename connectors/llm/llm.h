@@ -126,6 +126,7 @@ class SseParser {
     std::string type;  // "message" when no event: field
     std::string data;  // data lines joined with \n
     std::string id;
+    bool operator==(const Event&) const = default;
   };
   explicit SseParser(size_t max_event_bytes = 8u << 20) : max_(max_event_bytes) {}
   // Appends `bytes`; calls `on_event` for each event completed. Returns false
@@ -136,9 +137,10 @@ class SseParser {
 
  private:
   void line(std::string_view l, const std::function<void(const Event&)>& on_event);
+  bool fail();
   size_t max_;
   std::string line_, data_, type_, last_id_;
-  bool have_data_ = false, started_ = false, after_cr_ = false;
+  bool started_ = false, after_cr_ = false, failed_ = false;
 };
 
 }  // namespace glint::connectors::llm
