@@ -65,12 +65,15 @@ struct Reader {
   const Locale* locale = nullptr;  // not owned; must outlive the Reader's use
 };
 
-// Every number of `text`, in order. Numbers inside any of `names` (entity
-// names quoted in the text, matched literally on word boundaries; names
-// without a letter are not masked), list markers ("1." / "1)" opening a line),
-// times ("10:30"), ordinals ("3rd") and numbers that are part of a word or
-// identifier ("H2O", "Q3", "0x1F", "COVID-19", "#1", "v2") are left out.
-std::vector<Number> extract(std::string_view text, const Reader& reader, std::span<const std::string> names = {});
+// Every number of `text`, in order. Left out: numbers inside any of `names`
+// (entity names quoted in the text, matched literally on word boundaries;
+// names before `trusted_from` come from data and are not masked when they
+// hold no letter, so a campaign named "2025" cannot hide a year; the caller's
+// names from `trusted_from` on always are), list markers ("1." / "1)" opening
+// a line), times ("10:30"), ordinals ("3rd") and numbers that are part of a
+// word or identifier ("H2O", "Q3", "0x1F", "COVID-19", "#1", "a/2").
+std::vector<Number> extract(std::string_view text, const Reader& reader, std::span<const std::string> names = {},
+                            size_t trusted_from = 0);
 
 // The values one formatted string shows ("$14,923", "+0.5 pts", "2026-10-07 to
 // 2026-10-09"), read like a text; with `raw` and exactly one number shown, its
@@ -96,6 +99,6 @@ struct CheckResult {
 // several matching values the one of the fact matched last wins, else the
 // first in order.
 CheckResult check(std::string_view text, std::span<const Value> values, const Reader& reader,
-                  std::span<const std::string> names = {});
+                  std::span<const std::string> names = {}, size_t trusted_from = 0);
 
 }  // namespace glint::grounding

@@ -136,8 +136,8 @@ class Scanner {
     english_ = nf_.tag == "en" || nf_.tag.starts_with("en-");
   }
 
-  std::vector<Number> run(std::span<const std::string> names) {
-    mask(names);
+  std::vector<Number> run(std::span<const std::string> names, size_t trusted) {
+    mask(names, trusted);
     size_t i = 0;
     while (i < s_.size()) {
       if (!is_digit(s_[i]) || (i > 0 && is_digit(s_[i - 1]))) {
@@ -165,12 +165,14 @@ class Scanner {
   size_t floor_ = 0;  // where the last number ended: look-backs stop there
 
   // Entity names written in the text: their digits are the name's, not numbers of the answer.
-  void mask(std::span<const std::string> names) {
-    for (const std::string& name : names) {
+  // Names from `trusted` on (the caller's own) are masked even without a letter.
+  void mask(std::span<const std::string> names, size_t trusted) {
+    for (size_t ni = 0; ni < names.size(); ++ni) {
+      const std::string& name = names[ni];
       if (name.empty() || !std::any_of(name.begin(), name.end(), [](char c) { return is_digit(c); })) continue;
       bool has_letter = false;
       for (size_t k = 0; k < name.size(); k += decode(name, k).second) has_letter |= letter_cp(decode(name, k).first);
-      if (!has_letter) continue;  // a name of digits alone would hide any number it equals
+      if (!has_letter && ni < trusted) continue;  // a data name of digits alone would hide any number it equals
       for (size_t p = s_.find(name); p != std::string_view::npos; p = s_.find(name, p + 1)) {
         const size_t e = p + name.size();
         if (alnum_before(s_, p) && alnum_at(name, 0)) continue;
@@ -687,8 +689,9 @@ std::optional<Unit> unit_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-std::vector<Number> extract(std::string_view text, const Reader& reader, std::span<const std::string> names) {
-  return Scanner(text, reader).run(names);
+std::vector<Number> extract(std::string_view text, const Reader& reader, std::span<const std::string> names,
+                            size_t trusted_from) {
+  return Scanner(text, reader).run(names, std::min(trusted_from, names.size()));
 }
 
 std::vector<Number> read_formatted(std::string_view formatted, const Reader& reader) { return extract(formatted, reader); }
@@ -723,9 +726,9 @@ bool matches(const Number& n, const Value& v) {
 }
 
 CheckResult check(std::string_view text, std::span<const Value> values, const Reader& reader,
-                  std::span<const std::string> names) {
+                  std::span<const std::string> names, size_t trusted_from) {
   CheckResult r;
-  r.numbers = extract(text, reader, names);
+  r.numbers = extract(text, reader, names, trusted_from);
   std::string last_fact;
   for (const Number& n : r.numbers) {
     int pick = -1;
@@ -852,7 +855,7 @@ void add_field(std::vector<Value>& out, const std::string& id, const std::string
 
 // Every value the facts, the date range and the request's extra values offer.
 std::optional<std::string> collect_values(const Json& doc, const FactBook& book, const Reader& reader,
-                                          std::vector<Value>& out, std::vector<std::string>& names) {
+                                          std::vector<Value>& out, std::vector<std::string>& names, size_t* trusted_from = nullptr) {
   if (const auto it = doc.find("facts"); it != doc.end() && !it->is_null()) {
     if (!it->is_array()) return "'facts' must be an array of facts as report.highlight returns them";
     for (const Json& f : *it) {
@@ -981,6 +984,7 @@ std::optional<std::string> collect_values(const Json& doc, const FactBook& book,
   }
   if (const auto it = doc.find("names"); it != doc.end() && !it->is_null()) {
     if (!it->is_array()) return "'names' must be an array of strings";
+    if (trusted_from != nullptr) *trusted_from = names.size();
     for (const Json& n : *it) {
       if (!n.is_string()) return "'names' must be an array of strings";
       names.push_back(n.get<std::string>());
@@ -1027,8 +1031,9 @@ CallResult check_call(const Json& doc, const FactBook& book, const Locale& local
   if (auto e = read_reader(doc, locale, reader)) return fail(*e);
   std::vector<Value> values;
   std::vector<std::string> names;
-  if (auto e = collect_values(doc, book, reader, values, names)) return fail(*e);
-  grounding::CheckResult r = grounding::check(*text, values, reader, names);
+  size_t trusted_from = SIZE_MAX;
+  if (auto e = collect_values(doc, book, reader, values, names, &trusted_from)) return fail(*e);
+  grounding::CheckResult r = grounding::check(*text, values, reader, names, trusted_from);
   Json numbers = Json::array(), unverified = Json::array();
   for (size_t k = 0; k < r.numbers.size(); ++k) {
     Number& n = r.numbers[k];
@@ -1099,7 +1104,7 @@ std::string nothing_sentence(const Json& h, const FactBook& book, const Reader& 
     }
     std::vector<Value> values;
     std::vector<std::string> names;
-    if (!collect_values(scope, book, reader, values, names) && grounding::check(note, values, reader, names).verified) {
+    if (!collect_values(scope, book, reader, values, names) && grounding::check(note, values, reader, names, SIZE_MAX).verified) {
       return note;
     }
   }

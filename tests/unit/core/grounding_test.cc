@@ -216,6 +216,14 @@ const Case kCases[] = {
     {"CPC was $1.24.", false, "en", Set::kValues},
     {"ROAS was 3.2x.", true, "en", Set::kValues},
     {"ROAS was 3.3x.", false, "en", Set::kValues},
+    {"Brand Search 101 cpc: $1.23 at 10:30.", true, "en", Set::kValues},
+    {"Campaign 102 cpc: $1.23.", false, "en", Set::kValues},
+    // Shapes a model writes.
+    {"Brand Search \u2014 roas at 8.08x; $14,923 at stake.", true},
+    {"**Brand Search** returned **8.08x** ROAS (`$14,923` at stake).", true},
+    {"ROAS ranged 8-8.1x.", true},
+    {"Spend reached $1.2M.", false},
+    {"Top 3 campaigns spent $1,200.", false},
     // Six locales' marks.
     {"1,210,563 impressions, \u20ac1,234.50 at stake, CTR 3.21%.", true, "en", Set::kLocale},
     {"1,210,564 impressions.", false, "en", Set::kLocale},
@@ -256,6 +264,7 @@ json request_for(const Case& c) {
                                       {"id":"q.ctr","value":0.0321,"formatted":"3.21%"},
                                       {"id":"q.clicks","value":1234,"unit":"count"},
                                       {"id":"q.roas","value":3.2,"formatted":"3.2x","unit":"multiple"}])");
+      req["names"] = {"101"};  // a campaign id the tool result's rows name
       break;
   }
   return req;
@@ -327,7 +336,9 @@ TEST(Grounding, NamesWithDigitsAreMasked) {
 }
 
 TEST(Grounding, ABareYearIsADate) {
-  const json r = check({{"text", "In 2024 it fell."}, {"facts", json::array({brand_fact()})}});
+  json digits_only = sale_fact();
+  digits_only["entity"]["name"] = "2024";  // a name from the data without a letter hides nothing
+  const json r = check({{"text", "In 2024 it fell."}, {"facts", json::array({brand_fact(), digits_only})}});
   EXPECT_FALSE(r["verified"]);
   ASSERT_EQ(r["numbers"].size(), 1u);
   EXPECT_EQ(r["numbers"][0]["unit"], "date");
