@@ -56,6 +56,7 @@ struct Value {
   double value = 0;     // in the unit's text scale (percent and points ×100 of a fraction)
   std::string currency; // money: ISO code; "" = unknown, matches any currency
   int year = 0, month = 0, day = 0;  // dates
+  int through = 0;      // dates: a window, matching every day from y-m-d to `through` days after it
 };
 
 // How a text writes numbers: marks from `format`, month names and currency
@@ -83,7 +84,9 @@ std::vector<Number> read_formatted(std::string_view formatted, const Reader& rea
 
 // Whether `n` can stand for `v`: compatible units (a plain count also stands
 // for money, multiples and day counts; days for day counts and count values
-// whose id ends in "days"; a maybe-year for a date's year), the same currency
+// whose id ends in "days"; a date one inside a date value's window, a date
+// without a year on any of the window's years; a bare or maybe-year a year the
+// window touches), the same currency
 // when both name one, and |shown − value| within the tolerance. A number with
 // no sign matches |value|; a signed one must match the sign too.
 bool matches(const Number& n, const Value& v);

@@ -699,9 +699,17 @@ std::vector<Number> read_formatted(std::string_view formatted, const Reader& rea
 bool matches(const Number& n, const Value& v) {
   if (n.unit == Unit::kDate || (n.maybe_year && v.unit == Unit::kDate)) {
     if (v.unit != Unit::kDate) return false;
-    if (n.unit != Unit::kDate) return static_cast<int>(n.value) == v.year;
-    if (n.month == 0) return n.year == v.year;
-    return (n.year == 0 || n.year == v.year) && n.month == v.month && n.day == v.day;
+    const int year = n.unit != Unit::kDate ? static_cast<int>(n.value) : n.month == 0 ? n.year : 0;
+    const std::optional<Day> first = day_from_civil(v.year, v.month, v.day);
+    if (!first) return year != 0 && year == v.year;  // a value of a year alone
+    const Day last = *first + std::max(0, v.through);
+    const int last_year = civil_from_day(last).year;
+    if (year != 0) return year >= v.year && year <= last_year;
+    for (int y = n.year != 0 ? n.year : v.year; y <= (n.year != 0 ? n.year : last_year); ++y) {
+      const std::optional<Day> d = day_from_civil(y, n.month, n.day);
+      if (d && *d >= *first && *d <= last) return true;
+    }
+    return false;
   }
   switch (n.unit) {
     case Unit::kMoney:
@@ -806,6 +814,13 @@ Value date_value(std::string id, std::string fact_id, Day d) {
   return v;
 }
 
+// Every day from s to e: a date the text names inside a window the facts read.
+Value window_value(std::string id, std::string fact_id, Day s, Day e) {
+  Value v = date_value(std::move(id), std::move(fact_id), s);
+  v.through = e - s;
+  return v;
+}
+
 // The values one formatted field shows, each taking the raw value beside it
 // when the field shows one number that the raw value rounds to.
 void add_field(std::vector<Value>& out, const std::string& id, const std::string& fact_id, const std::string* formatted,
@@ -901,7 +916,10 @@ std::optional<std::string> collect_values(const Json& doc, const FactBook& book,
         const bool has_s = iso_day(ws, s), has_e = iso_day(we, e);
         if (has_s) out.push_back(date_value(id + "#window.start", id, s));
         if (has_e) out.push_back(date_value(id + "#window.end", id, e));
-        if (has_s && has_e && e >= s) out.push_back(Value{id + "#window.days", id, Unit::kDays, double(e - s + 1), "", 0, 0, 0});
+        if (has_s && has_e && e >= s) {
+          out.push_back(Value{id + "#window.days", id, Unit::kDays, double(e - s + 1), "", 0, 0, 0});
+          out.push_back(window_value(id + "#window", id, s, e));
+        }
       }
       // The period it reads ("vs previous 30 days", "from 2026-01-01 to 2026-03-31").
       add_field(out, id + "#period", id, str(f, "period"), std::nullopt, std::nullopt, "", false, reader);
@@ -975,11 +993,13 @@ std::optional<std::string> collect_values(const Json& doc, const FactBook& book,
         if (const auto d = parse_iso_date(*t)) out.push_back(date_value(std::string("date_range.") + k, "", *d));
       }
     }
-    const std::string* ps = str(*it, "previous_start");
-    const std::string* pe = str(*it, "previous_end");
     Day s = 0, e = 0;
-    if (iso_day(ps, s) && iso_day(pe, e) && e >= s) {
+    if (iso_day(str(*it, "start"), s) && iso_day(str(*it, "end"), e) && e >= s) {
+      out.push_back(window_value("date_range.window", "", s, e));
+    }
+    if (iso_day(str(*it, "previous_start"), s) && iso_day(str(*it, "previous_end"), e) && e >= s) {
       out.push_back(Value{"date_range.previous_days", "", Unit::kDays, double(e - s + 1), "", 0, 0, 0});
+      out.push_back(window_value("date_range.previous_window", "", s, e));
     }
   }
   if (const auto it = doc.find("names"); it != doc.end() && !it->is_null()) {
