@@ -12,7 +12,9 @@
 // schemas/locales.json): "1.234,50 €" is 1234.5 in German. A '.' or ',' that
 // is not the locale's decimal mark and cannot be its thousands grouping (not
 // followed by exactly three digits) is read as a decimal mark, so "8.08x"
-// reads the same in every locale; "1.234" in English stays 1.234.
+// reads the same in every locale; "1.234" in English stays 1.234. A number
+// written unmistakably in the other convention ("1.234,50", "1.210.563" in
+// English) is read in that convention.
 //
 // Pure and deterministic: no locale-dependent libc, nothing is thrown,
 // nothing is kept between calls. Engine::call's "grounding.check" is the

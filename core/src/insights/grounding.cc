@@ -226,6 +226,39 @@ class Scanner {
       ++j;
       ++c.int_digits;
     }
+    // The other convention written unmistakably: "1.234,50" or "1.210.563" in English, "1,234.50" in German
+    // (the locale's decimal mark grouping twice, or grouping before the other mark with decimals).
+    if (c.int_digits <= 3 && (nf_.decimal == "." || nf_.decimal == ",")) {
+      const char sg = nf_.decimal[0], sd = sg == '.' ? ',' : '.';
+      size_t k = j;
+      int groups = 0;
+      double w = v;
+      while (k < s_.size() && s_[k] == sg && digits_at(k + 1) == 3) {
+        for (size_t q = k + 1; q < k + 4; ++q) w = w * 10 + (s_[q] - '0');
+        k += 4;
+        ++groups;
+      }
+      const bool frac = groups >= 1 && k + 1 < s_.size() && s_[k] == sd && is_digit(s_[k + 1]);
+      if (groups >= 2 || frac) {
+        c.grouped = true;
+        c.int_digits += 3 * groups;
+        if (frac) {
+          ++k;
+          double f = 0;
+          while (k < s_.size() && is_digit(s_[k])) {
+            if (c.decimals < 15) {
+              f = f * 10 + (s_[k] - '0');
+              ++c.decimals;
+            }
+            ++k;
+          }
+          w += f / pow10(c.decimals);
+        }
+        c.end = k;
+        c.value = w;
+        return c;
+      }
+    }
     if (c.int_digits <= 3) {
       while (true) {
         const size_t g = group_at(j);

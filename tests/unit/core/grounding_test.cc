@@ -232,6 +232,9 @@ const Case kCases[] = {
     // Six locales' marks.
     {"1,210,563 impressions, \u20ac1,234.50 at stake, CTR 3.21%.", true, "en", Set::kLocale},
     {"1,210,564 impressions.", false, "en", Set::kLocale},
+    {"1.210.563 impressions and 1.234,50 \u20ac, the other convention.", true, "en", Set::kLocale},
+    {"1,210,563 Impressionen und \u20ac1,234.50, die andere Schreibweise.", true, "de", Set::kLocale},
+    {"CTR 3,21% in the other convention.", true, "en", Set::kLocale},
     {"1.210.563 Impressionen, 1.234,50 \u20ac auf dem Spiel, CTR 3,21 %.", true, "de", Set::kLocale},
     {"1.210.563 Impressionen, 1.234,50\u00a0\u20ac.", true, "de", Set::kLocale},
     {"1.234,60 \u20ac stehen auf dem Spiel.", false, "de", Set::kLocale},
