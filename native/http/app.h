@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -155,6 +156,7 @@ struct App {
   Vault vault;  // seals and opens credentials
   OAuth oauth;  // provider settings, states, token refresh
   class Syncer* syncer = nullptr;  // set by serve() once its workers run
+  class Insights* insights = nullptr;  // written insights (routes/insights.cc), set by serve()
   RateLimiter limiter;
   LoginThrottle throttle;
   Mailer mailer;
@@ -239,6 +241,11 @@ class Router {
   std::vector<Route> routes_;
 };
 
+// Calls core; a core error becomes the HttpError its code maps to.
+json call_core(Engine& e, std::string_view method, const json& request, std::span<const std::byte> payload = {});
+// The period asked for: date_range (7_days|14_days|30_days|90_days) or days (1–3660); default 30.
+int days_param(Ctx& c, const json& b);
+
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& detail,
                 ErrorShape shape = ErrorShape::kDetail);
 // core error codes → HTTP status
@@ -253,6 +260,7 @@ void register_connection_routes(Router& r, App& app);
 void register_oauth_routes(Router& r, App& app);
 void register_platform_routes(Router& r, App& app);
 void register_sync_routes(Router& r, App& app);
+void register_insight_routes(Router& r, App& app);
 void register_contract_routes(Router& r, App& app);
 
 // Seeds a demo account and workspace with 90 days of Google Ads, Meta and

@@ -1,4 +1,5 @@
 #include "http/server.h"
+#include "llm/insights.h"
 #include "sync/sync.h"
 
 #include <httplib.h>
@@ -312,6 +313,7 @@ int serve(const ServerConfig& config) {
   register_oauth_routes(router, app);
   register_platform_routes(router, app);
   register_sync_routes(router, app);
+  register_insight_routes(router, app);
 
   server.set_error_handler([&router](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404 && (res.body.empty() || res.get_header_value("Content-Type") != "application/json")) {
@@ -377,6 +379,8 @@ int serve(const ServerConfig& config) {
 
   Syncer syncer(app);  // durable sync tasks: resumes what a stopped server left running
   app.syncer = &syncer;
+  Insights insights(app);  // written insights; durable async tasks resume here too
+  app.insights = &insights;
 
   std::printf("glint %s serving on http://%s:%d/ (database %s, schema v%d)\n", std::string(version()).c_str(),
               config.host.c_str(), port, db_path.c_str(), migrated.value());
@@ -385,6 +389,8 @@ int serve(const ServerConfig& config) {
 
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
+  insights.stop();
+  app.insights = nullptr;
   syncer.stop();
   app.syncer = nullptr;
   std::fprintf(stderr, "glint serve: stopped\n");

@@ -11,7 +11,9 @@ namespace glint::native {
 
 namespace {
 
-json call_core(Engine& e, std::string_view method, const json& request, std::span<const std::byte> payload = {}) {
+}  // namespace
+
+json call_core(Engine& e, std::string_view method, const json& request, std::span<const std::byte> payload) {
   CallResult r = e.call(method, request.dump(), payload);
   if (!r.ok()) {
     const json err = json::parse(r.body, nullptr, false);
@@ -21,6 +23,8 @@ json call_core(Engine& e, std::string_view method, const json& request, std::spa
   }
   return json::parse(r.body);
 }
+
+namespace {
 
 // Multipart parts streamed into core inputs, part by part: a file never sits
 // in memory whole. Fields without a filename are kept as small strings.
@@ -134,6 +138,8 @@ json dataset_json(const DatasetMeta& m) {
           {"report", json::parse(m.report, nullptr, false)}};
 }
 
+}  // namespace
+
 int days_param(Ctx& c, const json& b) {
   if (auto range = c.param(b, "date_range")) {
     for (const auto& [key, days] : {std::pair{"7_days", 7}, std::pair{"14_days", 14}, std::pair{"30_days", 30}, std::pair{"90_days", 90}}) {
@@ -149,6 +155,8 @@ int days_param(Ctx& c, const json& b) {
   }
   return 30;
 }
+
+namespace {
 
 // The full analysis of the current workspace's stored data.
 json workspace_analysis(Ctx& c, const json& b) {

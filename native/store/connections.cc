@@ -128,7 +128,7 @@ std::vector<Credential> Store::credentials_of(const std::string& owner_kind, int
                                               const std::string& provider) {
   auto c = pool_.acquire();
   db::Stmt st = c->prepare(std::string(detail::credential_select()) +
-                           "WHERE owner_kind = ? AND owner_id = ? AND (? = '' OR provider = ?) "
+                           "WHERE owner_kind = ? AND owner_id = ? AND ((? = '' AND provider NOT LIKE 'llm:%') OR provider = ?) "
                            "ORDER BY provider, is_primary DESC, id");
   st.bind(1, owner_kind).bind(2, owner_id).bind(3, provider).bind(4, provider);
   std::vector<Credential> out;

@@ -115,6 +115,21 @@ struct SyncedAccount {
   std::optional<int32_t> newest_day;
 };
 
+// An async insight task (schemas/sql/010_insights.sql).
+struct InsightTask {
+  int64_t id = 0, user_id = 0, tenant_id = 0, progress = 0, attempts = 0, created_at = 0;
+  std::string public_id, kind, request, status, message;
+  std::optional<std::string> result, error;
+  std::optional<int64_t> started_at, completed_at;
+};
+
+// One message of the copilot's history.
+struct ChatMessage {
+  int64_t id = 0, user_id = 0, tenant_id = 0, created_at = 0;
+  std::string public_id, conversation_id, role, content, meta;
+  std::optional<std::string> feedback;
+};
+
 // One stored dataset in the shape core's ingest.import reads.
 struct StoredDataset {
   DatasetMeta meta;
@@ -279,6 +294,30 @@ class Store {
   std::vector<SyncedAccount> synced_accounts(int64_t credential_id);
   // Every synced account of the workspace's own connections.
   std::vector<SyncedAccount> tenant_synced_accounts(int64_t tenant_id);
+
+  // Insight tasks. Claiming takes the oldest pending task (it becomes
+  // processing, attempts + 1); at start, processing tasks left by a stopped
+  // server go back to pending when they have attempts left, else fail with
+  // the reason (returns how many of each).
+  InsightTask create_insight_task(int64_t user_id, int64_t tenant_id, const std::string& kind, const std::string& request);
+  std::optional<InsightTask> claim_insight_task(int64_t now);
+  std::pair<int64_t, int64_t> recover_insight_tasks(int max_attempts, int64_t now);
+  void insight_task_progress(int64_t id, int progress, const std::string& message);
+  // Ends a task unless it was cancelled meanwhile (false then).
+  bool finish_insight_task(int64_t id, const std::string& status, const std::optional<std::string>& result,
+                           const std::optional<std::string>& error, int64_t now);
+  // The task if it is `user_id`'s.
+  std::optional<InsightTask> insight_task(const std::string& public_id, int64_t user_id);
+  // Cancels a pending or processing task of `user_id`'s; the task after it.
+  std::optional<InsightTask> cancel_insight_task(const std::string& public_id, int64_t user_id, int64_t now);
+
+  // The copilot's history, per user and workspace.
+  ChatMessage add_chat_message(int64_t user_id, int64_t tenant_id, const std::string& conversation_id, const std::string& role,
+                               const std::string& content, const std::string& meta);
+  // Newest last; `conversation_id` empty = every conversation.
+  std::vector<ChatMessage> chat_messages(int64_t user_id, int64_t tenant_id, const std::string& conversation_id, int limit);
+  // Records feedback on an assistant message of this user's; false when not theirs.
+  bool chat_feedback(const std::string& message_public_id, int64_t user_id, const std::string& feedback);
 
   // Re-seals every credential in one transaction: `reseal` returns the new
   // (key id, sealed) or throws to abort with nothing changed.
