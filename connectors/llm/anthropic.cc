@@ -41,6 +41,7 @@ void take_usage(Usage& usage, const json& u) {
 
 struct Block {
   std::string type, id, name, partial_json;
+  std::string start_input;  // content_block.input when a server sends it whole (no deltas)
 };
 
 class Stream {
@@ -70,6 +71,7 @@ class Stream {
       b.type = str_of(cb, "type");
       b.id = str_of(cb, "id");
       b.name = str_of(cb, "name");
+      if (auto in = cb.find("input"); in != cb.end() && in->is_object() && !in->empty()) b.start_input = in->dump();
       if (b.type == "text") return text(str_of(cb, "text"));
     } else if (type == "content_block_delta") {
       const json& delta = d.contains("delta") ? d["delta"] : json::object();
@@ -81,7 +83,7 @@ class Stream {
       auto it = blocks_.find(int_of(d, "index"));
       if (it != blocks_.end() && it->second.type == "tool_use") {
         Block& b = it->second;
-        if (b.partial_json.empty()) b.partial_json = "{}";
+        if (b.partial_json.empty()) b.partial_json = b.start_input.empty() ? "{}" : b.start_input;
         if (json::parse(b.partial_json, nullptr, false).is_discarded()) {
           state.malformed = "tool input that is not JSON";
           return false;

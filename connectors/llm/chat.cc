@@ -60,6 +60,7 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
     return len;
   }
   const bool fed = s->parser.feed(std::string_view(data, len), [s](const SseParser::Event& e) {
+    ++s->reply->events;
     if (!s->stopped && !(*s->on_event)(e)) s->stopped = true;
   });
   if (!fed) s->too_large = true;
@@ -142,6 +143,8 @@ void classify_http(Result& out, const Reply& reply, const std::string& api_key) 
                      code == "enforced_spend_limit_reached" || type == "billing_error";
   const int s = reply.status;
   out.retryable = (s == 429 && !quota) || s == 408 || s == 409 || s == 529 || (s >= 500 && s <= 599);
+  // The provider's own word wins, as in the official SDKs.
+  if (const std::string say = reply.header("x-should-retry"); say == "true" || say == "false") out.retryable = say == "true";
   if (message.empty()) message = "HTTP " + std::to_string(s);
   out.message = scrub(reply.where + " answered " + std::to_string(s) + ": " + message, api_key);
 }
@@ -294,6 +297,9 @@ void finish(Result& out, const Reply& reply, const StreamState& st, const std::s
   if (!st.malformed.empty()) return fail("malformed", reply.where + " sent a stream glint cannot read: " + st.malformed, false);
   if (reply.end == Reply::End::kTooLarge) return fail("malformed", reply.where + " sent an event over the size limit", false);
   if (!st.saw_end) {
+    const std::string type = reply.header("content-type");
+    if (reply.end == Reply::End::kDone && reply.events == 0 && type.find("event-stream") == std::string::npos)
+      return fail("malformed", reply.where + " answered 200 with " + (type.empty() ? "no content type" : type) + ", not an event stream", false);
     if (reply.end == Reply::End::kTimeout) return fail("timeout", "the stream from " + reply.where + " stalled or ran out of time", true);
     return fail("cut", "the stream from " + reply.where + " ended before " + end_marker, true);
   }

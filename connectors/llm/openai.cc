@@ -76,8 +76,14 @@ class Stream {
       const json& delta = member(c, "delta");
       if (const json& calls = member(delta, "tool_calls"); calls.is_array()) {
         for (const json& call : calls) {
-          ToolCall& t = calls_[int_of(call, "index", 0)];
-          if (const std::string id = str_of(call, "id"); !id.empty()) t.id = id;
+          const std::string id = str_of(call, "id");
+          int64_t index = int_of(call, "index", -1);
+          if (index < 0) {  // no index: a new id starts a new call, else the last one continues
+            index = calls_.empty() ? 0 : calls_.rbegin()->first;
+            if (!calls_.empty() && !id.empty() && !calls_.rbegin()->second.id.empty() && calls_.rbegin()->second.id != id) ++index;
+          }
+          ToolCall& t = calls_[index];
+          if (!id.empty()) t.id = id;
           const json& fn = member(call, "function");
           if (const std::string name = str_of(fn, "name"); !name.empty()) t.name = name;
           t.input += str_of(fn, "arguments");

@@ -3,6 +3,7 @@
 // classification, how a stream ended).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -35,6 +36,7 @@ struct Reply {
   std::string error_body;                      // a non-2xx body, the first 64 KB
   std::string transport_error;                 // libcurl's words, without the URL's query
   std::string where;                           // host and path, for messages
+  int64_t events = 0;                          // SSE events parsed from a 2xx body
   std::string header(const std::string& name) const {
     auto it = headers.find(name);
     return it == headers.end() ? "" : it->second;
