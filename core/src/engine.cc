@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <exception>
 #include <map>
 #include <set>
@@ -191,6 +192,43 @@ Status collect_inputs(const Json& doc, std::map<int64_t, Dataset>& closed, std::
     const auto it = h.is_number_integer() ? closed.find(h.get<int64_t>()) : closed.end();
     if (it == closed.end()) return Status(ErrorCode::kUnknownHandle, "no closed input with handle " + h.dump());
     out.push_back(&it->second);
+  }
+  return Status::Ok();
+}
+
+// "platforms": ["google_ads", …] keeps only those platforms' rows: the
+// inputs are replaced by filtered copies (held in `holder`), so every total,
+// comparison and fact reads the chosen platforms alone.
+Status only_platforms(const Json& doc, std::vector<const Dataset*>& inputs, std::deque<Dataset>& holder) {
+  const auto it = doc.find("platforms");
+  if (it == doc.end() || it->is_null()) return Status::Ok();
+  if (!it->is_array() || it->empty()) return Status(ErrorCode::kInvalidRequest, "'platforms' must be a non-empty array of platform names");
+  std::set<Platform> keep;
+  for (const Json& name : *it) {
+    const auto p = name.is_string() ? platform_from_name(name.get<std::string>()) : std::nullopt;
+    if (!p) {
+      return Status(ErrorCode::kInvalidRequest,
+                    "'platforms' names an unknown platform " + name.dump() + " (google_ads, meta_ads, ga4, linkedin_ads, tiktok_ads, …)");
+    }
+    keep.insert(*p);
+  }
+  for (const Dataset*& d : inputs) {
+    Dataset& f = holder.emplace_back();
+    f.report = d->report;
+    std::vector<uint32_t> index(d->entities.size(), UINT32_MAX);
+    for (size_t i = 0; i < d->entities.size(); ++i) {
+      if (keep.count(d->entities[i].platform) == 0) continue;
+      index[i] = static_cast<uint32_t>(f.entities.size());
+      f.entities.push_back(d->entities[i]);
+      if (!d->attributes.empty()) f.attributes.push_back(d->attributes[i]);
+    }
+    for (const Cell& c : d->cells) {
+      if (index[c.entity] == UINT32_MAX) continue;
+      Cell k = c;
+      k.entity = index[c.entity];
+      f.cells.push_back(k);
+    }
+    d = &f;
   }
   return Status::Ok();
 }
@@ -441,6 +479,8 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       if (Status s = read_report_options(req, opts); !s.ok()) return error_result(s.code(), s.message());
       std::vector<const Dataset*> inputs;
       if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
+      std::deque<Dataset> filtered;
+      if (Status s = only_platforms(doc, inputs, filtered); !s.ok()) return error_result(s.code(), s.message());
       const Json format = choose_format(st.locale, opts.locale, opts.currency, inputs, opts.analysis.format);
       return ok_result(analyze_report_json(inputs, opts.rollup(), opts.full ? &st.facts : nullptr,
                                            opts.full ? &opts.analysis : nullptr, format));
@@ -460,7 +500,10 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       if (Status s = req.integer("max_facts", 0, 100, max_facts); !s.ok()) return error_result(s.code(), s.message());
       std::vector<const Dataset*> inputs;
       if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
-      const auto rolled = st.rolled(doc["handles"], inputs, opts.rollup());
+      std::deque<Dataset> filtered;
+      if (Status s = only_platforms(doc, inputs, filtered); !s.ok()) return error_result(s.code(), s.message());
+      const Json key = doc.contains("platforms") ? Json{doc["handles"], doc["platforms"]} : doc["handles"];
+      const auto rolled = st.rolled(key, inputs, opts.rollup());
       HighlightOptions ho;
       ho.type = *type;
       ho.max_facts = static_cast<int>(max_facts);

@@ -44,13 +44,6 @@ std::vector<std::string> types_for(const std::string& kind) {
   return {kind};
 }
 
-bool platform_selected(const InsightRequest& r, const json& fact) {
-  if (r.platforms.empty()) return true;
-  const std::string p = fact.contains("entity") && fact["entity"].is_object() ? fact["entity"].value("platform", "") : "";
-  if (p.empty() || p == "all") return true;  // an account-wide fact: kept, and said so in the notes
-  return std::find(r.platforms.begin(), r.platforms.end(), p) != r.platforms.end();
-}
-
 // The upload and sync times an answer stands on.
 json sources_of(App& app, const Tenant& t, const json& data_sources) {
   json out = json::array();
@@ -201,7 +194,8 @@ llm::Job Insights::insight_job(const Tenant& t, const InsightRequest& r, json& m
   for (const std::string& type : types_for(r.kind)) {
     json req = {{"highlight_type", type}, {"days", r.days}};
     if (!r.locale.empty()) req["locale"] = r.locale;
-    const std::string key = "highlight|" + type + "|" + std::to_string(r.days) + "|" + r.locale;
+    if (!r.platforms.empty()) req["platforms"] = r.platforms;  // core reads only these platforms' rows
+    const std::string key = "highlight|" + type + "|" + std::to_string(r.days) + "|" + r.locale + "|" + json(r.platforms).dump();
     json h = app_.engines.cached(app_.store, t, key, [&](Engine& e, const std::vector<int64_t>& handles) {
       if (handles.empty()) {
         return json{{"success", true}, {"highlight_type", type}, {"date_range", nullptr}, {"facts", json::array()},
@@ -214,7 +208,6 @@ llm::Job Insights::insight_job(const Tenant& t, const InsightRequest& r, json& m
     if (h.contains("data_sources")) data_sources = h["data_sources"];
     json kept = json::array();
     for (const json& f : h.value("facts", json::array())) {
-      if (!platform_selected(r, f)) continue;
       if (r.kind == "followup" && f.value("id", "") != r.fact_id) continue;
       if (seen.insert(f.value("id", "")).second) facts.push_back(f);
       kept.push_back(f);
@@ -231,7 +224,7 @@ llm::Job Insights::insight_job(const Tenant& t, const InsightRequest& r, json& m
   if (!r.platforms.empty()) {
     std::string list;
     for (const std::string& p : r.platforms) list += (list.empty() ? "" : ", ") + p;
-    notes.push_back("only facts about " + list + " are shown; account-wide facts cover every platform in the data");
+    notes.push_back("only " + list + " data is read: totals, comparisons and facts leave the other platforms out");
   }
   for (json& f : facts) {
     if (f.contains("entity") && f["entity"].is_object() && f["entity"].contains("name") && f["entity"]["name"].is_string()) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -127,6 +129,54 @@ TEST(Engine, BadRequestsAndUnknownMethodsAreErrors) {
 TEST(Engine, VersionMethod) {
   Engine engine;
   EXPECT_EQ(call_ok(engine, "version", json::object(), "")["version"], std::string(version()));
+}
+
+}  // namespace
+}  // namespace glint
+
+namespace glint {
+namespace {
+
+// "platforms" reads only those platforms' rows: the facts and totals equal
+// those of an export that holds only them (cut from the same file here, by
+// the test, not by glint).
+TEST(Engine, APlatformFilterGivesWhatAnExportOfThatPlatformAloneGives) {
+  std::ifstream in(std::string(GLINT_TEST_DATA) + "/daily_two_platforms.csv", std::ios::binary);
+  const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(all.empty());
+  std::string google_only;
+  size_t start = 0;
+  for (int line = 0; start < all.size(); ++line) {
+    size_t end = all.find('\n', start);
+    if (end == std::string::npos) end = all.size();
+    const std::string l = all.substr(start, end - start + 1);
+    if (line == 0 || l.find(",google_ads,") != std::string::npos) google_only += l;
+    start = end + 1;
+  }
+  auto load = [](Engine& e, const std::string& csv) {
+    const int64_t h = json::parse(e.call("ingest.open", R"({"name":"t.csv"})").body)["handle"];
+    e.call("ingest.feed", json{{"handle", h}}.dump(), bytes_of(csv));
+    EXPECT_TRUE(e.call("ingest.close", json{{"handle", h}}.dump()).ok());
+    return h;
+  };
+  Engine both, one;
+  const int64_t hb = load(both, all), ho = load(one, google_only);
+  for (const char* type : {"summary", "grow", "optimize", "protect"}) {
+    const json filtered = call_ok(both, "report.highlight",
+                                  {{"handles", {hb}}, {"highlight_type", type}, {"platforms", {"google_ads"}}, {"max_facts", 100}}, "");
+    const json alone = call_ok(one, "report.highlight", {{"handles", {ho}}, {"highlight_type", type}, {"max_facts", 100}}, "");
+    EXPECT_EQ(filtered["facts"], alone["facts"]) << type;
+    EXPECT_EQ(filtered["date_range"], alone["date_range"]) << type;
+    const json unfiltered = call_ok(both, "report.highlight", {{"handles", {hb}}, {"highlight_type", type}, {"max_facts", 100}}, "");
+    if (std::string(type) == "summary") {
+      EXPECT_NE(unfiltered["facts"], alone["facts"]);
+    }
+  }
+  const json a = call_ok(both, "report.analyze", {{"handles", {hb}}, {"platforms", {"google_ads"}}}, "");
+  const json b = call_ok(one, "report.analyze", {{"handles", {ho}}}, "");
+  EXPECT_EQ(a["totals"], b["totals"]);
+  call_error(both, "report.highlight", json{{"handles", {hb}}, {"platforms", {"myspace_ads"}}}.dump(), "", ErrorCode::kInvalidRequest);
+  call_error(both, "report.highlight", json{{"handles", {hb}}, {"platforms", json::array()}}.dump(), "", ErrorCode::kInvalidRequest);
 }
 
 }  // namespace
