@@ -23,6 +23,7 @@ constexpr const char* kHelp =
     "  migrate          create or upgrade the database (data/glint.db)\n"
     "  rotate-key       re-seal every stored credential under a new master key\n"
     "  serve            run the HTTP server and the page (default http://127.0.0.1:8080/)\n"
+    "  call METHOD      run one of core's methods on a JSON request (and files): report.query, grounding.check, …\n"
     "\n"
     "options:\n"
     "  --version        print the version\n"
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   if (command == "profile") return glint::native::run_profile(args);
   if (command == "migrate") return glint::native::run_migrate(args);
   if (command == "rotate-key") return glint::native::run_rotate_key(args);
+  if (command == "call") return glint::native::run_call(args);
   std::fprintf(stderr, "glint: unknown command '%s' (see glint --help)\n", command.c_str());
   return 2;
 }

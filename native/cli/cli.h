@@ -16,5 +16,6 @@ int run_attribution(const std::vector<std::string>& args);
 int run_profile(const std::vector<std::string>& args);
 int run_migrate(const std::vector<std::string>& args);
 int run_rotate_key(const std::vector<std::string>& args);
+int run_call(const std::vector<std::string>& args);
 
 }  // namespace glint::native

@@ -340,7 +340,8 @@ json Insights::prefetch_status(const Tenant& t, int days) {
   json types = json::object();
   bool ready = true;
   for (const char* type : kTypes) {
-    const std::string key = "highlight|" + std::string(type) + "|" + std::to_string(days) + "|";
+    // The key insight_job uses for the same facts (no locale, every platform), so this prefetches them.
+    const std::string key = "highlight|" + std::string(type) + "|" + std::to_string(days) + "||[]";
     json h = app_.engines.cached(app_.store, t, key, [&](Engine& e, const std::vector<int64_t>& handles) {
       if (handles.empty()) return json{{"facts", json::array()}, {"date_range", nullptr}};
       return call_core(e, "report.highlight", {{"handles", handles}, {"highlight_type", type}, {"days", days}});

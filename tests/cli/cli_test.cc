@@ -169,3 +169,28 @@ TEST(Cli, AnalyzeTextWritesCountsWholeAndMoneyInItsLocaleAndCurrency) {
   EXPECT_NE(h.out.find("no day per row; the export's period: all time"), std::string::npos) << h.out;
   EXPECT_NE(h.out.find("B spent €7,000 over all time"), std::string::npos) << h.out;
 }
+
+namespace {
+
+// glint call: any core method on a JSON request; files become "handles".
+TEST(Cli, CallRunsACoreMethodOnFilesAndAnswersItsJson) {
+  const fs::path f = fs::temp_directory_path() / ("glint_cli_call_" + std::to_string(getpid()) + ".csv");
+  {
+    std::ofstream out(f);
+    out << "date,campaign,impressions,clicks,spend\n"
+           "2026-03-02,A,1000,10,5.00\n"
+           "2026-03-03,A,1000,30,25.00\n";
+  }
+  // CPC from the sums: (5 + 25) / (10 + 30) = 0.75, not the mean of 0.50 and 0.83.
+  const CliRun r = run("call report.query --request '{\"metrics\":[\"cpc\"],\"period\":\"all\"}' " + f.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\"value\":0.75"), std::string::npos) << r.out;
+  const CliRun bad = run("call no.such.method");
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.out.find("unknown_method"), std::string::npos) << bad.out;
+  EXPECT_EQ(run("call").status, 2);
+  EXPECT_EQ(run("call report.query --request '[1]'").status, 2);
+  fs::remove(f);
+}
+
+}  // namespace

@@ -4,6 +4,7 @@
 // (<case>.expected.json) where one exists. Error cases must agree too.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { argValue, goldenMismatches, schemaValidator } from '../support/golden.mjs';
@@ -157,6 +158,55 @@ for (const c of reportCases) {
   }
   for (const h of handles) core.call('ingest.drop', { handle: h });
   if (ok) console.log(`ok   ${label}: report, analysis and highlights identical`);
+  else failures++;
+}
+
+// Written insights' core methods (issue 16): the query_metrics tool, the
+// embedded narrative and the grounding checker give the same bytes natively
+// (`glint call`) and in wasm.
+for (const name of ['daily_two_platforms.csv', 'daily_idr_es_targets.csv', 'ga4_paid_and_organic.csv']) {
+  const file = path.join(dataDir, name);
+  const { handle } = core.call('ingest.open', { name: file });
+  core.call('ingest.feed', { handle }, fs.readFileSync(file));
+  core.call('ingest.close', { handle });
+  let ok = true;
+  const nativeCall = (method, req, files = []) => {
+    const reqFile = path.join(os.tmpdir(), `glint_parity_${process.pid}.json`);
+    fs.writeFileSync(reqFile, JSON.stringify(req));
+    const out = spawnSync(glint, ['call', method, '--request', `@${reqFile}`, ...files], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    fs.rmSync(reqFile, { force: true });
+    return out.stdout.replace(/\n$/, '');
+  };
+  for (const req of [
+    { metrics: ['spend', 'clicks', 'cpc', 'ctr', 'roas'], period: 'last_7_days' },
+    { metrics: ['cpa', 'conversions'], period: 'this_month', group_by: 'campaign' },
+    { metrics: ['spend', 'sessions'], period: 'all', group_by: 'platform', locale: 'de' },
+    { metrics: ['cpc'], period: 'last_week', group_by: 'day' },
+  ]) {
+    const wasmText = core.callRaw('report.query', JSON.stringify({ ...req, handles: [handle] }), null);
+    if (nativeCall('report.query', req, [file]) !== wasmText) {
+      ok = false;
+      console.error(`FAIL ${name} report.query ${JSON.stringify(req)}: native and wasm differ`);
+    }
+  }
+  const highlights = ['summary', 'grow', 'optimize', 'protect'].map((type) =>
+    JSON.parse(core.callRaw('report.highlight', JSON.stringify({ handles: [handle], highlight_type: type }), null)));
+  const narrative = core.callRaw('narrative.write', JSON.stringify({ highlights }), null);
+  if (nativeCall('narrative.write', { highlights }) !== narrative) {
+    ok = false;
+    console.error(`FAIL ${name} narrative.write: native and wasm differ`);
+  }
+  const facts = highlights.flatMap((h) => h.facts ?? []);
+  for (const text of [JSON.parse(narrative).text ?? '', 'Spend rose 317% to $1,234.50 on 2026-09-10; CTR +0.5 pts, ROAS 3.2x.']) {
+    const req = { text, facts, date_range: highlights[0].date_range };
+    const wasmCheck = core.callRaw('grounding.check', JSON.stringify(req), null);
+    if (nativeCall('grounding.check', req) !== wasmCheck) {
+      ok = false;
+      console.error(`FAIL ${name} grounding.check: native and wasm differ`);
+    }
+  }
+  core.call('ingest.drop', { handle });
+  if (ok) console.log(`ok   ${name}: report.query, narrative.write and grounding.check identical`);
   else failures++;
 }
 
