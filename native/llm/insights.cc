@@ -129,7 +129,14 @@ std::string describe_query(const json& result) {
     const json metrics = row.value("metrics", json::object());
     for (const auto& [name, m] : metrics.items()) {
       if (!m.is_object() || !m.contains("formatted") || !m["formatted"].is_string()) continue;
-      parts += (parts.empty() ? "" : "; ") + name + " " + m["formatted"].get<std::string>();
+      static const std::set<std::string> kAcronyms = {"cpc", "ctr", "cpm", "cpa", "roas", "cvr", "aov"};
+      std::string label = name;
+      if (kAcronyms.count(name) != 0) {
+        for (char& ch : label) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      } else {
+        for (char& ch : label) ch = ch == '_' ? ' ' : ch;
+      }
+      parts += (parts.empty() ? "" : "; ") + label + " " + m["formatted"].get<std::string>();
     }
     if (parts.empty()) continue;
     out += head + (group.empty() ? "" : "\"" + group + "\": ") + parts + ".\n";
@@ -213,6 +220,7 @@ llm::Job Insights::insight_job(const Tenant& t, const InsightRequest& r, json& m
       kept.push_back(f);
     }
     for (const json& n : h.value("notes", json::array())) notes.push_back(n);
+    if (r.kind == "followup" && kept.empty()) continue;  // the narrative of a follow-up is its one fact
     json hh = h;
     hh["facts"] = kept;
     hh.erase("data_sources");
