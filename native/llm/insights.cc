@@ -329,6 +329,7 @@ json Insights::chat(const Tenant& t, const User& u, const std::string& question,
     json result = j.run_tool(input);
     result.erase("data_sources");
     llm::add_tool_values(j, result, 0);
+    j.tool_log.push_back({{"name", "query_metrics"}, {"input", input}, {"result", result}});
     return describe_query(result);
   };
   llm::Answer a = llm::write(settings_, providers, job, sink);

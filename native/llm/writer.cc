@@ -3,6 +3,7 @@
 #include "llm/writer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -346,6 +347,7 @@ void narrate(Job& job, const Sink& sink, Answer& a, const std::string& note) {
   a.note = note;
   a.fallback = !note.empty();
   std::string text = job.narrative ? job.narrative(job) : std::string();
+  a.tool_calls = job.tool_log;  // the queries glint's own reading ran
   const json checked = check(job, text);
   a.verified = checked.value("verified", false);
   std::vector<std::string> used;
@@ -514,6 +516,14 @@ Answer write(const Settings& s, const std::vector<cl::Provider>& providers, Job&
         attempt["outcome"] = "tool_use";
         a.attempts.push_back(attempt);
         answer_text += shown;
+        if (!answer_text.empty() && !std::isspace(static_cast<unsigned char>(answer_text.back()))) {
+          // What comes after the tool's result is a new sentence.
+          if (sink.chunk && !sink.chunk("\n")) {
+            a.aborted = true;
+            return a;
+          }
+          answer_text += "\n";
+        }
         if (!call_text.empty()) turns.push_back({cl::Turn::Role::kAssistant, call_text, "", "", ""});
         std::vector<cl::Turn> results;
         for (const cl::ToolCall& call : r.tool_calls) {

@@ -83,6 +83,7 @@ struct Job {
   // The embedded answer (core's narrative, or for chat glint's own reading of
   // the question through the tool); checked like any other.
   std::function<std::string(Job& job)> narrative;
+  json tool_log = json::array();  // tool calls the narrative ran ({name, input, result})
 };
 
 struct Sink {

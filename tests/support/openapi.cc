@@ -115,6 +115,7 @@ const json* OpenApi::response(const std::string& method, const std::string& tpl,
   const json& item = doc_["paths"][tpl];
   const std::string m = lower(method);
   if (!item.contains(m)) return nullptr;
+  if (!item[m].contains("responses")) return nullptr;
   const json& responses = item[m]["responses"];
   const std::string code = std::to_string(status);
   const std::string range = code.substr(0, 1) + "XX";
