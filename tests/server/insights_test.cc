@@ -1454,6 +1454,13 @@ TEST_F(InsightsTasks, DeletingAProcessingTaskCancelsIt) {
                                    15000);
   ASSERT_EQ(status_of_task(running), "processing") << running.text;
   EXPECT_FALSE(running.body.value("message", "").empty());
+  // Cancel while the model is writing: wait (bounded) until the fake's stream has begun.
+  const auto begun_by = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (std::chrono::steady_clock::now() < begun_by) {
+    const json s = streams(fake());
+    if (s.is_array() && !s.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   Reply del = server().del("/api/insights/task/" + id, w.session);
   ASSERT_EQ(del.status, 200) << del.text;
   EXPECT_EQ(status_of_task(del), "cancelled");
