@@ -33,16 +33,7 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* headers = static_cast<std::map<std::string, std::string>*>(user);
-  std::string line(data, size * n);
-  if (line.rfind("HTTP/", 0) == 0) headers->clear();  // a new response (after 100 Continue)
-  const size_t colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon), value = line.substr(colon + 1);
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.pop_back();
-    (*headers)[name] = value;
-  }
+  add_header_line(*headers, std::string_view(data, size * n));
   return size * n;
 }
 
@@ -55,6 +46,19 @@ std::string where(const std::string& url) {
 bool retryable(int status) { return status == 429 || (status >= 500 && status <= 599); }
 
 }  // namespace
+
+void add_header_line(std::map<std::string, std::string>& headers, std::string_view raw) {
+  const std::string line(raw);
+  if (line.rfind("HTTP/", 0) == 0) headers.clear();  // a new response (after 100 Continue)
+  const size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon), value = line.substr(colon + 1);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.pop_back();
+    headers[name] = value;
+  }
+}
 
 std::string upstream_url(std::string_view real) {
   const size_t scheme = real.find("://");

@@ -53,6 +53,11 @@ struct HttpResponse {
 // replaced by GLINT_URL_<HOST> when that is set.
 std::string upstream_url(std::string_view real);
 
+// One raw response header line (as libcurl's header callback gets it) into
+// `headers`: names lower-cased, values trimmed; a status line starts over
+// (the headers after a 100 Continue are the real answer's).
+void add_header_line(std::map<std::string, std::string>& headers, std::string_view line);
+
 // Sends `r`; an error only when no HTTP answer came at all (transport).
 Result<HttpResponse> send(const HttpRequest& r);
 

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "http/http_client.h"
 #include "llm/stream.h"
 
 namespace glint::connectors::llm {
@@ -70,17 +71,7 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* s = static_cast<Sink*>(user);
   s->last_byte = Clock::now();
-  auto& headers = s->reply->headers;
-  std::string line(data, size * n);
-  if (line.rfind("HTTP/", 0) == 0) headers.clear();  // a new response (after 100 Continue)
-  const size_t colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon), value = line.substr(colon + 1);
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.pop_back();
-    headers[name] = value;
-  }
+  add_header_line(s->reply->headers, std::string_view(data, size * n));
   return size * n;
 }
 

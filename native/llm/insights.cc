@@ -170,9 +170,7 @@ Insights::Insights(App& app) : app_(app), settings_(llm::Settings::from_env()) {
     std::fprintf(stderr, "{\"level\":\"info\",\"event\":\"insight_tasks_recovered\",\"requeued\":%lld,\"failed\":%lld}\n",
                  static_cast<long long>(requeued), static_cast<long long>(failed));
   }
-  const char* w = std::getenv("GLINT_INSIGHT_WORKERS");
-  const int n = w != nullptr ? std::clamp(std::atoi(w), 1, 16) : 2;
-  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
+  for (int i = 0; i < settings_.workers; ++i) workers_.emplace_back([this] { work(); });
   std::string names;
   for (const auto& p : settings_.providers) names += (names.empty() ? "" : ",") + p.name + ":" + p.model;
   std::fprintf(stderr, "{\"level\":\"info\",\"event\":\"llm_providers\",\"order\":\"%s\"}\n",

@@ -159,6 +159,7 @@ Settings Settings::from_env() {
   s.retries = env_int("GLINT_LLM_RETRIES", 1, 0, 5);
   s.max_retry_after_s = env_int("GLINT_LLM_MAX_RETRY_AFTER_S", 5, 0, 120);
   s.output_budget = env_int("GLINT_LLM_OUTPUT_BUDGET", 4 * s.max_tokens, 64, 200000);
+  s.workers = env_int("GLINT_INSIGHT_WORKERS", 2, 1, 16);
   std::string order = env("GLINT_LLM_PROVIDERS");
   if (order.empty()) order = "anthropic,openai";
   std::stringstream ss(order);

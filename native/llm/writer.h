@@ -52,6 +52,7 @@ struct Settings {
   int retries = 1;                      // extra tries of one provider on a retryable failure (GLINT_LLM_RETRIES)
   int max_retry_after_s = 5;            // a longer retry-after moves on to the next provider at once
   int output_budget = 4096;             // output tokens over all calls of one answer
+  int workers = 2;                      // async insight tasks at once (GLINT_INSIGHT_WORKERS, 1–16)
   // From the environment: keys GLINT_ANTHROPIC_API_KEY / GLINT_OPENAI_API_KEY,
   // GLINT_OPENAI_BASE_URL (an OpenAI-compatible server), models
   // GLINT_ANTHROPIC_MODEL / GLINT_OPENAI_MODEL, hosts through GLINT_URL_*.
