@@ -17,6 +17,7 @@
 #include "glint/ingest.h"
 #include "glint/values.h"
 #include "base/json_out.h"
+#include "figures/slice.h"
 #include "insights/report_json.h"
 #include "insights/written.h"
 #include "tables/table_analyses.h"
@@ -47,7 +48,9 @@ struct Engine::State {
   std::shared_ptr<const std::pair<Rollup, Rollup>> rolled(const Json& handles, const std::vector<const Dataset*>& inputs,
                                                           const RollupOptions& o) {
     std::string key = handles.dump() + "|" + std::to_string(o.days) + "|" + (o.anchor ? std::to_string(*o.anchor) : "") +
-                      "|" + o.currency + "|" + (o.dedupe_overlaps ? "1" : "0");
+                      "|" + (o.start ? std::to_string(*o.start) : "") + "|" + std::string(compare_mode_name(o.compare)) +
+                      "|" + std::to_string(o.compare_start) + "|" + std::to_string(o.compare_end) + "|" + o.currency +
+                      "|" + (o.dedupe_overlaps ? "1" : "0");
     auto it = rollups.find(key);
     if (it != rollups.end()) return it->second;
     if (rollups.size() > 64) rollups.clear();
@@ -103,6 +106,9 @@ struct Request {
 struct ReportOptions {
   int days = 30;
   std::optional<Day> anchor;
+  std::optional<Day> start;  // a chosen range's first day (then days = anchor - start + 1)
+  CompareMode compare = CompareMode::kPrevious;
+  Day compare_start = 0, compare_end = 0;
   bool full = false;
   AnalysisOptions analysis;
   std::string locale;    // "de-DE"; empty: the inputs' own
@@ -112,6 +118,10 @@ struct ReportOptions {
     RollupOptions o;
     o.days = days;
     o.anchor = anchor;
+    o.start = start;
+    o.compare = compare;
+    o.compare_start = compare_start;
+    o.compare_end = compare_end;
     o.currency = currency;
     o.dedupe_overlaps = dedupe_overlaps;
     return o;
@@ -196,40 +206,30 @@ Status collect_inputs(const Json& doc, std::map<int64_t, Dataset>& closed, std::
   return Status::Ok();
 }
 
-// "platforms": ["google_ads", …] keeps only those platforms' rows: the
-// inputs are replaced by filtered copies (held in `holder`), so every total,
-// comparison and fact reads the chosen platforms alone.
-Status only_platforms(const Json& doc, std::vector<const Dataset*>& inputs, std::deque<Dataset>& holder) {
-  const auto it = doc.find("platforms");
-  if (it == doc.end() || it->is_null()) return Status::Ok();
-  if (!it->is_array() || it->empty()) return Status(ErrorCode::kInvalidRequest, "'platforms' must be a non-empty array of platform names");
-  std::set<Platform> keep;
-  for (const Json& name : *it) {
-    const auto p = name.is_string() ? platform_from_name(name.get<std::string>()) : std::nullopt;
-    if (!p) {
-      return Status(ErrorCode::kInvalidRequest,
-                    "'platforms' names an unknown platform " + name.dump() + " (google_ads, meta_ads, ga4, linkedin_ads, tiktok_ads, …)");
-    }
-    keep.insert(*p);
+// "compare": "previous" | "year" | "none" | {"start": DATE, "end": DATE}.
+Status read_compare(const Request& req, ReportOptions& out) {
+  const auto it = req.doc.find("compare");
+  if (it == req.doc.end() || it->is_null()) return Status::Ok();
+  const Status bad(ErrorCode::kInvalidRequest,
+                   "'compare' must be \"previous\", \"year\", \"none\" or {\"start\": \"YYYY-MM-DD\", \"end\": \"YYYY-MM-DD\"}");
+  if (it->is_string()) {
+    const std::string& m = it->get_ref<const std::string&>();
+    if (m == "previous") out.compare = CompareMode::kPrevious;
+    else if (m == "year") out.compare = CompareMode::kYear;
+    else if (m == "none") out.compare = CompareMode::kNone;
+    else return bad;
+    return Status::Ok();
   }
-  for (const Dataset*& d : inputs) {
-    Dataset& f = holder.emplace_back();
-    f.report = d->report;
-    std::vector<uint32_t> index(d->entities.size(), UINT32_MAX);
-    for (size_t i = 0; i < d->entities.size(); ++i) {
-      if (keep.count(d->entities[i].platform) == 0) continue;
-      index[i] = static_cast<uint32_t>(f.entities.size());
-      f.entities.push_back(d->entities[i]);
-      if (!d->attributes.empty()) f.attributes.push_back(d->attributes[i]);
-    }
-    for (const Cell& c : d->cells) {
-      if (index[c.entity] == UINT32_MAX) continue;
-      Cell k = c;
-      k.entity = index[c.entity];
-      f.cells.push_back(k);
-    }
-    d = &f;
-  }
+  if (!it->is_object()) return bad;
+  const Request window{*it};
+  std::optional<Day> start, end;
+  if (Status s = window.date("start", start); !s.ok()) return Status(s.code(), "'compare': " + s.message());
+  if (Status s = window.date("end", end); !s.ok()) return Status(s.code(), "'compare': " + s.message());
+  if (!start || !end) return bad;
+  if (*start > *end) return Status(ErrorCode::kInvalidRequest, "'compare': 'start' must be on or before 'end'");
+  out.compare = CompareMode::kCustom;
+  out.compare_start = *start;
+  out.compare_end = *end;
   return Status::Ok();
 }
 
@@ -255,7 +255,19 @@ Status read_report_options(const Request& req, ReportOptions& out) {
   }
   if (Status s = boolean(req, "dedupe_overlaps", out.dedupe_overlaps); !s.ok()) return s;
   if (Status s = read_targets(req.doc, out.analysis.targets); !s.ok()) return s;
-  return req.date("anchor", out.anchor);
+  if (Status s = req.date("anchor", out.anchor); !s.ok()) return s;
+  std::optional<Day> end;
+  if (Status s = req.date("end", end); !s.ok()) return s;
+  if (end && out.anchor && *end != *out.anchor) {
+    return Status(ErrorCode::kInvalidRequest, "'end' and 'anchor' name the same day (the period's last): give one");
+  }
+  if (end) out.anchor = end;
+  if (Status s = req.date("start", out.start); !s.ok()) return s;
+  if (out.start && out.anchor && *out.start > *out.anchor) {
+    return Status(ErrorCode::kInvalidRequest, "'start' (" + iso_date(*out.start) + ") must be on or before 'end' (" +
+                                                  iso_date(*out.anchor) + ")");
+  }
+  return read_compare(req, out);
 }
 
 Json export_json(const Dataset& d) {
@@ -315,7 +327,10 @@ Result<Dataset> import_json(const Json& doc) {
   const size_t dims = d.report.kind == DataKind::kAds ? kAdDims : kWebDims;
   std::set<std::string> currencies;
   for (const Json& e : *ents) {
-    if (!e.is_object() || !e.contains("dims") || !e["dims"].is_array() || e["dims"].size() != dims) return bad("an entity is malformed");
+    // Exports stored before the keyword and search-term dimensions have fewer: the missing ones are blank.
+    if (!e.is_object() || !e.contains("dims") || !e["dims"].is_array() || e["dims"].size() > dims || e["dims"].empty()) {
+      return bad("an entity is malformed");
+    }
     Entity x;
     x.platform = platform_from_name(e.value("platform", "generic")).value_or(Platform::kGeneric);
     x.currency = e.value("currency", "");
@@ -323,6 +338,7 @@ Result<Dataset> import_json(const Json& doc) {
       if (!v.is_string()) return bad("an entity dimension is not a string");
       x.dims.push_back(v.get<std::string>());
     }
+    x.dims.resize(dims);
     if (const auto a = e.find("attrs"); a != e.end() && a->is_object()) {
       d.attributes.resize(d.entities.size() + 1);
       CampaignAttributes& at = d.attributes.back();
@@ -379,6 +395,23 @@ Result<Dataset> import_json(const Json& doc) {
   return d;
 }
 
+// The analyze report of `inputs` with the request's row filters: what the
+// inputs hold (for the filter menus), then the report of the rows kept.
+CallResult analyze_sliced(const Json& doc, std::vector<const Dataset*>& inputs, ReportOptions& opts, const Locale& locale,
+                          const FactBook& facts) {
+  SliceFilter filter;
+  if (Status s = read_slice_filter(doc, filter); !s.ok()) return error_result(s.code(), s.message());
+  Json values = filter_values_json(inputs);
+  std::deque<Dataset> filtered;
+  apply_slice_filter(filter, inputs, filtered);
+  const Json format = choose_format(locale, opts.locale, opts.currency, inputs, opts.analysis.format);
+  Json out = analyze_report_json(inputs, opts.rollup(), opts.full ? &facts : nullptr, opts.full ? &opts.analysis : nullptr, format);
+  out["filters"] = slice_filter_json(filter);
+  out["filter_values"] = std::move(values);
+  out["levels"] = {{"ads", levels_json(inputs, DataKind::kAds)}, {"web", levels_json(inputs, DataKind::kWeb)}};
+  return ok_result(out);
+}
+
 }  // namespace
 
 Engine::Engine() : state_(std::make_unique<State>()) {}
@@ -412,10 +445,8 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       ingest.feed(payload);
       Result<Dataset> d = ingest.finish();
       if (!d.ok()) return error_result(d.status().code(), d.status().message());
-      const std::vector<const Dataset*> inputs = {&d.value()};
-      const Json format = choose_format(st.locale, opts.locale, opts.currency, inputs, opts.analysis.format);
-      return ok_result(analyze_report_json(inputs, opts.rollup(), opts.full ? &st.facts : nullptr,
-                                           opts.full ? &opts.analysis : nullptr, format));
+      std::vector<const Dataset*> inputs = {&d.value()};
+      return analyze_sliced(doc, inputs, opts, st.locale, st.facts);
     }
 
     if (method == "ingest.open") {
@@ -479,11 +510,7 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       if (Status s = read_report_options(req, opts); !s.ok()) return error_result(s.code(), s.message());
       std::vector<const Dataset*> inputs;
       if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
-      std::deque<Dataset> filtered;
-      if (Status s = only_platforms(doc, inputs, filtered); !s.ok()) return error_result(s.code(), s.message());
-      const Json format = choose_format(st.locale, opts.locale, opts.currency, inputs, opts.analysis.format);
-      return ok_result(analyze_report_json(inputs, opts.rollup(), opts.full ? &st.facts : nullptr,
-                                           opts.full ? &opts.analysis : nullptr, format));
+      return analyze_sliced(doc, inputs, opts, st.locale, st.facts);
     }
 
     if (method == "report.highlight") {
@@ -500,9 +527,11 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       if (Status s = req.integer("max_facts", 0, 100, max_facts); !s.ok()) return error_result(s.code(), s.message());
       std::vector<const Dataset*> inputs;
       if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
+      SliceFilter filter;
+      if (Status s = read_slice_filter(doc, filter); !s.ok()) return error_result(s.code(), s.message());
       std::deque<Dataset> filtered;
-      if (Status s = only_platforms(doc, inputs, filtered); !s.ok()) return error_result(s.code(), s.message());
-      const Json key = doc.contains("platforms") ? Json{doc["handles"], doc["platforms"]} : doc["handles"];
+      apply_slice_filter(filter, inputs, filtered);
+      const Json key = filter.any() ? Json{doc["handles"], slice_filter_json(filter)} : doc["handles"];
       const auto rolled = st.rolled(key, inputs, opts.rollup());
       HighlightOptions ho;
       ho.type = *type;
@@ -514,6 +543,19 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       out["format"] = format;
       out["overlaps"] = overlaps_json(rolled->first, rolled->second);
       return ok_result(out);
+    }
+
+    if (method == "report.breakdown") {
+      ReportOptions opts;
+      if (Status s = read_report_options(req, opts); !s.ok()) return error_result(s.code(), s.message());
+      std::vector<const Dataset*> inputs;
+      if (Status s = collect_inputs(doc, st.closed, inputs); !s.ok()) return error_result(s.code(), s.message());
+      SliceFilter filter;
+      if (Status s = read_slice_filter(doc, filter); !s.ok()) return error_result(s.code(), s.message());
+      std::deque<Dataset> filtered;
+      apply_slice_filter(filter, inputs, filtered);
+      const Json format = choose_format(st.locale, opts.locale, opts.currency, inputs, opts.analysis.format);
+      return breakdown_call(doc, inputs, opts.rollup(), format);
     }
 
     if (method == "report.query") {

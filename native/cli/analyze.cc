@@ -18,7 +18,8 @@ namespace glint::native {
 namespace {
 
 constexpr const char* kAnalyzeHelp =
-    "usage: glint analyze [--json] [--full] [--days N] [--anchor YYYY-MM-DD] [--locale TAG]\n"
+    "usage: glint analyze [--json] [--full] [--days N | --from DATE] [--to DATE] [--compare WHAT]\n"
+    "                     [--platform NAME] [--account ID] [--campaign NAME] [--locale TAG]\n"
     "                     [--currency CODE] [--keep-duplicates] [--keep-overlaps] FILE...\n"
     "\n"
     "Reads ad-platform and web-analytics exports (Google Ads, Meta, GA4, TikTok,\n"
@@ -35,6 +36,7 @@ constexpr const char* kAnalyzeHelp =
     "  --budget-increase-limit P  no campaign raised by more than P percent (default 50)\n"
     "  --days N          period length for the comparison (default 30)\n"
     "  --anchor DATE     last day of the current period (default: the data's last date)\n"
+    GLINT_SLICE_HELP
     REPORT_OPTIONS_HELP
     "  FILE              a file, or - for standard input\n"
     "\n"
@@ -144,9 +146,22 @@ void print_sections(const nlohmann::json& doc, bool web) {
   }
   const auto& p = doc["periods"];
   if (!p.is_null()) {
-    std::printf("\n  last %d days (%s to %s) vs the %d before (%s to %s):\n", p["days"].get<int>(),
-                str(p["current"]["start"]).c_str(), str(p["current"]["end"]).c_str(), p["days"].get<int>(),
-                str(p["previous"]["start"]).c_str(), str(p["previous"]["end"]).c_str());
+    const auto& cmp = p["compare"];
+    const std::string mode = cmp.is_object() ? str(cmp["mode"]) : "previous";
+    if (mode == "none") {
+      std::printf("\n  %d days (%s to %s), no comparison:\n", p["days"].get<int>(), str(p["current"]["start"]).c_str(),
+                  str(p["current"]["end"]).c_str());
+    } else if (mode == "previous") {
+      std::printf("\n  last %d days (%s to %s) vs the %d before (%s to %s):\n", p["days"].get<int>(),
+                  str(p["current"]["start"]).c_str(), str(p["current"]["end"]).c_str(), p["days"].get<int>(),
+                  str(p["previous"]["start"]).c_str(), str(p["previous"]["end"]).c_str());
+    } else {
+      const std::string with = mode == "year" ? str(cmp["label"]) + " (" + str(p["previous"]["start"]) + " to " +
+                                                    str(p["previous"]["end"]) + ")"
+                                              : str(p["previous"]["start"]) + " to " + str(p["previous"]["end"]);
+      std::printf("\n  %d days (%s to %s) vs %s:\n", p["days"].get<int>(), str(p["current"]["start"]).c_str(),
+                  str(p["current"]["end"]).c_str(), with.c_str());
+    }
     for (const auto& [metric, change] : p["change"].items()) {
       const bool rate = p["change_points"].contains(metric);
       const bool is_money = metric == "spend" || metric == "conversion_value" || metric == "revenue" || metric == "cpc" ||
@@ -154,7 +169,7 @@ void print_sections(const nlohmann::json& doc, bool web) {
       const auto show = [&](const nlohmann::json& v) {
         return rate ? pct(v) : is_money ? money(v, one_currency) : num(v, decimals_of(metric));
       };
-      std::printf("    %-22s %14s -> %-14s %s\n", metric.c_str(), show(p["previous"][metric]).c_str(),
+      std::printf("    %-22s %14s -> %-14s %s\n", metric.c_str(), p["previous"].is_null() ? "" : show(p["previous"][metric]).c_str(),
                   show(p["current"][metric]).c_str(), signed_pct(change).c_str());
     }
     // Which inputs the changes are over, and why some are not.
@@ -303,7 +318,8 @@ void print_text(const nlohmann::json& report) {
 int run_analyze(const std::vector<std::string>& args) {
   CliArgs a;
   if (auto stop = parse_cli("analyze", kAnalyzeHelp, args, {"--json", "--full", "--keep-duplicates", "--keep-overlaps"},
-                            {"--days", "--anchor", "--forecast-days", "--budget-increase-limit", "--locale", "--currency"}, a)) {
+                            {"--days", "--anchor", "--forecast-days", "--budget-increase-limit", "--locale", "--currency",
+                             GLINT_SLICE_OPTIONS}, a)) {
     return *stop;
   }
   const bool json = a.has("--json");
@@ -317,7 +333,10 @@ int run_analyze(const std::vector<std::string>& args) {
       options["anchor"] = v;
       continue;
     }
-    if (option == "--locale" || option == "--currency") continue;
+    if (option == "--locale" || option == "--currency" || option == "--from" || option == "--to" || option == "--compare" ||
+        option == "--platform" || option == "--account" || option == "--campaign") {
+      continue;
+    }
     long n = 0;
     if (option == "--days" && !integer_value("analyze", option, v, 1, 3660, n)) return 2;
     if (option != "--days" && !integer_value("analyze", option, v, 0, 1000, n)) return 2;

@@ -194,6 +194,20 @@ void report_options(const CliArgs& a, nlohmann::json& request, nlohmann::json& o
   for (const auto& [option, v] : a.values) {
     if (option == "--locale") request["locale"] = v;
     if (option == "--currency") request["currency"] = v;
+    if (option == "--from") request["start"] = v;
+    if (option == "--to") request["end"] = v;
+    if (option == "--platform") request["platforms"].push_back(v);
+    if (option == "--account") request["accounts"].push_back(v);
+    if (option == "--campaign") request["campaigns"].push_back(v);
+    if (option == "--compare") {
+      // previous | year | none | START:END (core checks the dates and says which is wrong)
+      const size_t colon = v.find(':');
+      if (colon == std::string::npos) {
+        request["compare"] = v;
+      } else {
+        request["compare"] = {{"start", v.substr(0, colon)}, {"end", v.substr(colon + 1)}};
+      }
+    }
   }
   if (a.has("--keep-duplicates")) open["dedupe_rows"] = false;
   if (a.has("--keep-overlaps")) request["dedupe_overlaps"] = false;

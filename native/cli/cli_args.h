@@ -67,6 +67,17 @@ void print_raw(const std::string& text);
   "  --currency CODE the currency of files that state none (ISO 4217: EUR, JPY…)\n"               \
   "  --keep-duplicates  count rows that repeat an earlier row (default: once, with a warning)\n"   \
   "  --keep-overlaps    count twice what two files hold for the same campaigns and days\n"
+// Also the period and slice options every report command takes: --from,
+// --to, --compare, --platform, --account, --campaign (kSliceOptions).
 void report_options(const CliArgs& a, nlohmann::json& request, nlohmann::json& open);
+#define GLINT_SLICE_OPTIONS "--from", "--to", "--compare", "--platform", "--account", "--campaign"
+#define GLINT_SLICE_HELP                                                                                      \
+  "  --from DATE       first day of the current period (with --to: any range; default: --days before --to)\n" \
+  "  --to DATE         last day of the current period (default: the data's last date; same as --anchor)\n"   \
+  "  --compare WHAT    previous (the same number of days before, default), year (the same dates a year\n"  \
+  "                    earlier), none, or START:END (any window, e.g. 2025-01-01:2025-01-31)\n"            \
+  "  --platform NAME   only this platform's rows (google_ads, meta_ads, ga4, …); repeatable\n"             \
+  "  --account ID      only this ad account's rows (id or name; 123-456-7890 = 1234567890); repeatable\n" \
+  "  --campaign NAME   only this campaign's rows (id or name); repeatable\n"
 
 }  // namespace glint::native

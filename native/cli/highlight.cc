@@ -27,6 +27,7 @@ constexpr const char* kHighlightHelp =
     "                  all: the four, one after the other\n"
     "  --days N        period length (default 30)\n"
     "  --anchor DATE   last day of the current period (default: the data's last date)\n"
+    GLINT_SLICE_HELP
     "  --max N         at most N facts per type (default 5)\n"
     "  --json          the highlight response as JSON (schemas/highlight_response.schema.json)\n"
     REPORT_OPTIONS_HELP;
@@ -36,7 +37,7 @@ constexpr const char* kHighlightHelp =
 int run_highlight(const std::vector<std::string>& args) {
   CliArgs a;
   if (auto stop = parse_cli("highlight", kHighlightHelp, args, {"--json", "--keep-duplicates", "--keep-overlaps"},
-                            {"--type", "--days", "--anchor", "--max", "--locale", "--currency"}, a)) {
+                            {"--type", "--days", "--anchor", "--max", "--locale", "--currency", GLINT_SLICE_OPTIONS}, a)) {
     return *stop;
   }
   const bool json = a.has("--json");
@@ -46,7 +47,10 @@ int run_highlight(const std::vector<std::string>& args) {
   report_options(a, options, open);
   for (const auto& [option, v] : a.values) {
     long n = 0;
-    if (option == "--locale" || option == "--currency") continue;
+    if (option == "--locale" || option == "--currency" || option == "--from" || option == "--to" || option == "--compare" ||
+        option == "--platform" || option == "--account" || option == "--campaign") {
+      continue;
+    }
     if (option == "--type") {
       type = v;
     } else if (option == "--anchor") {

@@ -39,6 +39,8 @@ enum class Field : uint8_t {
   kUserId, kSessionId, kEventName, kTimestamp, kChannel, kConverted, kValue, kStep, kStepCount,
   // campaign attributes (read per campaign, never summed); appended, never reordered
   kCampaignType, kCampaignStatus, kBidStrategy, kTargetCpa, kTargetRoas, kBudget, kLostIsBudget,
+  // ads dimensions below the ad group (drill-down); appended, never reordered
+  kKeyword, kSearchTerm,
   kCount
 };
 

@@ -50,8 +50,8 @@ enum class DataKind : uint8_t { kAds, kWeb };
 std::string_view data_kind_name(DataKind k);
 
 // Dimension slots of an ads entity and of a web entity.
-enum class AdDim : uint8_t { kAccountId, kAccountName, kCampaignId, kCampaign, kAdGroupId, kAdGroup, kAdId, kAd };
-constexpr int kAdDims = 8;
+enum class AdDim : uint8_t { kAccountId, kAccountName, kCampaignId, kCampaign, kAdGroupId, kAdGroup, kAdId, kAd, kKeyword, kSearchTerm };
+constexpr int kAdDims = 10;
 enum class WebDim : uint8_t { kSource, kMedium, kCampaign, kLandingPage, kDevice };
 constexpr int kWebDims = 5;
 

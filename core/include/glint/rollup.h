@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -79,9 +80,21 @@ struct SourceCoverage {
   std::string note;       // why not: "Google Ads has no data after 2026-03-31"
 };
 
+// What the current window is compared with.
+enum class CompareMode : uint8_t {
+  kPrevious,  // the `days` days just before it
+  kYear,      // the same calendar dates one year earlier (29 Feb → 28 Feb)
+  kCustom,    // a window the caller gives (any length)
+  kNone,      // nothing: every change is null
+};
+std::string_view compare_mode_name(CompareMode m);
+
 struct Periods {
   int days = 0;
   Day anchor = 0;
+  CompareMode compare = CompareMode::kPrevious;
+  bool chosen_start = false;  // the caller gave the first day (a range, not "the last N days")
+  int previous_days_length = 0;  // days of the previous window (= days unless custom; 0 for none)
   PeriodSums current, previous;
   // Coverage-aware comparison: changes are computed from the sources that
   // cover both windows only, over `compared_current` vs `compared_previous`;
@@ -106,8 +119,26 @@ struct Overlap {
 struct RollupOptions {
   int days = 0;                    // > 0: period length
   std::optional<Day> anchor;       // default: the last date in the data
+  std::optional<Day> start;        // the first day of the current window: days = anchor - start + 1
+  CompareMode compare = CompareMode::kPrevious;
+  Day compare_start = 0, compare_end = 0;  // kCustom's window
+  // A breakdown below the campaign (report.breakdown): the row an entity
+  // belongs to, or nullopt to leave it out (outside the drilled-into parent).
+  // Cells are counted as in the rest of the roll-up (overlaps once).
+  std::function<std::optional<std::string>(const Entity&)> breakdown_key;
   std::string currency;            // for inputs that state none
   bool dedupe_overlaps = true;     // count an overlap of two inputs once
+};
+
+// One row of a breakdown: the entities sharing a breakdown key.
+struct BreakdownRow {
+  std::string key;
+  Platform platform = Platform::kGeneric;
+  std::string currency;
+  std::vector<std::string> dims;  // the first entity's dimensions (name the row)
+  uint32_t dims_present = 0;      // bit per dimension slot: some entity of the row has it
+  Sums total, current, previous;  // all days; the current and previous windows
+  bool compared = true;           // every input it comes from is compared (see Periods)
 };
 
 struct Rollup {
@@ -126,6 +157,7 @@ struct Rollup {
   std::optional<DeclaredPeriod> declared;
   bool undated = false;  // rows but not one dated row
   std::vector<Overlap> overlaps;
+  std::vector<BreakdownRow> breakdown;  // with RollupOptions::breakdown_key, in first-seen order
 };
 
 // Rolls up the inputs of one kind. `days` > 0 sets the period length;

@@ -78,7 +78,24 @@ int days_within(std::optional<Day> first, std::optional<Day> last, Day start, Da
   return b < a ? 0 : static_cast<int>(b - a + 1);
 }
 
+// The same calendar date one year earlier; 29 February becomes the 28th.
+Day year_earlier(Day d) {
+  const Civil c = civil_from_day(d);
+  const auto same = day_from_civil(c.year - 1, c.month, c.day);
+  return same ? *same : *day_from_civil(c.year - 1, c.month, c.day - 1);
+}
+
 }  // namespace
+
+std::string_view compare_mode_name(CompareMode m) {
+  switch (m) {
+    case CompareMode::kYear: return "year";
+    case CompareMode::kCustom: return "custom";
+    case CompareMode::kNone: return "none";
+    case CompareMode::kPrevious: break;
+  }
+  return "previous";
+}
 
 Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const RollupOptions& options) {
   const int days = options.days;
@@ -92,6 +109,7 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
   struct PerDataset {
     const Dataset* d;
     std::vector<size_t> platform_of, group_of, currency_of;
+    std::vector<uint32_t> row_of;  // breakdown row per entity; UINT32_MAX: left out
     std::optional<Day> first, last;
   };
   std::vector<PerDataset> per_dataset;
@@ -99,6 +117,8 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
   std::vector<std::string> currency_names;               // index → code
   std::map<std::string, size_t> currency_index;
   std::map<std::pair<Day, size_t>, Sums> days_map;       // (day, currency index)
+  std::map<std::string, uint32_t, std::less<>> row_index;  // breakdown key → row
+  std::vector<std::vector<std::pair<Day, Sums>>> row_days;  // breakdown row → its dated cells
 
   for (const Dataset* d : inputs) {
     if (d->report.kind != kind) continue;
@@ -173,6 +193,24 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
         if (g.attrs.empty()) g.attrs = attrs;
       }
       group_of[i] = gi->second;
+      if (options.breakdown_key) {
+        if (i == 0) pd.row_of.assign(d->entities.size(), UINT32_MAX);
+        if (std::optional<std::string> rk = options.breakdown_key(e)) {
+          auto [ri, rnew] = row_index.try_emplace(std::move(*rk), static_cast<uint32_t>(r.breakdown.size()));
+          if (rnew) {
+            BreakdownRow& row = r.breakdown.emplace_back();
+            row.key = ri->first;
+            row.platform = e.platform;
+            row.currency = e.currency;
+            row.dims = e.dims;
+          }
+          BreakdownRow& row = r.breakdown[ri->second];
+          for (size_t s = 0; s < e.dims.size() && s < 32; ++s) {
+            if (!e.dims[s].empty()) row.dims_present |= 1u << s;
+          }
+          pd.row_of[i] = ri->second;
+        }
+      }
     }
   }
 
@@ -245,6 +283,12 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
     const std::vector<size_t>& currency_of = pd.currency_of;
     for (const Cell& c : d->cells) {
       if (dropped(k, group_of[c.entity], c.day)) continue;
+      if (!pd.row_of.empty() && pd.row_of[c.entity] != UINT32_MAX) {
+        const uint32_t ri = pd.row_of[c.entity];
+        if (row_days.size() <= ri) row_days.resize(r.breakdown.size());
+        r.breakdown[ri].total.add(c.sums);
+        if (c.day != kNoDay) row_days[ri].emplace_back(c.day, c.sums);
+      }
       r.totals.add(c.sums);
       platforms[platform_of[c.entity]].sums.add(c.sums);
       Group& g = groups[group_of[c.entity]];
@@ -272,15 +316,41 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
   }
   // Coverage of each input over the two windows (see Periods).
   std::optional<Periods> periods;
-  if (days > 0 && (anchor || r.date_max)) {
+  if ((days > 0 || options.start) && (anchor || r.date_max)) {
     Periods& p = periods.emplace();
-    p.days = days;
     p.anchor = anchor ? *anchor : *r.date_max;
     p.current.end = p.anchor;
-    p.current.start = p.anchor - days + 1;
-    p.previous.end = p.current.start - 1;
-    p.previous.start = p.previous.end - days + 1;
-    std::vector<bool> covered(static_cast<size_t>(2 * days), false);  // previous days, then current
+    if (options.start) {
+      p.current.start = std::min(*options.start, p.anchor);
+      p.chosen_start = true;
+    } else {
+      p.current.start = p.anchor - days + 1;
+    }
+    p.days = static_cast<int>(p.current.end - p.current.start + 1);
+    p.compare = options.compare;
+    switch (options.compare) {
+      case CompareMode::kPrevious:
+        p.previous.end = p.current.start - 1;
+        p.previous.start = p.previous.end - p.days + 1;
+        break;
+      case CompareMode::kYear:
+        p.previous.start = year_earlier(p.current.start);
+        p.previous.end = year_earlier(p.current.end);
+        break;
+      case CompareMode::kCustom:
+        p.previous.start = std::min(options.compare_start, options.compare_end);
+        p.previous.end = std::max(options.compare_start, options.compare_end);
+        break;
+      case CompareMode::kNone:
+        // An empty window before the current one: nothing falls in it.
+        p.previous.start = p.current.start;
+        p.previous.end = p.current.start - 1;
+        break;
+    }
+    const bool none = options.compare == CompareMode::kNone;
+    p.previous_days_length = none ? 0 : static_cast<int>(p.previous.end - p.previous.start + 1);
+    const int cur_len = p.days, prev_len = p.previous_days_length;
+    std::vector<bool> covered_cur(static_cast<size_t>(cur_len), false), covered_prev(static_cast<size_t>(prev_len), false);
     for (const PerDataset& pd : per_dataset) {
       SourceCoverage s;
       s.name = base_name(pd.d->report.table.name);
@@ -288,32 +358,41 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
       s.first = pd.first;
       s.last = pd.last;
       s.current_days = days_within(pd.first, pd.last, p.current.start, p.current.end);
-      s.previous_days = days_within(pd.first, pd.last, p.previous.start, p.previous.end);
-      s.compared = s.current_days == days && 2 * s.previous_days >= days;
+      s.previous_days = none ? 0 : days_within(pd.first, pd.last, p.previous.start, p.previous.end);
+      s.compared = !none && s.current_days == cur_len && 2 * s.previous_days >= prev_len;
       if (!pd.first) {
         s.note = source_label(s) + " has no day per row";
       } else if (*pd.last < p.current.end) {
         s.note = source_label(s) + " has no data after " + iso_date(*pd.last);
       } else if (*pd.first > p.current.start) {
         s.note = source_label(s) + " has no data before " + iso_date(*pd.first);
-      } else if (!s.compared) {
-        s.note = source_label(s) + " covers " + std::to_string(s.previous_days) + " of the previous " +
-                 std::to_string(days) + " days";
+      } else if (!s.compared && !none) {
+        s.note = source_label(s) + " covers " + std::to_string(s.previous_days) + " of the " +
+                 (options.compare == CompareMode::kPrevious
+                      ? "previous " + std::to_string(prev_len) + " days"
+                      : std::to_string(prev_len) + " days compared with (" + iso_date(p.previous.start) + " – " +
+                            iso_date(p.previous.end) + ")");
       }
       if (pd.first) {
-        for (Day day = std::max(*pd.first, p.previous.start); day <= std::min(*pd.last, p.current.end); ++day) {
-          covered[static_cast<size_t>(day - p.previous.start)] = true;
+        for (Day day = std::max(*pd.first, p.current.start); day <= std::min(*pd.last, p.current.end); ++day) {
+          covered_cur[static_cast<size_t>(day - p.current.start)] = true;
+        }
+        if (!none) {
+          for (Day day = std::max(*pd.first, p.previous.start); day <= std::min(*pd.last, p.previous.end); ++day) {
+            covered_prev[static_cast<size_t>(day - p.previous.start)] = true;
+          }
         }
       }
       for (size_t i = 0; i < pd.d->entities.size(); ++i) {
         Group& g = groups[pd.group_of[i]];
-        g.covers_current = g.covers_current && s.current_days == days;
+        g.covers_current = g.covers_current && s.current_days == cur_len;
         g.compared = g.compared && s.compared;
       }
-      p.partial = p.partial || !s.compared;
+      p.partial = p.partial || (!s.compared && !none);
       p.coverage.push_back(std::move(s));
     }
-    for (size_t i = 0; i < covered.size(); ++i) (i < static_cast<size_t>(days) ? p.previous_covered : p.current_covered) += covered[i];
+    for (bool c : covered_cur) p.current_covered += c;
+    for (bool c : covered_prev) p.previous_covered += c;
     bool any = false;
     for (const SourceCoverage& s : p.coverage) any = any || s.compared;
     p.comparable = any;
@@ -356,12 +435,12 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
   if (periods) {
     Periods& p = *periods;
     for (const DayGroup& dg : r.by_day) {
-      PeriodSums* target = nullptr;
-      if (dg.day >= p.current.start && dg.day <= p.current.end) target = &p.current;
-      if (dg.day >= p.previous.start && dg.day <= p.previous.end) target = &p.previous;
-      if (target == nullptr) continue;
-      target->sums.add(dg.sums);
-      if (r.mixed_currencies()) target->by_currency[dg.currency].add(dg.sums);
+      // A custom comparison window may overlap the current one: each counts its own days.
+      for (PeriodSums* target : {&p.current, &p.previous}) {
+        if (dg.day < target->start || dg.day > target->end) continue;
+        target->sums.add(dg.sums);
+        if (r.mixed_currencies()) target->by_currency[dg.currency].add(dg.sums);
+      }
     }
     p.compared_current.start = p.current.start;
     p.compared_current.end = p.current.end;
@@ -384,6 +463,25 @@ Rollup roll_up(std::span<const Dataset* const> inputs, DataKind kind, const Roll
       }
     }
     r.periods = std::move(p);
+  }
+  if (!r.breakdown.empty() && r.periods) {
+    const Periods& p = *r.periods;
+    row_days.resize(r.breakdown.size());
+    for (size_t i = 0; i < r.breakdown.size(); ++i) {
+      BreakdownRow& row = r.breakdown[i];
+      for (const auto& [day, sums] : row_days[i]) {
+        if (day >= p.current.start && day <= p.current.end) row.current.add(sums);
+        if (day >= p.previous.start && day <= p.previous.end) row.previous.add(sums);
+      }
+      std::vector<std::pair<Day, Sums>>().swap(row_days[i]);
+    }
+    for (size_t k = 0; k < per_dataset.size() && k < p.coverage.size(); ++k) {  // coverage is in input order
+      const PerDataset& pd = per_dataset[k];
+      const bool compared = p.coverage[k].compared;
+      for (uint32_t ri : pd.row_of) {
+        if (ri != UINT32_MAX) r.breakdown[ri].compared = r.breakdown[ri].compared && compared;
+      }
+    }
   }
   r.undated = r.totals.rows > 0 && !r.date_max;
   if (r.undated) {

@@ -239,8 +239,20 @@ class Builder {
     out_.end = cur_.end;
     out_.previous_start = prev_.start;
     out_.previous_end = prev_.end;
-    period_ = "vs previous " + std::to_string(days_) + " days";
-    span_ = fill(book_.spans.count("days") ? book_.spans.at("days") : "in the last {days} days", {{"days", std::to_string(days_)}});
+    switch (p.compare) {
+      case CompareMode::kPrevious: period_ = "vs previous " + std::to_string(days_) + " days"; break;
+      case CompareMode::kYear: period_ = "vs the same period last year"; break;
+      case CompareMode::kCustom: period_ = "vs " + iso_date(prev_.start) + " – " + iso_date(prev_.end); break;
+      case CompareMode::kNone: period_.clear(); break;
+    }
+    // A chosen range reads "from … to …"; the last N days of the data as before.
+    if (p.chosen_start || (base.date_max && p.anchor != *base.date_max)) {
+      span_ = fill(book_.spans.count("range") ? book_.spans.at("range") : "from {start} to {end}",
+                   {{"start", iso_date(cur_.start)}, {"end", iso_date(cur_.end)}});
+    } else {
+      span_ = fill(book_.spans.count("days") ? book_.spans.at("days") : "in the last {days} days", {{"days", std::to_string(days_)}});
+    }
+    if (period_.empty()) period_ = span_;
     window_ = std::pair{cur_.start, cur_.end};
     if (web_.periods && (!ads_.periods || web_.periods->current.end != p.current.end)) {
       out_.web_window = std::pair{web_.periods->current.start, web_.periods->current.end};
@@ -254,7 +266,14 @@ class Builder {
     }
     for (const Rollup* r : {&ads_, &web_}) {
       if (!r->periods) continue;
-      if (!r->periods->comparable) {
+      if (r->periods->compare == CompareMode::kNone) {
+        out_.notes.push_back(fill(note("no_comparison"), {{"start", iso_date(r->periods->current.start)},
+                                                          {"end", iso_date(r->periods->current.end)}}));
+      } else if (!r->periods->comparable && r->periods->compare != CompareMode::kPrevious) {
+        out_.notes.push_back(fill(note("uncovered_window"),
+                                  {{"days", std::to_string(days_)},
+                                   {"compared", iso_date(r->periods->previous.start) + " – " + iso_date(r->periods->previous.end)}}));
+      } else if (!r->periods->comparable) {
         out_.notes.push_back(fill(note("uncovered"), {{"days", std::to_string(days_)}}));
       } else if (r->periods->partial) {
         out_.notes.push_back(fill(note("partial"), {{"partial", partial_text(*r->periods)}}));

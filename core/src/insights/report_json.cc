@@ -1,6 +1,8 @@
 #include "insights/report_json.h"
 
+#include <map>
 #include <string>
+#include <tuple>
 
 namespace glint {
 
@@ -54,6 +56,43 @@ std::optional<double> change(std::optional<double> cur, std::optional<double> pr
   return (*cur - *prev) / *prev;
 }
 
+}  // namespace
+
+Json change_json(const Sums& csum, const Sums& psum, DataKind kind, uint32_t present, bool mixed, bool comparable,
+                 Json* points) {
+  Json ch = Json::object(), pts = Json::object();
+  auto base = [&](std::string_view name, int64_t cur, int64_t prev, bool money, bool known) {
+    if ((money && mixed) || !known || !comparable) {
+      ch[std::string(name)] = nullptr;
+      return;
+    }
+    ch[std::string(name)] = prev == 0 ? Json(nullptr)
+                                      : Json((static_cast<double>(cur) - static_cast<double>(prev)) /
+                                             static_cast<double>(prev));
+  };
+  if (kind == DataKind::kAds) {
+    for (AdMetric m : kAdMetrics) base(metric_name(m), csum[m], psum[m], is_money(m), has(present, m));
+  } else {
+    for (WebMetric m : kWebMetrics) base(metric_name(m), csum[m], psum[m], is_money(m), has(present, m));
+  }
+  auto cur = rates_of(csum, kind, present);
+  auto prev = rates_of(psum, kind, present);
+  if (!comparable) {
+    for (Rate& x : prev) x.value.reset();
+  }
+  for (size_t i = 0; i < cur.size(); ++i) {
+    const bool hide = cur[i].money && mixed;
+    ch[cur[i].name] = hide ? Json(nullptr) : json_out::optional(change(cur[i].value, prev[i].value));
+    if (cur[i].points) {
+      pts[cur[i].name] = (cur[i].value && prev[i].value) ? Json(*cur[i].value - *prev[i].value) : Json(nullptr);
+    }
+  }
+  if (points != nullptr) *points = std::move(pts);
+  return ch;
+}
+
+namespace {
+
 Json period_json(const PeriodSums& p, DataKind kind, uint32_t present, bool mixed) {
   Json j;
   j["start"] = iso_date(p.start);
@@ -67,6 +106,21 @@ Json period_json(const PeriodSums& p, DataKind kind, uint32_t present, bool mixe
   return j;
 }
 
+Json compare_json(const Periods& p) {
+  Json label;
+  switch (p.compare) {
+    case CompareMode::kPrevious: label = "the previous " + std::to_string(p.previous_days_length) + " days"; break;
+    case CompareMode::kYear: label = "the same period last year"; break;
+    case CompareMode::kCustom: label = iso_date(p.previous.start) + " – " + iso_date(p.previous.end); break;
+    case CompareMode::kNone: break;
+  }
+  return {{"mode", std::string(compare_mode_name(p.compare))},
+          {"label", std::move(label)},
+          {"start", p.compare == CompareMode::kNone ? Json(nullptr) : Json(iso_date(p.previous.start))},
+          {"end", p.compare == CompareMode::kNone ? Json(nullptr) : Json(iso_date(p.previous.end))},
+          {"days", p.previous_days_length}};
+}
+
 Json periods_json(const Rollup& r) {
   if (!r.periods) return nullptr;
   const Periods& p = *r.periods;
@@ -74,8 +128,9 @@ Json periods_json(const Rollup& r) {
   Json j;
   j["days"] = p.days;
   j["anchor"] = iso_date(p.anchor);
+  j["compare"] = compare_json(p);
   j["current"] = period_json(p.current, r.kind, r.metrics_present, mixed);
-  j["previous"] = period_json(p.previous, r.kind, r.metrics_present, mixed);
+  j["previous"] = p.compare == CompareMode::kNone ? Json(nullptr) : period_json(p.previous, r.kind, r.metrics_present, mixed);
   Json sources = Json::array();
   for (const SourceCoverage& s : p.coverage) {
     sources.push_back({{"name", s.name},
@@ -96,41 +151,10 @@ Json periods_json(const Rollup& r) {
     j["compared_current"] = period_json(p.compared_current, r.kind, r.metrics_present, mixed);
     j["compared_previous"] = period_json(p.compared_previous, r.kind, r.metrics_present, mixed);
   }
-  Json ch = Json::object(), pts = Json::object();
   // Changes only over the sources that cover both windows; none without any.
-  const Sums& csum = p.compared_current.sums;
-  const Sums& psum = p.compared_previous.sums;
-  auto base = [&](std::string_view name, int64_t cur, int64_t prev, bool money, bool known) {
-    if ((money && mixed) || !known || !p.comparable) {
-      ch[std::string(name)] = nullptr;
-      return;
-    }
-    ch[std::string(name)] = prev == 0 ? Json(nullptr)
-                                      : Json((static_cast<double>(cur) - static_cast<double>(prev)) /
-                                             static_cast<double>(prev));
-  };
-  if (r.kind == DataKind::kAds) {
-    for (AdMetric m : kAdMetrics) {
-      base(metric_name(m), csum[m], psum[m], is_money(m), has(r.metrics_present, m));
-    }
-  } else {
-    for (WebMetric m : kWebMetrics) {
-      base(metric_name(m), csum[m], psum[m], is_money(m), has(r.metrics_present, m));
-    }
-  }
-  auto cur = rates_of(csum, r.kind, r.metrics_present);
-  auto prev = rates_of(psum, r.kind, r.metrics_present);
-  if (!p.comparable) {
-    for (Rate& x : prev) x.value.reset();
-  }
-  for (size_t i = 0; i < cur.size(); ++i) {
-    const bool hide = cur[i].money && mixed;
-    ch[cur[i].name] = hide ? Json(nullptr) : json_out::optional(change(cur[i].value, prev[i].value));
-    if (cur[i].points) {
-      pts[cur[i].name] = (cur[i].value && prev[i].value) ? Json(*cur[i].value - *prev[i].value) : Json(nullptr);
-    }
-  }
-  j["change"] = std::move(ch);
+  Json pts;
+  j["change"] = change_json(p.compared_current.sums, p.compared_previous.sums, r.kind, r.metrics_present, mixed,
+                            p.comparable, &pts);
   j["change_points"] = std::move(pts);
   return j;
 }
@@ -185,6 +209,21 @@ void put_sections(Json& doc, const Rollup& r) {
     days.push_back(std::move(j));
   }
   doc["by_day"] = std::move(days);
+  // One line per platform (and currency) for the chart: the campaigns' (sources') day sums added up.
+  std::map<std::tuple<Day, Platform, std::string>, Sums> per_platform;
+  for (const Group& g : r.groups) {
+    for (const auto& [day, sums] : g.by_day.points()) per_platform[{day, g.platform, g.currency}].add(sums);
+  }
+  Json platform_days = Json::array();
+  for (const auto& [k, sums] : per_platform) {
+    Json j;
+    j["date"] = iso_date(std::get<0>(k));
+    j["platform"] = std::string(platform_name(std::get<1>(k)));
+    j["currency"] = std::get<2>(k).empty() ? Json(nullptr) : Json(std::get<2>(k));
+    put_metrics(j, sums, r.kind, present);
+    platform_days.push_back(std::move(j));
+  }
+  doc["by_platform_day"] = std::move(platform_days);
   doc["date_min"] = date_or_null(r.date_min);
   doc["date_max"] = date_or_null(r.date_max);
   doc["periods"] = periods_json(r);

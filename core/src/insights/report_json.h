@@ -31,6 +31,11 @@ json_out::Json analyze_report_json(std::span<const Dataset* const> inputs, const
                                    const FactBook* book, const AnalysisOptions* analysis,
                                    const json_out::Json& format_info);
 
+// Relative change of every metric from `previous` to `current` (null where
+// unknown, not comparable, or money across currencies); the proportions'
+// change in points into `points` when given.
+json_out::Json change_json(const Sums& current, const Sums& previous, DataKind kind, uint32_t present, bool mixed,
+                           bool comparable, json_out::Json* points = nullptr);
 // The "overlaps" entry: inputs holding the same campaigns on the same days.
 json_out::Json overlaps_json(const Rollup& ads, const Rollup& web);
 

@@ -19,7 +19,8 @@ constexpr std::array<std::string_view, static_cast<size_t>(Field::kCount)> kFiel
     "source", "medium", "source_medium", "landing_page", "device",
     "sessions", "engaged_sessions", "users", "new_users", "views", "key_events", "revenue",
     "user_id", "session_id", "event_name", "timestamp", "channel", "converted", "value", "step", "count",
-    "campaign_type", "campaign_status", "bid_strategy", "target_cpa", "target_roas", "budget", "lost_is_budget"};
+    "campaign_type", "campaign_status", "bid_strategy", "target_cpa", "target_roas", "budget", "lost_is_budget",
+    "keyword", "search_term"};
 
 constexpr std::array<std::string_view, static_cast<size_t>(Platform::kCount)> kPlatformNames = {
     "google_ads", "meta_ads", "ga4", "tiktok_ads", "linkedin_ads", "microsoft_ads", "generic"};

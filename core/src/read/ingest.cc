@@ -94,6 +94,8 @@ std::optional<size_t> ads_dim(Field f) {
     case Field::kAdGroup: return static_cast<size_t>(AdDim::kAdGroup);
     case Field::kAdId: return static_cast<size_t>(AdDim::kAdId);
     case Field::kAd: return static_cast<size_t>(AdDim::kAd);
+    case Field::kKeyword: return static_cast<size_t>(AdDim::kKeyword);
+    case Field::kSearchTerm: return static_cast<size_t>(AdDim::kSearchTerm);
     default: return std::nullopt;
   }
 }
@@ -296,7 +298,8 @@ class Ingest::Builder final : public TableSink {
         case Field::kDate: case Field::kDateStart: case Field::kDateEnd: case Field::kAccountId:
         case Field::kAccountName: case Field::kCampaignId: case Field::kCampaign: case Field::kAdGroupId:
         case Field::kAdGroup: case Field::kAdId: case Field::kAd: case Field::kSource: case Field::kMedium:
-        case Field::kSourceMedium: case Field::kLandingPage: case Field::kDevice:
+        case Field::kSourceMedium: case Field::kLandingPage: case Field::kDevice: case Field::kKeyword:
+        case Field::kSearchTerm:
           dim_cols_.push_back(i);
           break;
         default:
