@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <ctime>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -190,6 +192,64 @@ TEST(Cli, CallRunsACoreMethodOnFilesAndAnswersItsJson) {
   EXPECT_NE(bad.out.find("unknown_method"), std::string::npos) << bad.out;
   EXPECT_EQ(run("call").status, 2);
   EXPECT_EQ(run("call report.query --request '[1]'").status, 2);
+  fs::remove(f);
+}
+
+// --from/--to choose any range, --compare year the same dates a year
+// earlier, --platform one platform's rows; a wrong option value is a usage
+// error naming it. Expected sums are this test's own arithmetic.
+TEST(Cli, AnalyzeTakesARangeAComparisonAndFilters) {
+  const fs::path f = fs::temp_directory_path() / ("glint_cli_range_" + std::to_string(getpid()) + ".csv");
+  double cur_spend = 0, prev_spend = 0, meta_cur = 0;
+  {
+    std::ofstream out(f);
+    out << "date,platform,campaign,impressions,clicks,spend\n";
+    // 2025-03-01 … 2026-03-31, two platforms; spend = day index + 1 (google), half of it (meta).
+    for (int i = 0; i < 396; ++i) {
+      std::tm t{};
+      t.tm_year = 125;
+      t.tm_mon = 2;
+      t.tm_mday = 1 + i;
+      t.tm_isdst = -1;
+      std::mktime(&t);
+      char day[11];
+      std::strftime(day, sizeof day, "%Y-%m-%d", &t);
+      const std::string d = day;
+      const double g = i + 1, m = (i + 1) / 2.0;
+      out << d << ",google_ads,G," << 100 << "," << 10 << "," << g << "\n";
+      out << d << ",meta_ads,M," << 100 << "," << 10 << "," << m << "\n";
+      if (d >= "2026-03-01" && d <= "2026-03-31") {
+        cur_spend += g + m;
+        meta_cur += m;
+      }
+      if (d >= "2025-03-01" && d <= "2025-03-31") prev_spend += g + m;
+    }
+  }
+  const CliRun r = run("analyze --json --from 2026-03-01 --to 2026-03-31 --compare year " + f.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto& p = doc["periods"];
+  EXPECT_EQ(p["days"], 31);
+  EXPECT_EQ(p["previous"]["start"], "2025-03-01");
+  EXPECT_EQ(p["previous"]["end"], "2025-03-31");
+  EXPECT_NEAR(p["current"]["spend"].get<double>(), cur_spend, 1e-6);
+  EXPECT_NEAR(p["previous"]["spend"].get<double>(), prev_spend, 1e-6);
+  EXPECT_NEAR(p["change"]["spend"].get<double>(), (cur_spend - prev_spend) / prev_spend, 1e-9);
+  const CliRun meta = run("analyze --json --from 2026-03-01 --to 2026-03-31 --compare none --platform meta_ads " + f.string());
+  ASSERT_EQ(meta.status, 0) << meta.err;
+  const auto m = nlohmann::json::parse(meta.out);
+  EXPECT_NEAR(m["periods"]["current"]["spend"].get<double>(), meta_cur, 1e-6);
+  EXPECT_TRUE(m["periods"]["previous"].is_null());
+  EXPECT_TRUE(m["periods"]["change"]["spend"].is_null());
+  const CliRun text = run("analyze --from 2026-03-01 --to 2026-03-31 --compare 2026-01-01:2026-01-31 " + f.string());
+  EXPECT_EQ(text.status, 0) << text.err;
+  EXPECT_NE(text.out.find("vs 2026-01-01 to 2026-01-31"), std::string::npos) << text.out;
+  const CliRun bad = run("analyze --compare lastyear " + f.string());
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("'compare'"), std::string::npos) << bad.err;
+  const CliRun order = run("analyze --from 2026-03-31 --to 2026-03-01 " + f.string());
+  EXPECT_EQ(order.status, 2);
+  EXPECT_NE(order.err.find("'start'"), std::string::npos) << order.err;
   fs::remove(f);
 }
 
