@@ -12,6 +12,9 @@ import { CampaignTable } from './views/campaigns.js';
 import { renderActions, renderReallocation, renderForecast, actionsCsv, reallocationCsv } from './views/plan.js';
 import { fileItem, inputDetails } from './views/inputs.js';
 import { funnelBlock, funnelFromCore, attributionBlock, profileBlock } from './views/tables.js';
+import { loadSession, saveSession, forgetSession } from './session.js';
+import { withBom } from './export/csv.js';
+import { chartPng } from './export/png.js';
 
 const engine = new Engine();
 const state = {
@@ -22,6 +25,7 @@ const state = {
   report: null,
   highlights: null,
   generation: 0,
+  restored: false, // showing an analysis kept in this browser, without its files
 };
 let nextKey = 1;
 const TABLE_METHODS = ['funnel', 'attribution', 'profile'];
@@ -71,6 +75,11 @@ async function addFiles(list) {
   const files = [...list];
   if (files.length === 0) return;
   if (!(await engineReady)) return;
+  // A restored analysis has no files behind it: new files start afresh.
+  if (state.restored) {
+    for (const e of [...state.entries]) dropEntry(e);
+    setRestored(false);
+  }
   const added = [];
   for (const file of files) {
     // The same file name again replaces the earlier copy (a fresh download).
@@ -148,55 +157,68 @@ async function refresh() {
     state.report = null;
     state.highlights = null;
     showReport(false);
+    await keepSession();
     return;
   }
   try {
     const hl = await engine.highlights(handles, state.days, fmt.LOCALE);
     if (gen !== state.generation) return;
     state.highlights = hl;
-    highlights.set(hl);
-    const r = hl.summary.date_range;
-    const w = hl.summary.web_date_range;
-    const dp = hl.summary.declared_period;
-    $('highlights-range').textContent = r
-      ? `Last ${fmt.integer(r.days)} days, ${fmt.dateRange(r.start, r.end)}, against ${fmt.dateRange(r.previous_start, r.previous_end)}.` +
-        (w ? ` Website: ${fmt.dateRange(w.start, w.end)}, against ${fmt.dateRange(w.previous_start, w.previous_end)}.` : '')
-      : dp ? `No date on each row: the export's period is ${dp.whole ? 'all time' : dp.start ? fmt.dateRange(dp.start, dp.end) : 'not stated'}; campaigns are compared over it.` : '';
-    // What the facts could not say, and why (coverage, undated export).
-    const notes = [...new Set(Object.values(hl).flatMap((x) => x?.notes ?? []))];
-    let notesEl = document.getElementById('highlights-notes');
-    if (!notesEl) {
-      notesEl = h('ul', { id: 'highlights-notes', class: 'notes muted small' });
-      $('highlights-range').parentElement.after(notesEl);
-    }
-    notesEl.replaceChildren(...notes.map((n) => h('li', null, n)));
-    notesEl.hidden = notes.length === 0;
+    paintHighlights(hl);
     showReport(true);
     await nextFrame();
     const report = await engine.call('report.analyze', { handles, days: state.days, full: true, locale: fmt.LOCALE });
     if (gen !== state.generation) return;
     fmt.setMinorUnits(report.format?.minor_units);
     state.report = report;
-    renderOverview(report);
-    await nextFrame();
-    if (gen !== state.generation) return;
-    renderChart();
-    await nextFrame();
-    if (gen !== state.generation) return;
-    // One view per frame: each insertion's layout stays a short task.
-    renderCampaigns(report);
-    await nextFrame();
-    if (gen !== state.generation) return;
-    renderPlan(report);
-    await nextFrame();
-    if (gen !== state.generation) return;
-    renderInputs();
-    renderTableViews();
-    $('results').classList.remove('loading');
+    if (!(await paintReport(report, () => gen !== state.generation))) return;
+    await keepSession();
   } catch (e) {
     if (gen !== state.generation) return;
     setStatus(e.message, true);
   }
+}
+
+// The highlight tabs and what they cover, from core's highlights.
+function paintHighlights(hl) {
+  highlights.set(hl);
+  const r = hl.summary.date_range;
+  const w = hl.summary.web_date_range;
+  const dp = hl.summary.declared_period;
+  $('highlights-range').textContent = r
+    ? `Last ${fmt.integer(r.days)} days, ${fmt.dateRange(r.start, r.end)}, against ${fmt.dateRange(r.previous_start, r.previous_end)}.` +
+      (w ? ` Website: ${fmt.dateRange(w.start, w.end)}, against ${fmt.dateRange(w.previous_start, w.previous_end)}.` : '')
+    : dp ? `No date on each row: the export's period is ${dp.whole ? 'all time' : dp.start ? fmt.dateRange(dp.start, dp.end) : 'not stated'}; campaigns are compared over it.` : '';
+  // What the facts could not say, and why (coverage, undated export).
+  const notes = [...new Set(Object.values(hl).flatMap((x) => x?.notes ?? []))];
+  let notesEl = document.getElementById('highlights-notes');
+  if (!notesEl) {
+    notesEl = h('ul', { id: 'highlights-notes', class: 'notes muted small' });
+    $('highlights-range').parentElement.after(notesEl);
+  }
+  notesEl.replaceChildren(...notes.map((n) => h('li', null, n)));
+  notesEl.hidden = notes.length === 0;
+}
+
+// Every view of a report, one per frame (each insertion's layout stays a
+// short task); false when `stale()` says a newer analysis took over.
+async function paintReport(report, stale = () => false) {
+  renderOverview(report);
+  await nextFrame();
+  if (stale()) return false;
+  renderChart();
+  await nextFrame();
+  if (stale()) return false;
+  renderCampaigns(report);
+  await nextFrame();
+  if (stale()) return false;
+  renderPlan(report);
+  await nextFrame();
+  if (stale()) return false;
+  renderInputs();
+  renderTableViews();
+  $('results').classList.remove('loading');
+  return true;
 }
 
 function showReport(visible) {
@@ -367,6 +389,7 @@ async function loadTables(entries) {
   }
   renderTableViews();
   if (hasTableViews()) $('results').hidden = false;
+  await keepSession();
 }
 
 function tableResults(method) {
@@ -468,6 +491,107 @@ const CSV = {
   reallocation: () => [`glint-budget-reallocation-${stamp()}.csv`, reallocationCsv(state.report.analysis?.by_currency)],
 };
 
+// The trend chart as a PNG: uPlot's canvas with the chart's title and legend.
+async function exportChartPng() {
+  const canvas = $('chart').querySelector('canvas');
+  if (!canvas) return;
+  const select = $('trend-metric');
+  const legend = [...$('chart-legend').querySelectorAll('.legend-item[aria-pressed=true]')].map((b) => ({
+    color: b.querySelector('.swatch').style.background, label: b.querySelector('.legend-label').textContent, value: b.querySelector('.legend-value').textContent,
+  }));
+  const day = $('chart-legend').querySelector('.legend-date')?.textContent;
+  try {
+    const blob = await chartPng(canvas, {
+      title: `Daily trend: ${select.selectedOptions[0]?.textContent ?? ''}`,
+      subtitle: $('trend-note').textContent.replace(/ Hover or tap.*$/, ''),
+      legend: [...(day ? [{ label: day }] : []), ...legend],
+    });
+    download(`glint-trend-${stamp()}.png`, 'image/png', blob);
+  } catch (e) {
+    setStatus(e.message, true);
+  }
+}
+
+// ------------------------------------------------------------------ session
+
+// The analysis as rendered (core's responses and the files' descriptions) is
+// kept in this browser for the next visit; the files only when asked.
+async function keepSession() {
+  if (state.restored) return;
+  if (!state.report && !hasTableViews()) {
+    await forgetSession();
+    $('session-bar').hidden = true;
+    return;
+  }
+  const keepFiles = $('keep-files').checked;
+  const saved = await saveSession({
+    days: state.days,
+    files: state.entries.map((e) => ({ name: e.file.name, bytes: e.file.size, input: e.input, error: e.error, tables: e.tables })),
+    report: state.report,
+    highlights: state.highlights,
+    keep_files: keepFiles,
+    blobs: keepFiles ? state.entries.map((e) => e.file) : [],
+  });
+  if (saved) showSessionNote(`Kept in this browser for your next visit${keepFiles ? ', with the files' : ''} (${new Date().toLocaleString(fmt.LOCALE)}).`);
+}
+
+function showSessionNote(text) {
+  $('session-note').textContent = text;
+  $('session-bar').hidden = false;
+}
+
+function setRestored(on) {
+  state.restored = on;
+  document.body.classList.toggle('restored', on);
+  // Without the files core cannot answer again: the period switch needs it.
+  $('period').disabled = on;
+  $('period').title = on ? 'Choose the files again to analyse another period.' : '';
+}
+
+async function restoreSession() {
+  const s = await loadSession();
+  if (!s || (!s.report && !(s.files ?? []).some((f) => f.tables))) return;
+  const when = new Date(s.saved_at).toLocaleString(fmt.LOCALE);
+  state.days = s.days ?? 30;
+  const radio = document.getElementById(`days-${state.days}`);
+  if (radio) radio.checked = true;
+  if (s.keep_files && s.blobs?.length) {
+    $('keep-files').checked = true;
+    showSessionNote(`Restored from this browser (${when}): the kept files are read again.`);
+    await addFiles(s.blobs);
+    showSessionNote(`Restored from this browser (${when}): the kept files were read again.`);
+    return;
+  }
+  state.entries = (s.files ?? []).map((f) => ({ key: nextKey++, file: { name: f.name, size: f.bytes }, state: f.error ? 'error' : 'done', progress: null, handle: null, input: f.input, error: f.error, tables: f.tables ?? null }));
+  for (const e of state.entries) paintFile(e);
+  setRestored(true);
+  showSessionNote(`Restored from this browser (${when}). The files were not kept: to analyse another period, choose them again.`);
+  state.highlights = s.highlights;
+  state.report = s.report;
+  if (s.report) {
+    fmt.setMinorUnits(s.report.format?.minor_units);
+    if (s.highlights) paintHighlights(s.highlights);
+    showReport(true);
+    await paintReport(s.report);
+  } else {
+    renderTableViews();
+    $('results').hidden = false;
+  }
+  setStatus(readSummary());
+}
+
+// Forget: the stored session and the analysis on the page.
+async function forgetAll() {
+  await forgetSession();
+  $('keep-files').checked = false;
+  $('session-bar').hidden = true;
+  for (const e of [...state.entries]) dropEntry(e);
+  setRestored(false);
+  await refresh();
+  renderTableViews();
+  setStatus('Forgotten: nothing of this analysis is kept in this browser. Choose or drop your exports.');
+}
+
 // ------------------------------------------------------------------ wiring
 
 $('file').addEventListener('change', (event) => {
@@ -505,12 +629,17 @@ $('period').addEventListener('change', (ev) => {
 $('trend-metric').addEventListener('change', paintChart);
 $('trend-currency').addEventListener('change', paintChart);
 $('export-json').addEventListener('click', exportJson);
+$('print-report').addEventListener('click', () => window.print());
+$('chart-png').addEventListener('click', exportChartPng);
+$('keep-files').addEventListener('change', () => { if (!state.restored) keepSession(); });
+$('session-forget').addEventListener('click', () => working(forgetAll));
 for (const b of document.querySelectorAll('[data-csv]')) {
   b.setAttribute('aria-label', `Download ${b.dataset.csv === 'actions' ? 'the action plan' : b.dataset.csv === 'reallocation' ? 'the budget reallocation' : `the ${b.dataset.csv} table`} as CSV`);
   b.addEventListener('click', () => {
     if (!state.report) return;
     const [name, text] = CSV[b.dataset.csv]();
-    download(name, 'text/csv', text);
+    // The byte-order mark tells Excel the file is UTF-8.
+    download(name, 'text/csv;charset=utf-8', withBom(text));
   });
 }
 
@@ -522,6 +651,7 @@ const engineReady = engine.version().then(
     document.documentElement.dataset.methods = Object.entries(state.methods).filter(([, on]) => on).map(([m]) => m).join(' ');
     $('version').textContent = `glint ${v.version} · the engine runs in this page (WebAssembly) · no data leaves your computer`;
     setStatus('Ready. Choose or drop your exports.');
+    working(restoreSession);
     if (busy === 0) document.body.dataset.busy = 'false';
     return true;
   },

@@ -181,6 +181,18 @@ export function csvCell(v) {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+// A table as a CSV file's text for this locale (delimiter, decimal mark),
+// numbers rounded to their unit and text cells injection-safe: see export/csv.js.
+// The columns' kinds come from METRICS, plus the plan's money columns.
+import { toCsv } from './export/csv.js';
+const CSV_KINDS = { expected_impact: 'money', current_spend: 'money', proposed_spend: 'money', change: 'money', projected_revenue: 'money', change_fraction: 'ratio' };
 export function csv(header, rows) {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  const kinds = { ...CSV_KINDS };
+  for (const [k, m] of Object.entries(METRICS)) kinds[k] = m.kind === 'percent' || m.kind === 'multiple' ? 'ratio' : m.kind;
+  const units = (code) => {
+    if (!code) return undefined;
+    if (minorUnits.has(code)) return minorUnits.get(code);
+    try { return new Intl.NumberFormat('en-US', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits; } catch { return undefined; }
+  };
+  return toCsv(header, rows, { locale: LOCALE, kinds, minorUnits: units });
 }
