@@ -228,7 +228,10 @@ try {
       return {
         dropzone: visible(document.getElementById('dropzone')),
         fileInput: visible(document.getElementById('file')),
-        buttons: [...document.querySelectorAll('button, .button, select, input')].filter(visible).map((b) => b.id || b.textContent.trim()),
+        // Sortable column headings and legend entries are buttons on screen, labels on paper.
+        buttons: [...document.querySelectorAll('button, .button, select, input')].filter((b) => !b.matches('thead button.sort, button.legend-item')).filter(visible).map((b) => b.id || b.textContent.trim()),
+        headings: [...document.querySelectorAll('#campaigns thead th')].filter(visible).map((th) => th.innerText.trim()),
+        legend: [...document.querySelectorAll('#chart-legend .legend-label')].filter(visible).map((x) => x.textContent),
         toolbars: [...document.querySelectorAll('.toolbar')].filter(visible).length,
         tiles: [...document.querySelectorAll('#kpis .kpi')].filter(visible).length,
         chart: visible(document.querySelector('#chart canvas')),
@@ -244,6 +247,8 @@ try {
     assert.equal(shown.chart, true, 'print: the chart');
     assert.ok(shown.highlights > 0, 'print: highlight cards');
     assert.ok(shown.plan > 0, 'print: the action plan');
+    assert.ok(shown.headings.includes('Spend') && shown.headings.includes('ROAS'), `print: the campaign table's headings (${shown.headings})`);
+    assert.deepEqual(shown.legend, ['Spend', 'Revenue'], 'print: the chart legend');
     const tiles = await kpiTiles(page);
     assert.ok(tiles.every((t) => t.visible), 'print: every KPI tile is visible');
     checkKpis(tiles, expected, 'print');
