@@ -72,9 +72,10 @@ const allProblems = [];
 let axeRunning = false; // while axe-core runs (see open)
 const contexts = [];
 
-async function open(options = {}, label = 'page') {
+async function open(options = {}, label = 'page', initScript = null) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options });
   contexts.push(context);
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
@@ -323,6 +324,13 @@ try {
     await page.click('#session-forget');
     await settle(page);
     await context.close();
+    // Without IndexedDB (as in some private windows) the page works and keeps nothing.
+    const priv = await open({}, 'no indexedDB', () => { Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }); });
+    assert.equal(await priv.page.evaluate(() => typeof indexedDB), 'undefined', 'the init script removed IndexedDB');
+    await upload(priv.page, both);
+    checkKpis(await kpiTiles(priv.page), expected, 'without IndexedDB');
+    assert.equal(await priv.page.locator('#session-bar').isHidden(), true, 'without IndexedDB: no session note');
+    await priv.context.close();
     console.log('ok   session: a reload restores the tiles; Forget clears them for good; kept files are read again (7-day switch matches native)');
   }
 

@@ -565,7 +565,7 @@ async function restoreSession() {
   state.entries = (s.files ?? []).map((f) => ({ key: nextKey++, file: { name: f.name, size: f.bytes }, state: f.error ? 'error' : 'done', progress: null, handle: null, input: f.input, error: f.error, tables: f.tables ?? null }));
   for (const e of state.entries) paintFile(e);
   setRestored(true);
-  showSessionNote(`Restored from this browser (${when}). The files were not kept: to analyse another period, choose them again.`);
+  showSessionNote(`Restored from this browser (${when}). The files were not kept, so the period switch and the funnel steps are off: choose the files again to analyse anew.`);
   state.highlights = s.highlights;
   state.report = s.report;
   if (s.report) {
