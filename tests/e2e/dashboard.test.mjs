@@ -43,6 +43,10 @@ fs.writeFileSync(emptyFile, '');
 const both = [googleFile, metaFile];
 const expected = glintJson(glint, ['analyze', '--json', '--full', '--days', '30', ...both]);
 const expected7 = glintJson(glint, ['analyze', '--json', '--days', '7', ...both]);
+// The campaign table reads the chosen period (30 days): core's breakdown by campaign for it.
+const breakdown = glintJson(glint, ['call', 'report.breakdown', '--request', JSON.stringify({ level: 'campaign', days: 30, limit: 5000 }), ...both]);
+const campaignRows = breakdown.rows.map((r) => ({ ...r.current, campaign: r.key.campaign, campaign_id: r.key.campaign_id, platform: r.platform, currency: r.currency, change: r.change }));
+assert.ok(campaignRows.length > 1, 'the fixtures give campaigns in the last 30 days');
 const facts = Object.fromEntries(['summary', 'grow', 'optimize', 'protect'].map((t) =>
   [t, glintJson(glint, ['highlight', '--json', '--type', t, '--days', '30', ...both])]));
 for (const t of Object.keys(facts)) assert.ok(facts[t].facts.length > 0, `the fixtures give no ${t} fact: fix fixtures.mjs`);
@@ -93,15 +97,19 @@ async function checkCampaigns(page) {
     perf: tr.querySelector('.perf')?.textContent ?? null,
     cells: Object.fromEntries([...tr.querySelectorAll('td[data-key]')].map((td) => [td.dataset.key, { value: td.dataset.value ?? null, text: td.textContent }])),
   })));
-  assert.equal(rows.length, expected.by_campaign.length, 'campaign rows');
+  assert.equal(rows.length, campaignRows.length, 'campaign rows');
   const perf = expected.analysis.by_currency[0].performers;
-  for (const c of expected.by_campaign) {
+  for (const c of campaignRows) {
     const row = rows.find((r) => r.name === c.campaign);
     assert.ok(row, `campaign ${c.campaign} is listed`);
     for (const k of fmt.AD_METRICS) {
       if (!row.cells[k]) continue;
       assert.equal(row.cells[k].value === null ? null : Number(row.cells[k].value), c[k], `${c.campaign}: ${k}`);
       assert.equal(row.cells[k].text, fmt.metric(k, c[k], c.currency), `${c.campaign}: ${k} as shown`);
+    }
+    if (c.change && c.change.spend !== null) {
+      assert.equal(Number(row.cells['change:spend'].value), c.change.spend, `${c.campaign}: spend change`);
+      assert.equal(row.cells['change:spend'].text.replace(/^[▲▼] /, ''), fmt.changeFraction(c.change.spend), `${c.campaign}: spend change as shown`);
     }
     const mark = perf.top.some((x) => x.campaign === c.campaign) ? 'Top performer' : perf.bottom.some((x) => x.campaign === c.campaign) ? 'Bottom performer' : null;
     assert.equal(row.perf, mark, `${c.campaign}: performer mark`);
@@ -129,7 +137,7 @@ try {
   const tileCount = await checkKpis(page, expected, '30 days');
   await checkHighlights(page);
   await page.click('#tab-summary');
-  const campaignRows = await checkCampaigns(page);
+  const campaignRowsShown = await checkCampaigns(page);
 
   // Per-platform split: core's by_platform rows.
   const platforms = await page.$$eval('#platforms tbody tr', (trs) => trs.map((tr) => ({ platform: tr.dataset.platform, spend: Number(tr.querySelector('td[data-key=spend]').dataset.value) })));
@@ -197,7 +205,7 @@ try {
   assert.deepEqual(await page.$$eval('#campaigns tbody .name-text', (els) => els.map((e) => e.textContent)), ['Brand Search'], 'filter by name');
   await page.fill('#campaign-filter', '');
   await page.selectOption('#campaign-platform', 'meta_ads');
-  assert.equal(await page.locator('#campaigns tbody tr').count(), expected.by_campaign.filter((c) => c.platform === 'meta_ads').length, 'filter by platform');
+  assert.equal(await page.locator('#campaigns tbody tr').count(), campaignRows.filter((c) => c.platform === 'meta_ads').length, 'filter by platform');
   await page.selectOption('#campaign-platform', '');
 
   // Exports: the report as JSON, the campaign table as CSV.
@@ -208,9 +216,9 @@ try {
   assert.deepEqual(exported.highlights.grow.facts.map((f) => f.sentence), facts.grow.facts.map((f) => f.sentence), 'exported JSON: highlights');
   const [csvDl] = await Promise.all([page.waitForEvent('download'), page.click('#campaigns-section [data-csv=campaigns]')]);
   const csvLines = fs.readFileSync(await csvDl.path(), 'utf8').trim().split(/\r\n/);
-  assert.equal(csvLines.length, expected.by_campaign.length + 1, 'CSV: header and one line per campaign');
+  assert.equal(csvLines.length, campaignRows.length + 1, 'CSV: header and one line per campaign');
   assert.ok(csvLines[0].startsWith('campaign,campaign_id,account_id,platform,currency,spend,'), `CSV header: ${csvLines[0]}`);
-  assert.ok(csvLines.some((l) => l.startsWith(`Brand Search,20481001,,google_ads,USD,${expected.by_campaign.find((c) => c.campaign === 'Brand Search').spend},`)), 'CSV: raw numbers');
+  assert.ok(csvLines.some((l) => l.startsWith(`Brand Search,20481001,,google_ads,USD,${campaignRows.find((c) => c.campaign === 'Brand Search').spend},`)), 'CSV: raw numbers');
   console.log(`ok   exports: JSON (${fmt.bytes(fs.statSync(await jsonDl.path()).size)}) and campaigns CSV (${csvLines.length - 1} rows)`);
 
   // The period switch: 7 days against the 7 before, as core computes it.
@@ -245,7 +253,7 @@ try {
   assert.deepEqual(networkRequests(requests, { origin, since: loadedAt }), [], 'requests after load');
   assert.deepEqual(problems, [], 'console errors');
   await context.close();
-  console.log(`ok   desktop: ${tileCount} KPI tiles, 4 highlight types, ${campaignRows} campaigns, plan and reallocation match native`);
+  console.log(`ok   desktop: ${tileCount} KPI tiles, 4 highlight types, ${campaignRowsShown} campaigns, plan and reallocation match native`);
 
   // ---------------------------------------------------------------- phone width
   const phone = await openPage(browser, server.url, { width: 390, height: 844 });

@@ -8,7 +8,8 @@ import * as fmt from './format.js';
 import { renderKpis, renderTotals } from './views/kpis.js';
 import { Highlights } from './views/highlights.js';
 import { TrendChart, AD_VIEWS, WEB_VIEWS } from './views/chart.js';
-import { CampaignTable } from './views/campaigns.js';
+import { CampaignTable, LEVEL_ONE } from './views/campaigns.js';
+import { PeriodControls, periodLabel } from './views/period.js';
 import { renderActions, renderReallocation, renderForecast, actionsCsv, reallocationCsv } from './views/plan.js';
 import { fileItem, inputDetails } from './views/inputs.js';
 import { funnelBlock, funnelFromCore, attributionBlock, profileBlock } from './views/tables.js';
@@ -26,11 +27,18 @@ const state = {
   highlights: null,
   generation: 0,
   restored: false, // showing an analysis kept in this browser, without its files
+  options: { days: 30 }, // the period, comparison and filters core is asked for (views/period.js)
+  breakdown: null, // core's report.breakdown for the table (its level and parent in drill)
+  drill: [], // the path drilled down: [{level, parent, label}]
 };
 let nextKey = 1;
 const TABLE_METHODS = ['funnel', 'attribution', 'profile'];
 
 const highlights = new Highlights($('highlight-tabs'), $('highlight-panel'));
+const controls = new PeriodControls(() => {
+  state.drill = [];
+  working(refresh);
+});
 const chart = new TrendChart($('chart'), $('chart-legend'));
 const campaigns = new CampaignTable({ table: $('campaigns'), filter: $('campaign-filter'), platform: $('campaign-platform'), count: $('campaign-count'), more: $('campaigns-more') });
 
@@ -161,16 +169,21 @@ async function refresh() {
     return;
   }
   try {
-    const hl = await engine.highlights(handles, state.days, fmt.LOCALE);
+    const options = controls.options();
+    state.options = options;
+    const hl = await engine.highlights(handles, options, fmt.LOCALE);
     if (gen !== state.generation) return;
     state.highlights = hl;
     paintHighlights(hl);
     showReport(true);
     await nextFrame();
-    const report = await engine.call('report.analyze', { handles, days: state.days, full: true, locale: fmt.LOCALE });
+    const report = await engine.call('report.analyze', { handles, ...options, full: true, locale: fmt.LOCALE });
     if (gen !== state.generation) return;
     fmt.setMinorUnits(report.format?.minor_units);
     state.report = report;
+    controls.setData(report);
+    state.breakdown = await loadBreakdown(handles, report);
+    if (gen !== state.generation) return;
     if (!(await paintReport(report, () => gen !== state.generation))) return;
     await keepSession();
   } catch (e) {
@@ -185,8 +198,9 @@ function paintHighlights(hl) {
   const r = hl.summary.date_range;
   const w = hl.summary.web_date_range;
   const dp = hl.summary.declared_period;
+  const none = state.options?.compare === 'none';
   $('highlights-range').textContent = r
-    ? `Last ${fmt.integer(r.days)} days, ${fmt.dateRange(r.start, r.end)}, against ${fmt.dateRange(r.previous_start, r.previous_end)}.` +
+    ? `${fmt.integer(r.days)} days, ${fmt.dateRange(r.start, r.end)}${none ? ', without a comparison' : `, against ${fmt.dateRange(r.previous_start, r.previous_end)}`}.` +
       (w ? ` Website: ${fmt.dateRange(w.start, w.end)}, against ${fmt.dateRange(w.previous_start, w.previous_end)}.` : '')
     : dp ? `No date on each row: the export's period is ${dp.whole ? 'all time' : dp.start ? fmt.dateRange(dp.start, dp.end) : 'not stated'}; campaigns are compared over it.` : '';
   // What the facts could not say, and why (coverage, undated export).
@@ -239,9 +253,7 @@ function renderOverview(report) {
   const main = ads ?? web;
   const mainKind = ads ? 'ads' : 'web';
   const p = main.periods;
-  $('period-label').textContent = p
-    ? `Last ${fmt.integer(p.days)} days of data: ${fmt.dateRange(p.current.start, p.current.end)} · vs ${fmt.dateRange(p.previous.start, p.previous.end)}`
-    : 'The files have no dates: totals over all rows.';
+  $('period-label').textContent = periodLabel(p);
   const currencies = main.currencies.filter(Boolean);
   $('currency-note').hidden = currencies.length < 2;
   $('currency-note').textContent = currencies.length > 1 ? `These files report money in ${currencies.join(' and ')}: money is shown per currency and never added across currencies.` : '';
@@ -258,6 +270,7 @@ function renderOverview(report) {
   if (web) tables.push(platformTable(web.by_platform, 'web', web.currencies));
   $('platform-tables').replaceChildren(...tables);
   $('period').hidden = !p;
+  $('analyst-bar').hidden = !p && !(report.filter_values?.platforms?.length > 1);
 }
 
 const PLATFORM_METRICS = {
@@ -318,13 +331,75 @@ function paintChart() {
     if (currencies.includes(was)) cs.value = was;
   }
   const currency = multi ? (cs.value || null) : currencies[0] ?? null;
-  const rows = src.section.by_day.filter((r) => r.currency === currency);
   const p = src.section.periods;
-  chart.render(rows, view, currency, p ? p.current : null);
+  const byPlatform = $('trend-by-platform').checked;
+  if (byPlatform) {
+    const lines = platformLines(src.section.by_platform_day ?? [], view, currency);
+    chart.render(lines.rows, lines.view, currency, p ? p.current : null);
+  } else {
+    const rows = src.section.by_day.filter((r) => r.currency === currency);
+    chart.render(rows, view, currency, p ? p.current : null);
+  }
   $('trend-note').textContent = p ? `Shaded: the last ${fmt.integer(p.days)} days (${fmt.dateRange(p.current.start, p.current.end)}). Hover or tap the chart to read a day.` : '';
 }
 
+// One line per platform: core's per-platform day sums of the view's first
+// metric, laid out as one column per platform (no figure is computed here).
+const PLATFORM_COLORS = ['#2f5bd3', '#1f845a', '#b4531a', '#7048c8', '#a3326d', '#5b6475'];
+function platformLines(rows, view, currency) {
+  const metric = view.series[0].m;
+  const platforms = [...new Set(rows.filter((r) => r.currency === currency).map((r) => r.platform))];
+  const byDate = new Map();
+  for (const r of rows) {
+    if (r.currency !== currency) continue;
+    if (!byDate.has(r.date)) byDate.set(r.date, { date: r.date });
+    byDate.get(r.date)[`platform:${r.platform}`] = r[metric];
+  }
+  const dates = [...byDate.keys()].sort();
+  return {
+    rows: dates.map((d) => byDate.get(d)),
+    view: { key: `${view.key}:platforms`, label: view.label, series: platforms.map((pl, i) => ({ m: metric, key: `platform:${pl}`, label: `${fmt.platformName(pl)} · ${fmt.METRICS[metric].label}`, c: PLATFORM_COLORS[i % PLATFORM_COLORS.length] })) },
+  };
+}
+
 // ------------------------------------------------------------------ tables
+
+// The table's rows for the chosen period from core (report.breakdown): the
+// campaigns (GA4: sources), or the level drilled into.
+async function loadBreakdown(handles, report) {
+  const web = report.kind === 'web';
+  const top = web ? 'source_medium' : 'campaign';
+  const at = state.drill[state.drill.length - 1];
+  const level = at ? at.level : top;
+  const levels = web ? report.levels?.web ?? [] : report.levels?.ads ?? [];
+  if (!levels.includes(level)) return null;
+  try {
+    return await engine.call('report.breakdown', { handles, ...state.options, level, kind: web ? 'web' : 'ads', parent: at ? at.parent : null, limit: 5000, locale: fmt.LOCALE });
+  } catch (e) {
+    setStatus(e.message, true);
+    return null;
+  }
+}
+
+// A breakdown row as the table reads it: the period's figures, the row's
+// name parts, its changes and the levels below it.
+function tableRow(r, web) {
+  return { ...r.current, platform: r.platform, currency: r.currency, label: r.label, change: r.change, children: r.children, key: r.key,
+    campaign: r.key.campaign, campaign_id: r.key.campaign_id, account_id: r.key.account_id, source: r.key.source, medium: r.key.medium, kind: web ? 'web' : 'ads' };
+}
+
+async function drillTo(path) {
+  state.drill = path;
+  const handles = state.entries.filter((e) => e.state === 'done').map((e) => e.handle);
+  await working(async () => {
+    state.breakdown = await loadBreakdown(handles, state.report);
+    renderCampaigns(state.report);
+    await keepSession();
+  });
+  const first = $('campaigns').querySelector('tbody th .name-text');
+  $('drill-path').querySelector('[aria-current]')?.focus();
+  return first;
+}
 
 function performerMap(analysis) {
   const map = new Map();
@@ -338,14 +413,69 @@ function performerMap(analysis) {
 
 function renderCampaigns(report) {
   const web = report.kind === 'web';
-  const rows = web ? report.by_source ?? [] : report.by_campaign ?? [];
   const { ads, web: w } = sections(report);
   const main = ads ?? w;
+  const b = state.breakdown;
+  const at = state.drill[state.drill.length - 1];
   $('campaigns-title').textContent = web ? 'Traffic sources' : 'Campaigns';
   $('campaigns').closest('.table-wrap').setAttribute('aria-label', web ? 'Traffic source table' : 'Campaign table');
   const perfNote = report.analysis?.assumptions?.performers;
-  $('campaigns-note').textContent = `All dates in the files${report.date_min ? `, ${fmt.dateRange(report.date_min, report.date_max)}` : ''}. ${!web && perfNote ? `Marked: the ${perfNote}.` : ''}`;
-  campaigns.set({ kind: web ? 'web' : 'ads', rows, totals: main.totals, currencies: main.currencies.filter(Boolean), performers: performerMap(report.analysis), performersNote: perfNote });
+  paintDrillPath(web);
+  if (!b) {
+    // No breakdown (a session kept before it existed, or undated levels): core's all-dates rows.
+    const rows = web ? report.by_source ?? [] : report.by_campaign ?? [];
+    $('campaigns-note').textContent = `All dates in the files${report.date_min ? `, ${fmt.dateRange(report.date_min, report.date_max)}` : ''}. ${!web && perfNote ? `Marked: the ${perfNote}.` : ''}`;
+    campaigns.set({ kind: web ? 'web' : 'ads', rows, totals: main.totals, currencies: main.currencies.filter(Boolean), performers: performerMap(report.analysis), performersNote: perfNote });
+    return;
+  }
+  const p = b.period;
+  const when = p ? `${fmt.dateRange(p.current.start, p.current.end)}${p.previous ? `, changes against ${fmt.dateRange(p.previous.start, p.previous.end)}` : ', no comparison'}` : 'All rows (no dates)';
+  const level = b.level;
+  $('campaigns-note').textContent = `${when}.${b.truncated ? ` The ${fmt.integer(b.rows.length)} largest of ${fmt.integer(b.total_rows)} rows.` : ''} ${b.notes.join(' ')} ${!web && level === 'campaign' && perfNote ? `Marked: the ${perfNote}.` : ''}`.trim();
+  const top = !at;
+  const totals = top ? (main.periods ? main.periods.current : main.totals) : at.totals ?? null;
+  campaigns.set({
+    kind: web ? 'web' : 'ads',
+    level,
+    levelLabel: LEVEL_ONE[level],
+    rows: b.rows.map((r) => tableRow(r, web)),
+    totals,
+    totalsChange: top && main.periods ? main.periods.change : at?.change ?? null,
+    currencies: main.currencies.filter(Boolean),
+    performers: level === 'campaign' ? performerMap(report.analysis) : new Map(),
+    performersNote: perfNote,
+    onDrill: state.restored ? null : (row, childLevel) => {
+      const parent = { ...row.key };
+      drillTo([...state.drill, { level: childLevel, parent, label: row.label || '(not set)', from: level, totals: rowTotals(row), change: row.change }]);
+    },
+  });
+}
+
+// A table row's own figures (the footer when drilled into it).
+function rowTotals(row) {
+  const out = {};
+  for (const [k, v] of Object.entries(row)) if (typeof v === 'number' || v === null) out[k] = v;
+  return out;
+}
+
+// Breadcrumbs: Campaigns › Brand › Ad groups; each step goes back up.
+function paintDrillPath(web) {
+  const nav = $('drill-path');
+  if (state.drill.length === 0) {
+    nav.hidden = true;
+    nav.replaceChildren();
+    return;
+  }
+  const steps = [h('button', { type: 'button', class: 'crumb', onclick: () => drillTo([]) }, web ? 'All sources' : 'All campaigns')];
+  state.drill.forEach((d, i) => {
+    const last = i === state.drill.length - 1;
+    steps.push(h('span', { class: 'crumb-sep', 'aria-hidden': 'true' }, '›'));
+    steps.push(last
+      ? h('span', { class: 'crumb current', 'aria-current': 'location', tabindex: '-1' }, `${d.label}: ${(LEVEL_ONE[d.level] ?? d.level).toLowerCase()}s`)
+      : h('button', { type: 'button', class: 'crumb', onclick: () => drillTo(state.drill.slice(0, i + 1)) }, d.label));
+  });
+  nav.replaceChildren(...steps);
+  nav.hidden = false;
 }
 
 function renderPlan(report) {
@@ -526,6 +656,10 @@ async function keepSession() {
   const keepFiles = $('keep-files').checked;
   const saved = await saveSession({
     days: state.days,
+    controls: controls.get(),
+    options: state.options,
+    breakdown: state.breakdown,
+    drill: state.drill,
     files: state.entries.map((e) => ({ name: e.file.name, bytes: e.file.size, input: e.input, error: e.error, tables: e.tables })),
     report: state.report,
     highlights: state.highlights,
@@ -545,6 +679,7 @@ function setRestored(on) {
   document.body.classList.toggle('restored', on);
   // Without the files core cannot answer again: the period switch needs it.
   $('period').disabled = on;
+  controls.setDisabled(on);
   $('period').title = on ? 'Choose the files again to analyse another period.' : '';
 }
 
@@ -555,6 +690,7 @@ async function restoreSession() {
   state.days = s.days ?? 30;
   const radio = document.getElementById(`days-${state.days}`);
   if (radio) radio.checked = true;
+  controls.set(s.controls);
   if (s.keep_files && s.blobs?.length) {
     $('keep-files').checked = true;
     showSessionNote(`Restored from this browser (${when}): the kept files are read again.`);
@@ -568,7 +704,12 @@ async function restoreSession() {
   showSessionNote(`Restored from this browser (${when}). The files were not kept, so the period switch and the funnel steps are off: choose the files again to analyse anew.`);
   state.highlights = s.highlights;
   state.report = s.report;
+  state.options = s.options ?? { days: state.days };
+  state.breakdown = s.breakdown ?? null;
+  state.drill = s.drill ?? [];
   if (s.report) {
+    controls.setData(s.report);
+    controls.set(s.controls);
     fmt.setMinorUnits(s.report.format?.minor_units);
     if (s.highlights) paintHighlights(s.highlights);
     showReport(true);
@@ -624,8 +765,11 @@ document.addEventListener('drop', (ev) => {
 
 $('period').addEventListener('change', (ev) => {
   state.days = Number(ev.target.value);
+  controls.setDays(state.days);
+  state.drill = [];
   working(refresh);
 });
+$('trend-by-platform').addEventListener('change', paintChart);
 $('trend-metric').addEventListener('change', paintChart);
 $('trend-currency').addEventListener('change', paintChart);
 $('export-json').addEventListener('click', exportJson);

@@ -40,6 +40,9 @@ export class Engine {
   version() { return this.send('version'); }
   ingest(file, onProgress) { return this.send('ingest', { file }, onProgress); }
   call(method, request) { return this.send('call', { method, request }); }
-  highlights(handles, days, locale) { return this.send('highlights', { handles, days, max_facts: 5, locale }); }
+  // `options`: the period, comparison and filters (views/period.js); a number is the last N days.
+  highlights(handles, options, locale) {
+    return this.send('highlights', { handles, options: typeof options === 'number' ? { days: options } : options, max_facts: 5, locale });
+  }
   tables(file, methods, steps = null) { return this.send('tables', { file, methods, steps }); }
 }

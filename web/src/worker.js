@@ -7,7 +7,8 @@
 //   ingest {file}        → {handle, input}: the File read in 4 MiB slices
 //                          (Blob.slice) fed to core, never whole in memory
 //   call {method, request} → core's response
-//   highlights {handles, days, max_facts} → {summary, grow, optimize, protect}
+//   highlights {handles, options, max_facts} → {summary, grow, optimize, protect}
+//                          (options: days or start/end, compare, platforms, accounts, campaigns)
 //   tables {file, methods, steps?} → {method: {result} | {error} | {skipped}}:
 //                          the analyses that need the whole file at once
 //                          (files up to 64 MiB)
@@ -112,7 +113,7 @@ async function run(glint, id, msg) {
     case 'highlights': {
       const out = {};
       for (const t of HIGHLIGHT_TYPES) {
-        out[t] = glint.call('report.highlight', { handles: msg.handles, highlight_type: t, days: msg.days, max_facts: msg.max_facts ?? 5, locale: msg.locale });
+        out[t] = glint.call('report.highlight', { ...(msg.options ?? { days: msg.days }), handles: msg.handles, highlight_type: t, max_facts: msg.max_facts ?? 5, locale: msg.locale });
       }
       return out;
     }

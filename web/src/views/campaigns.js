@@ -7,7 +7,19 @@ import * as fmt from '../format.js';
 
 // Rows drawn at first (in the current order); the rest on request.
 const ROW_LIMIT = 50;
+// The change columns (against the comparison period), when core gives changes.
+const CHANGE_METRICS = { ads: ['spend', 'conversions', 'cpa', 'roas', 'clicks'], web: ['sessions', 'key_events', 'engagement_rate', 'revenue'] };
+const LOWER_IS_BETTER = new Set(['cpa', 'cpc', 'cpm']);
 const present = (v) => v !== null && v !== undefined;
+
+export const LEVEL_NAMES = {
+  platform: 'Platforms', account: 'Accounts', campaign: 'Campaigns', ad_group: 'Ad groups', ad: 'Ads', keyword: 'Keywords',
+  search_term: 'Search terms', source_medium: 'Sources', landing_page: 'Pages', device: 'Devices',
+};
+export const LEVEL_ONE = {
+  platform: 'Platform', account: 'Account', campaign: 'Campaign', ad_group: 'Ad group', ad: 'Ad', keyword: 'Keyword',
+  search_term: 'Search term', source_medium: 'Source / medium', landing_page: 'Landing page', device: 'Device',
+};
 
 export class CampaignTable {
   constructor({ table, filter, platform, count, more }) {
@@ -23,11 +35,13 @@ export class CampaignTable {
     more.addEventListener('click', () => { this.showAll = true; this.paintBody(); });
   }
 
-  // spec: {kind: 'ads' | 'web', rows, totals, currencies, performers: Map key → 'top' | 'bottom', performersNote}
+  // spec: {kind: 'ads' | 'web', rows, totals, currencies, performers: Map key → 'top' | 'bottom', performersNote,
+  //        level ('campaign', 'ad_group', …; rows then carry label, change and children), levelLabel, onDrill(row, level)}
   set(spec) {
     this.spec = spec;
     const metricKeys = spec.kind === 'web' ? fmt.WEB_METRICS : fmt.AD_METRICS;
     this.metrics = metricKeys.filter((k) => spec.rows.some((r) => present(r[k])) || present(spec.totals?.[k]));
+    this.changes = (CHANGE_METRICS[spec.kind] ?? []).filter((k) => this.metrics.includes(k) && spec.rows.some((r) => r.change && present(r.change[k])));
     this.multiCurrency = spec.currencies.length > 1;
     this.nameKey = spec.kind === 'web' ? 'source' : 'campaign';
     const platforms = [...new Set(spec.rows.map((r) => r.platform))];
@@ -43,15 +57,17 @@ export class CampaignTable {
   }
 
   name(r) {
+    if (r.label !== undefined) return r.label || '(not set)';
     return this.spec.kind === 'web' ? `${r.source} / ${r.medium}` : r.campaign || r.campaign_id || '(no name)';
   }
 
   columns() {
     return [
-      { key: 'name', label: this.spec.kind === 'web' ? 'Source / medium' : 'Campaign', text: true },
+      { key: 'name', label: this.spec.levelLabel ?? (this.spec.kind === 'web' ? 'Source / medium' : 'Campaign'), text: true },
       { key: 'platform', label: 'Platform', text: true },
       ...(this.multiCurrency ? [{ key: 'currency', label: 'Currency', text: true }] : []),
       ...this.metrics.map((k) => ({ key: k, label: fmt.METRICS[k].label, title: fmt.METRICS[k].title ?? fmt.METRICS[k].note })),
+      ...this.changes.map((k) => ({ key: `change:${k}`, label: `${fmt.METRICS[k].label} change`, title: `${fmt.METRICS[k].label}: change against the comparison period` })),
     ];
   }
 
@@ -84,7 +100,8 @@ export class CampaignTable {
     let rows = this.spec.rows.filter((r) => (!p || r.platform === p) && (!q || this.name(r).toLowerCase().includes(q)));
     if (this.sort) {
       const { key, dir } = this.sort;
-      const val = (r) => (key === 'name' ? this.name(r) : key === 'platform' ? fmt.platformName(r.platform) : r[key]);
+      const val = (r) => (key === 'name' ? this.name(r) : key === 'platform' ? fmt.platformName(r.platform)
+        : key.startsWith('change:') ? r.change?.[key.slice(7)] : r[key]);
       rows = rows.slice().sort((a, b) => {
         const x = val(a), y = val(b);
         if (!present(x) && !present(y)) return 0;
@@ -107,10 +124,30 @@ export class CampaignTable {
     return h('tr', { class: perf ? `perf-${perf}` : null, dataset: { platform: r.platform, id: r.campaign_id ?? null } },
       h('th', { scope: 'row', class: 'name', dataset: { key: 'name' } },
         h('span', { class: 'name-text' }, this.name(r)),
-        perf ? h('span', { class: `perf perf-${perf}`, title: this.spec.performersNote ?? null }, perf === 'top' ? 'Top performer' : 'Bottom performer') : null),
+        perf ? h('span', { class: `perf perf-${perf}`, title: this.spec.performersNote ?? null }, perf === 'top' ? 'Top performer' : 'Bottom performer') : null,
+        this.drillButtons(r)),
       h('td', { dataset: { key: 'platform' } }, h('span', { class: `badge platform-${r.platform}` }, fmt.platformName(r.platform))),
       this.multiCurrency ? h('td', { dataset: { key: 'currency' } }, currency ?? '–') : null,
-      this.metrics.map((k) => h('td', { class: 'num', dataset: { key: k, value: present(r[k]) ? r[k] : null } }, fmt.metric(k, r[k], currency))));
+      this.metrics.map((k) => h('td', { class: 'num', dataset: { key: k, value: present(r[k]) ? r[k] : null } }, fmt.metric(k, r[k], currency))),
+      this.changes.map((k) => this.changeCell(k, r.change?.[k])));
+  }
+
+  // ▲/▼ with the figure in words: colour is never the only carrier.
+  changeCell(k, v) {
+    if (!present(v)) return h('td', { class: 'num change', dataset: { key: `change:${k}`, value: null } }, fmt.changeFraction(v));
+    const better = v === 0 ? null : (v > 0) !== LOWER_IS_BETTER.has(k);
+    return h('td', { class: `num change ${better === null ? '' : better ? 'good' : 'bad'}`, dataset: { key: `change:${k}`, value: v } },
+      h('span', { 'aria-hidden': 'true' }, v > 0 ? '▲ ' : v < 0 ? '▼ ' : ''), fmt.changeFraction(v));
+  }
+
+  // "Ad groups ›" (and the other levels below) for a row core says has them.
+  drillButtons(r) {
+    if (!this.spec.onDrill || !(r.children ?? []).length) return null;
+    return h('span', { class: 'drill' }, r.children.map((level) => h('button', {
+      type: 'button', class: 'drill-button', dataset: { level },
+      'aria-label': `${LEVEL_NAMES[level] ?? level} of ${this.name(r)}`,
+      onclick: () => this.spec.onDrill(r, level),
+    }, `${LEVEL_NAMES[level] ?? level} ›`)));
   }
 
   paintBody() {
@@ -138,15 +175,17 @@ export class CampaignTable {
       h('th', { scope: 'row', class: 'name', dataset: { key: 'name' } }, h('span', { class: 'name-text' }, 'Total')),
       h('td', { dataset: { key: 'platform' } }, ''),
       this.multiCurrency ? h('td', { dataset: { key: 'currency' } }, 'mixed') : null,
-      this.metrics.map((k) => h('td', { class: 'num', dataset: { key: k, value: present(t[k]) ? t[k] : null } }, fmt.metric(k, t[k], single)))));
+      this.metrics.map((k) => h('td', { class: 'num', dataset: { key: k, value: present(t[k]) ? t[k] : null } }, fmt.metric(k, t[k], single))),
+      this.changes.map((k) => this.changeCell(k, this.spec.totalsChange?.[k]))));
   }
 
   // The rows as shown (filter and order), every metric as a raw value.
   csv() {
-    const cols = this.spec.kind === 'web' ? ['source', 'medium'] : ['campaign', 'campaign_id', 'account_id'];
-    const header = [...cols, 'platform', 'currency', ...this.metrics, ...(this.spec.kind === 'ads' ? ['performer'] : [])];
-    const rows = this.shown.map((r) => [...cols.map((c) => r[c] ?? ''), r.platform, r.currency ?? '', ...this.metrics.map((k) => r[k]),
-      ...(this.spec.kind === 'ads' ? [this.performer(r) ?? ''] : [])]);
+    const level = this.spec.level ?? (this.spec.kind === 'web' ? 'source_medium' : 'campaign');
+    const cols = level === 'source_medium' ? ['source', 'medium'] : level === 'campaign' ? ['campaign', 'campaign_id', 'account_id'] : [level];
+    const header = [...cols, 'platform', 'currency', ...this.metrics, ...this.changes.map((k) => `${k}_change`), ...(this.spec.kind === 'ads' ? ['performer'] : [])];
+    const rows = this.shown.map((r) => [...cols.map((c) => (cols.length === 1 ? this.name(r) : r[c] ?? '')), r.platform, r.currency ?? '', ...this.metrics.map((k) => r[k]),
+      ...this.changes.map((k) => r.change?.[k] ?? null), ...(this.spec.kind === 'ads' ? [this.performer(r) ?? ''] : [])]);
     return fmt.csv(header, rows);
   }
 }

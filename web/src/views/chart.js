@@ -63,7 +63,8 @@ export class TrendChart {
     if (this.plot) this.plot.destroy();
     this.plot = null;
     const xs = rows.map((r) => dayOf(r.date));
-    const series = view.series.filter((s) => rows.some((r) => r[s.m] !== null && r[s.m] !== undefined));
+    const field = (s) => s.key ?? s.m; // a series reads row[key] (one line per platform) or row[metric]
+    const series = view.series.filter((s) => rows.some((r) => r[field(s)] !== null && r[field(s)] !== undefined));
     if (rows.length === 0 || series.length === 0) {
       this.el.replaceChildren(h('p', { class: 'empty' }, 'No daily figures for this view.'));
       this.legendEl.replaceChildren();
@@ -81,7 +82,7 @@ export class TrendChart {
       cursor: { drag: { x: false, y: false }, points: { size: 7 } },
       scales: { x: { time: true }, left: { range: (u, min, max) => [Math.min(0, min), max > 0 ? max * 1.08 : 1] }, right: { range: (u, min, max) => [Math.min(0, min), max > 0 ? max * 1.08 : 1] } },
       series: [{}, ...series.map((s) => ({
-        label: fmt.METRICS[s.m].label, stroke: s.c, width: 2, scale: scaleOf(s), spanGaps: false,
+        label: s.label ?? fmt.METRICS[s.m].label, stroke: s.c, width: 2, scale: scaleOf(s), spanGaps: false,
         fill: series.length === 1 ? `${s.c}14` : undefined, points: { show: false },
       }))],
       axes: [
@@ -105,12 +106,12 @@ export class TrendChart {
         setCursor: [(u) => this.paintLegend(u.cursor.idx)],
       },
     };
-    const data = [xs, ...series.map((s) => rows.map((r) => r[s.m] ?? null))];
+    const data = [xs, ...series.map((s) => rows.map((r) => r[field(s)] ?? null))];
     this.rows = rows;
     this.series = series;
     this.currency = currency;
     this.plot = new uPlot(opts, data, this.el);
-    const words = series.map((s) => fmt.METRICS[s.m].label.toLowerCase()).join(' and ');
+    const words = series.map((s) => (s.label ?? fmt.METRICS[s.m].label).toLowerCase()).join(' and ');
     this.el.setAttribute('aria-label', `Daily ${words} from ${fmt.date(rows[0].date)} to ${fmt.date(rows[rows.length - 1].date)}${band ? `; the current period, ${fmt.dateRange(band.start, band.end)}, is shaded` : ''}. The daily figures can be downloaded as CSV.`);
     this.legendButtons = series.map((s, i) => h('button', {
       type: 'button', class: 'legend-item', 'aria-pressed': 'true',
@@ -119,7 +120,7 @@ export class TrendChart {
         ev.currentTarget.setAttribute('aria-pressed', on ? 'true' : 'false');
         this.plot.setSeries(i + 1, { show: on });
       },
-    }, h('span', { class: 'swatch', style: `background:${s.c}` }), h('span', { class: 'legend-label' }, fmt.METRICS[s.m].label), h('span', { class: 'legend-value' })));
+    }, h('span', { class: 'swatch', style: `background:${s.c}` }), h('span', { class: 'legend-label' }, s.label ?? fmt.METRICS[s.m].label), h('span', { class: 'legend-value' })));
     this.legendDate = h('li', { class: 'legend-date' });
     this.legendEl.replaceChildren(this.legendDate, ...this.legendButtons.map((b) => h('li', null, b)));
     this.paintLegend(null);
@@ -133,7 +134,7 @@ export class TrendChart {
     if (!row) return;
     this.legendDate.textContent = fmt.date(row.date);
     this.series.forEach((s, k) => {
-      this.legendButtons[k].querySelector('.legend-value').textContent = fmt.metric(s.m, row[s.m], this.currency);
+      this.legendButtons[k].querySelector('.legend-value').textContent = fmt.metric(s.m, row[s.key ?? s.m], this.currency);
     });
   }
 }

@@ -23,7 +23,8 @@ const WORDS = { up: 'up', down: 'down', flat: 'unchanged' };
 function tile(key, periods, currencies) {
   const m = fmt.METRICS[key];
   const cur = periods.current;
-  const prev = periods.previous;
+  const none = !periods.previous; // compare none: no comparison window
+  const prev = periods.previous ?? {};
   const single = currencies.length === 1 ? currencies[0] : null;
   const perCurrency = !present(cur[key]) && cur.by_currency;
   if (perCurrency) {
@@ -36,7 +37,7 @@ function tile(key, periods, currencies) {
       lines.map(([c, v]) => h('div', { class: 'kpi-line', dataset: { currency: c, value: v[key] } },
         h('span', { class: 'kpi-value multi' }, fmt.metric(key, v[key], c)),
         m.kind === 'money' ? null : h('span', { class: 'badge' }, c),
-        h('span', { class: 'vs' }, ` vs ${fmt.metric(key, prev.by_currency?.[c]?.[key], c)}`))));
+        none ? null : h('span', { class: 'vs' }, ` vs ${fmt.metric(key, prev.by_currency?.[c]?.[key], c)}`))));
   }
   if (!present(cur[key]) && !present(prev[key])) return null;
   const delta = m.points ? periods.change_points?.[key] : periods.change?.[key];
@@ -51,8 +52,8 @@ function tile(key, periods, currencies) {
   h('div', { class: `kpi-change ${t.mood}` },
     h('span', { class: 'arrow', 'aria-hidden': 'true' }, ARROWS[t.dir]),
     h('span', { class: 'visually-hidden' }, `${WORDS[t.dir]} `),
-    h('span', { class: 'delta' }, present(delta) ? fmt.metricChange(key, periods.change?.[key], periods.change_points?.[key]) : 'no previous data'),
-    h('span', { class: 'vs' }, ` vs ${fmt.metric(key, prev[key], single)}`)));
+    h('span', { class: 'delta' }, present(delta) ? fmt.metricChange(key, periods.change?.[key], periods.change_points?.[key]) : none ? 'no comparison chosen' : 'no previous data'),
+    none ? null : h('span', { class: 'vs' }, ` vs ${fmt.metric(key, prev[key], single)}`)));
 }
 
 // `periods` as in the analyze report; `kind` 'ads' or 'web'.
