@@ -243,7 +243,7 @@ function showReport(visible) {
 
 // The ads and web sections of a report: {ads, web}, each {periods, totals, by_platform, by_day, currencies} or null.
 function sections(report) {
-  const pick = (s) => ({ periods: s.periods, totals: s.totals, by_platform: s.by_platform, by_day: s.by_day, currencies: s.currencies ?? [], date_min: s.date_min, date_max: s.date_max });
+  const pick = (s) => ({ periods: s.periods, totals: s.totals, by_platform: s.by_platform, by_day: s.by_day, by_platform_day: s.by_platform_day ?? [], currencies: s.currencies ?? [], date_min: s.date_min, date_max: s.date_max });
   if (report.kind === 'web') return { ads: null, web: pick(report) };
   return { ads: pick(report), web: report.kind === 'mixed' && report.web ? pick(report.web) : null };
 }
