@@ -199,7 +199,8 @@ void apply_slice_filter(const SliceFilter& f, std::vector<const Dataset*>& input
     if (!f.campaigns.empty() && f.campaigns.count(dim(e, slot(WebDim::kCampaign))) == 0) return false;
     return true;
   };
-  for (const Dataset*& d : inputs) {
+  std::vector<const Dataset*> kept;
+  for (const Dataset* d : inputs) {
     Dataset& out = holder.emplace_back();
     out.report = d->report;
     std::vector<uint32_t> index(d->entities.size(), UINT32_MAX);
@@ -215,8 +216,11 @@ void apply_slice_filter(const SliceFilter& f, std::vector<const Dataset*>& input
       k.entity = index[c.entity];
       out.cells.push_back(k);
     }
-    d = &out;
+    // An input the filter empties is left out (its coverage would read as a
+    // source without days); when every one is emptied, one empty stays.
+    if (!out.cells.empty() || (kept.empty() && d == inputs.back())) kept.push_back(&out);
   }
+  inputs = std::move(kept);
 }
 
 Json slice_filter_json(const SliceFilter& f) {

@@ -240,11 +240,13 @@ class Builder {
     out_.previous_start = prev_.start;
     out_.previous_end = prev_.end;
     switch (p.compare) {
-      case CompareMode::kPrevious: period_ = "vs previous " + std::to_string(days_) + " days"; break;
-      case CompareMode::kYear: period_ = "vs the same period last year"; break;
-      case CompareMode::kCustom: period_ = "vs " + iso_date(prev_.start) + " – " + iso_date(prev_.end); break;
-      case CompareMode::kNone: period_.clear(); break;
+      case CompareMode::kPrevious: versus_ = "the previous " + std::to_string(p.previous_days_length) + " days"; break;
+      case CompareMode::kYear: versus_ = "the same period last year"; break;
+      case CompareMode::kCustom: versus_ = "the period " + iso_date(prev_.start) + " – " + iso_date(prev_.end); break;
+      case CompareMode::kNone: versus_.clear(); break;
     }
+    period_ = versus_.empty() ? "" : p.compare == CompareMode::kPrevious ? "vs previous " + std::to_string(days_) + " days"
+                                                                          : "vs " + versus_;
     // A chosen range reads "from … to …"; the last N days of the data as before.
     if (p.chosen_start || (base.date_max && p.anchor != *base.date_max)) {
       span_ = fill(book_.spans.count("range") ? book_.spans.at("range") : "from {start} to {end}",
@@ -666,7 +668,7 @@ class Builder {
     if (it == book_.templates.end()) return f.template_id;
     std::map<std::string, std::string, std::less<>> vars = {
         {"value", f.value}, {"days", std::to_string(days_)}, {"entity", f.entity.name},
-        {"metric_label", label(f.metric)}, {"span", span_}};
+        {"metric_label", label(f.metric)}, {"span", span_}, {"versus", versus_}};
     if (f.previous) vars["previous"] = *f.previous;
     if (f.change) vars["change"] = *f.change;
     if (f.impact) vars["impact"] = *f.impact;
@@ -1314,6 +1316,7 @@ class Builder {
   int days_ = 0;
   Window cur_, prev_;
   std::string period_;
+  std::string versus_ = "the previous 30 days";  // what the current window is compared with, in words
   std::vector<Account> accounts_;
   std::vector<CampaignView> campaigns_;
   std::vector<PlatformView> platforms_;

@@ -384,8 +384,10 @@ TEST(Slice, FiltersKeepOnlyTheMatchingRows) {
   EXPECT_EQ(mixed["web"]["totals"]["sessions"].get<int64_t>(), data().web_sessions);
   const json both = call_ok(e, "report.analyze", {{"handles", {g, w}}, {"accounts", {"123-456-7890"}}});
   expect_metrics(both["totals"], sum(kFirst, kLast, acct), "ads totals beside web");
-  const json& ws = both["web"]["totals"]["sessions"];
-  EXPECT_TRUE(ws.is_null() || ws.get<int64_t>() == 0) << both["web"]["totals"].dump();
+  // The emptied web input is left out of the report altogether (no web section, not a source "without days").
+  EXPECT_EQ(both["kind"], "ads") << both.dump().substr(0, 400);
+  EXPECT_FALSE(both.contains("web")) << both["web"].dump().substr(0, 400);
+  EXPECT_EQ(both["levels"]["web"], json::array());
 
   expect_invalid(e, "report.analyze", {{"handles", {g}}, {"platforms", {"myspace"}}}, "platforms");
   expect_invalid(e, "report.analyze", {{"handles", {g}}, {"accounts", json::array()}}, "accounts");
