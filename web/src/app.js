@@ -16,6 +16,7 @@ import { funnelBlock, funnelFromCore, attributionBlock, profileBlock } from './v
 import { loadSession, saveSession, forgetSession } from './session.js';
 import { withBom } from './export/csv.js';
 import { chartPng } from './export/png.js';
+import { initConnected } from './connected/connected.js';
 
 const engine = new Engine();
 const state = {
@@ -805,3 +806,7 @@ const engineReady = engine.version().then(
     return false;
   },
 );
+
+// Connected mode appears only when a glint server serves the page; it sees the
+// dropped files only to upload them when the user presses "Add to workspace".
+initConnected({ droppedFiles: () => state.entries.map((e) => e.file) });
