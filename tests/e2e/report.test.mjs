@@ -51,7 +51,8 @@ const spendCents = new Map(NAMES.map((n) => [n, 0]));
     const day = new Date(Date.UTC(2026, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
     NAMES.forEach((n, i) => {
       const cents = 1000 + ((d * 37 + i * 101) % 900) + (d % 3 === 0 ? 0.4 : 0); // some rows in fractions of a cent
-      spendCents.set(n, spendCents.get(n) + cents);
+      // The campaign table reads the chosen period, the page's default last 30 days: days 10 … 39.
+      if (d >= 10) spendCents.set(n, spendCents.get(n) + cents);
       lines.push([day, q(n), 'EUR', (cents / 100).toFixed(4), 10 + i + (d % 5), 1000 + i * 10 + d, (d + i) % 3, ((d + i) % 3) * 25.5].join(','));
     });
   }
