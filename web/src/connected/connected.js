@@ -129,9 +129,11 @@ async function refreshConnections() {
   list.replaceChildren();
   if (!r.ok) { list.append(h('li', { text: `Google: status unavailable (${r.status})` })); return; }
   const s = r.body;
-  const state = s.reconnect_required ? 'reconnect required' : s.connected ? 'connected' : 'not connected';
-  list.append(h('li', { id: 'cx-conn-google', dataset: { state: s.connected ? (s.reconnect_required ? 'reconnect_required' : 'connected') : 'disconnected' } },
-    `Google: ${state}${s.account?.email ? ` (${s.account.email})` : ''}`));
+  const reconnect = s.reconnect_required === true || s.status === 'reconnect_required';
+  const state = !s.connected ? 'disconnected' : reconnect ? 'reconnect_required' : 'connected';
+  const label = { disconnected: 'not connected', reconnect_required: 'reconnect required', connected: 'connected' }[state];
+  list.append(h('li', { id: 'cx-conn-google', dataset: { state } },
+    `Google: ${label}${s.account?.email ? ` (${s.account.email})` : ''}${s.connected_at ? ` · since ${s.connected_at}` : ''}`));
   if (s.connected) {
     cs.connection = s.connection_id;
     await showAccounts();
@@ -204,7 +206,10 @@ async function showSync(run = null) {
   if (run && cur && (cur.status === 'queued' || cur.status === 'running')) {
     setTimeout(() => showSync(run), 400);
   } else if (cur?.status === 'done') {
+    if (run) say('Sync done.');
     await showData(r.body.accounts ?? []);
+  } else if (run && cur?.status === 'failed') {
+    say(`Sync failed: ${cur.message || (cur.failures ?? []).map((f) => f.message ?? f).join('; ')}`, true);
   }
 }
 
@@ -227,8 +232,8 @@ async function showData(accounts) {
     for (const k of KPI_KEYS) {
       if (t[k] === null || t[k] === undefined || !fmt.METRICS[k]) continue;
       box.append(h('div', { class: 'kpi', dataset: { metric: k, value: t[k], account: a.account_id, start: r.body.start_date, end: r.body.end_date } },
-        h('span', { class: 'kpi-label', text: fmt.METRICS[k].label ?? k }),
-        h('span', { class: 'kpi-value', text: fmt.metric(k, t[k], r.body.currency) })));
+        h('div', { class: 'kpi-label', text: fmt.METRICS[k].label ?? k }),
+        h('div', { class: 'kpi-value', text: fmt.metric(k, t[k], r.body.currency) })));
     }
   }
 }
@@ -242,7 +247,14 @@ async function streamInsight(type) {
   let chunks = 0;
   try {
     await streamSse(withTenant(`/api/quick-insights/${type}/stream`), { date_range: '30_days' }, cs.session, (event, data) => {
-      if (event === 'restart') { text.textContent = ''; text.dataset.restarted = 'true'; return; }
+      // A restart withdraws what was shown: the next provider writes it afresh.
+      if (event === 'restart' || data.restart === true || data.type === 'restart') {
+        text.textContent = '';
+        chunks = 0;
+        text.dataset.restarted = 'true';
+        say(`The insight is being rewritten${data.reason ? ` (${data.reason})` : ''}.`);
+        return;
+      }
       if (event === 'error' || data.error) { text.dataset.state = 'error'; say(data.message ?? data.error ?? 'The insight failed.', true); return; }
       if (data.chunk) { text.textContent += data.chunk; text.dataset.chunks = String(++chunks); }
       if (data.done) {
