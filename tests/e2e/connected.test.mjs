@@ -146,6 +146,14 @@ try {
   // The test's own arithmetic: ROAS = value / spend.
   assert.ok(Math.abs(byMetric.roas - truth.conversions_value / (truth.cost_micros / 1e6)) < 1e-9, 'ROAS tile');
 
+  // The engine's highlights beside the insights: the spend fact against the fake's truth over its window.
+  await page.waitForSelector('#cx-bronze li[data-fact]', { timeout: 30000 });
+  const bronze = await page.$$eval('#cx-bronze li[data-fact]', (els) => els.map((e) => ({ ...e.dataset })));
+  const bronzeSpend = bronze.find((f) => f.fact.startsWith('summary.spend'));
+  assert.ok(bronzeSpend, `no spend highlight among ${bronze.map((f) => f.fact)}`);
+  const windowTruth = (await json(`${fake.url}/_fake/google/truth?customer=${SHOP_A}&level=campaign&start=${bronzeSpend.start}&end=${bronzeSpend.end}`)).body.totals;
+  assert.equal(Math.round(Number(bronzeSpend.raw) * 1e6), windowTruth.cost_micros, 'the spend highlight');
+
   // A written insight streams in with how it was calculated.
   await page.click('#cx-insight-run');
   await page.waitForSelector('#cx-insight-text[data-state="done"]', { timeout: 60000 });

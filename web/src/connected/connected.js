@@ -104,7 +104,8 @@ function workspaceView() {
     h('section', { id: 'cx-data', 'aria-label': 'Workspace data' }, h('h3', { text: 'Figures (last 30 days)' }), h('div', { id: 'cx-kpis', class: 'kpis' })),
     h('section', { id: 'cx-insights', 'aria-label': 'Written insights' }, h('h3', { text: 'Written insights' }),
       h('button', { type: 'button', id: 'cx-insight-run', onclick: () => streamInsight('summary') }, 'Write a summary'),
-      h('div', { id: 'cx-insight' })),
+      h('div', { id: 'cx-insight' }),
+      h('h4', { text: 'Highlights (computed by the engine, no model)' }), h('ul', { id: 'cx-bronze' })),
     h('section', { id: 'cx-chat', 'aria-label': 'Copilot' }, h('h3', { text: 'Ask the copilot' }),
       h('form', { id: 'cx-chat-form', onsubmit: (ev) => { ev.preventDefault(); ask(); } },
         h('input', { id: 'cx-question', 'aria-label': 'Question', placeholder: 'What is my CPC this week?' }),
@@ -208,6 +209,7 @@ async function showSync(run = null) {
   } else if (cur?.status === 'done') {
     if (run) say('Sync done.');
     await showData(r.body.accounts ?? []);
+    await showBronze('summary');
   } else if (run && cur?.status === 'failed') {
     say(`Sync failed: ${cur.message || (cur.failures ?? []).map((f) => f.message ?? f).join('; ')}`, true);
   }
@@ -236,6 +238,18 @@ async function showData(accounts) {
         h('div', { class: 'kpi-value', text: fmt.metric(k, t[k], r.body.currency) })));
     }
   }
+}
+
+// The engine's own highlights over the workspace's data (core's report.highlight).
+async function showBronze(type) {
+  const list = $('cx-bronze');
+  if (!list) return;
+  const r = await call('POST', withTenant('/api/bronze/highlight'), { highlight_type: type, date_range: '30_days' });
+  list.replaceChildren(...(r.ok ? r.body.facts ?? [] : []).map((f) => h('li', {
+    class: 'card', dataset: { fact: f.id, raw: f.raw_value, start: f.window?.start, end: f.window?.end },
+    text: `${f.entity ?? ''} ${f.metric}: ${f.value}${f.change ? `, ${f.change}` : ''} ${f.period ?? ''}`,
+  })));
+  if (!r.ok) list.append(h('li', { class: 'error', text: r.body?.detail ?? `Highlights unavailable (${r.status})` }));
 }
 
 // A written insight streams in; the last event says how it was calculated.
