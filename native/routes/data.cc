@@ -2,6 +2,8 @@
 // bronze highlights and the ad-insights / website-analytics endpoints over a
 // workspace's stored data. All numbers come from core through Engine::call.
 #include <chrono>
+#include <set>
+#include <string>
 
 #include "http/app.h"
 #include "auth/crypto.h"
@@ -312,6 +314,47 @@ void register_data_routes(Router& r, App& app) {
       return call_core(e, "report.highlight", {{"handles", handles}, {"highlight_type", type}, {"days", days}});
     });
     out["response_time_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    c.send(200, out);
+  });
+
+  // Core's own answer over the workspace's stored data (uploads and synced
+  // rows), for the page's views in connected mode: the same methods and
+  // options the page sends to its wasm core, the same JSON back.
+  r.add("POST", "/api/report", {.auth = true, .rate_group = "insights"}, [](Ctx& c) {
+    const json b = c.body();
+    const std::string method = c.param(b, "method").value_or("");
+    static const std::set<std::string, std::less<>> kMethods = {"report.analyze", "report.highlight", "report.breakdown"};
+    if (kMethods.count(method) == 0) {
+      throw HttpError{422, "invalid_parameter", "'method' must be report.analyze, report.highlight or report.breakdown"};
+    }
+    json request = b.contains("request") ? b["request"] : json::object();
+    if (!request.is_object()) throw HttpError{422, "invalid_parameter", "'request' must be an object of the method's options"};
+    // Only the view options: never another workspace's handles or a payload.
+    static const std::set<std::string, std::less<>> kOptions = {
+        "days", "start", "end", "anchor", "compare", "platforms", "accounts", "campaigns", "level", "parent", "limit", "kind",
+        "highlight_type", "max_facts", "locale", "full", "currency", "forecast_days", "budget_increase_limit"};
+    for (const auto& [k, v] : request.items()) {
+      if (kOptions.count(k) == 0) throw HttpError{422, "invalid_parameter", "'request." + k + "' is not an option of " + method};
+    }
+    const std::string text = request.dump();
+    if (text.size() > 16384) throw HttpError{413, "too_large", "'request' is over 16 KiB"};
+    // The workspace named by tenant_id (a member of it), else the session's current one.
+    Tenant t;
+    if (auto tid = c.param(b, "tenant_id"); tid && !tid->empty()) {
+      auto named = c.app.store.tenant_for(*tid, c.me().id);
+      if (!named) throw HttpError{404, "not_found", "no such workspace"};
+      if (!role_at_least(named->role, "member")) throw HttpError{403, "forbidden", "this needs the member role in the workspace"};
+      t = *named;
+    } else {
+      t = c.current_tenant();
+    }
+    json out = c.app.engines.cached(c.app.store, t, "report|" + method + "|" + text, [&](Engine& e, const std::vector<int64_t>& handles) {
+      if (handles.empty()) return json{{"error", {{"code", "empty_input"}, {"message", "no data yet: upload an export with POST /api/datasets or connect a platform"}}}};
+      json req = request;
+      req["handles"] = handles;
+      return call_core(e, method, req);
+    });
+    if (out.contains("error")) throw HttpError{404, "no_data", out["error"]["message"].get<std::string>()};
     c.send(200, out);
   });
 

@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import * as fmt from '../../web/src/format.js';
 import { spawn } from 'node:child_process';
 import { argValue } from '../support/golden.mjs';
 import { launchChromium, startServer } from '../support/browser.mjs';
@@ -175,6 +176,28 @@ try {
   await page.waitForSelector('#cx-answer-text');
   assert.ok((await page.textContent('#cx-answer-text')).trim().length > 0, 'the copilot gave no answer');
   await shot(page, 'copilot');
+
+  // The page's own views over the workspace's data (the server's core, the
+  // same JSON as the wasm core): the main tiles for the last 30 days equal the
+  // fake's truth for that window, the campaign table lists the synced
+  // campaigns, and drill-down reaches their ad groups.
+  await page.click('#cx-show-dashboard');
+  await page.waitForFunction(() => document.body.classList.contains('workspace-view') && document.body.dataset.busy === 'false' && document.querySelector('#kpis .kpi'), null, { timeout: 60000 });
+  const main = Object.fromEntries(await page.$$eval('#kpis .kpi', (els) => els.map((e) => [e.dataset.metric, Number(e.dataset.value)])));
+  assert.equal(main.clicks, truth.clicks, 'dashboard clicks tile = the fake\'s truth');
+  assert.equal(Math.round(main.spend * 1e6), truth.cost_micros, 'dashboard spend tile = the fake\'s truth');
+  assert.ok((await page.textContent('#period-label')).includes(fmt.dateRange(start, end)), 'the dashboard reads the same 30 days');
+  const campaignsShown = await page.$$eval('#campaigns tbody tr', (trs) => trs.length);
+  assert.ok(campaignsShown > 0, 'the campaign table lists the synced campaigns');
+  const drill = page.locator('#campaigns tbody .drill-button[data-level=ad_group]').first();
+  if (await drill.count()) {
+    await drill.click();
+    await page.waitForFunction(() => document.body.dataset.busy === 'false' && !document.getElementById('drill-path').hidden, null, { timeout: 30000 });
+    assert.ok(await page.$$eval('#campaigns tbody tr', (trs) => trs.length) > 0, 'ad groups of a synced campaign');
+  }
+  await shot(page, 'dashboard');
+  await page.click('#cx-show-files');
+  await page.waitForFunction(() => !document.body.classList.contains('workspace-view') && document.body.dataset.busy === 'false', null, { timeout: 30000 });
 
   // Nothing was uploaded by signing in or syncing; the button uploads.
   assert.equal(requests.filter((r) => r.url.includes('/api/datasets')).length, uploadsBefore);

@@ -523,3 +523,52 @@ TEST(ApiCrash, KillDuringUploadAndDuringDeletionLeavesAllOrNothing) {
 
 }  // namespace
 }  // namespace glint::testing
+
+namespace glint::testing {
+namespace {
+
+// POST /api/report: core's answers over the workspace's stored data for the
+// page's views, with the page's options; expected sums from csv_days' own
+// figures (3 campaigns × 25.50 a day), never from the server.
+TEST_F(Api, ReportRunsCoreOverTheWorkspacesDataWithThePagesOptions) {
+  const auto [s, tenant] = owner_with_workspace("Report views");
+  ASSERT_EQ(server_->upload("/api/datasets", {{"google.csv", csv_days(0, 40, 1)}}, s).status, 201);
+  const json analyze = {{"method", "report.analyze"}, {"request", {{"days", 10}}}};
+  EXPECT_EQ(server_->post("/api/report", analyze).status, 401);
+  const Reply a = server_->post("/api/report", analyze, s);
+  ASSERT_EQ(a.status, 200) << a.text;
+  EXPECT_DOUBLE_EQ(a.body["periods"]["current"]["spend"].get<double>(), 10 * 3 * 25.5);
+  // csv_days writes 28-day months: the previous ten days, 24 Jan – 2 Feb, hold 7 days of rows (no 29–31 Jan).
+  EXPECT_DOUBLE_EQ(a.body["periods"]["previous"]["spend"].get<double>(), 7 * 3 * 25.5);
+  EXPECT_TRUE(a.body.contains("data_sources"));
+  const Reply none = server_->post("/api/report", {{"method", "report.analyze"}, {"request", {{"days", 7}, {"compare", "none"}}}}, s);
+  ASSERT_EQ(none.status, 200) << none.text;
+  EXPECT_TRUE(none.body["periods"]["previous"].is_null());
+  const Reply one = server_->post("/api/report", {{"method", "report.analyze"}, {"request", {{"days", 10}, {"campaigns", {"Campaign 1"}}}}}, s);
+  EXPECT_DOUBLE_EQ(one.body["periods"]["current"]["spend"].get<double>(), 10 * 25.5) << one.text;
+  const Reply b = server_->post("/api/report", {{"method", "report.breakdown"}, {"request", {{"level", "campaign"}, {"days", 10}}}, {"tenant_id", tenant}}, s);
+  ASSERT_EQ(b.status, 200) << b.text;
+  ASSERT_EQ(b.body["rows"].size(), 3u);
+  for (const json& r : b.body["rows"]) EXPECT_DOUBLE_EQ(r["current"]["spend"].get<double>(), 10 * 25.5) << r.dump();
+  const Reply h = server_->post("/api/report", {{"method", "report.highlight"}, {"request", {{"highlight_type", "summary"}, {"days", 14}}}}, s);
+  ASSERT_EQ(h.status, 200) << h.text;
+  EXPECT_EQ(h.body["date_range"]["days"], 14);
+
+  // Only the view options; core's own checks name the option.
+  EXPECT_EQ(server_->post("/api/report", {{"method", "ingest.import"}}, s).status, 422);
+  EXPECT_EQ(server_->post("/api/report", {{"method", "report.analyze"}, {"request", {{"handles", {1}}}}}, s).status, 422);
+  EXPECT_EQ(server_->post("/api/report", {{"method", "report.analyze"}, {"request", "days"}}, s).status, 422);
+  const Reply bad = server_->post("/api/report", {{"method", "report.analyze"}, {"request", {{"compare", "lastyear"}}}}, s);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.text.find("compare"), std::string::npos) << bad.text;
+
+  // Another user: not their workspace (404), and their own has no data yet (404 no_data).
+  const auto [other, other_tenant] = owner_with_workspace("Elsewhere");
+  EXPECT_EQ(server_->post("/api/report", {{"method", "report.analyze"}, {"tenant_id", tenant}}, other).status, 404);
+  const Reply empty = server_->post("/api/report", analyze, other);
+  EXPECT_EQ(empty.status, 404);
+  EXPECT_EQ(empty.body.value("code", ""), "no_data") << empty.text;
+}
+
+}  // namespace
+}  // namespace glint::testing

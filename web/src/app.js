@@ -31,7 +31,16 @@ const state = {
   options: { days: 30 }, // the period, comparison and filters core is asked for (views/period.js)
   breakdown: null, // core's report.breakdown for the table (its level and parent in drill)
   drill: [], // the path drilled down: [{level, parent, label}]
+  remote: null, // connected mode: (method, request) → core's answer over a workspace's stored data
 };
+
+// Core's answer for the views: the wasm core over the files here, or (in
+// connected mode) the server's core over the workspace's data, same JSON.
+function coreCall(method, request) {
+  if (state.remote) return state.remote(method, request);
+  const handles = state.entries.filter((e) => e.state === 'done').map((e) => e.handle);
+  return engine.call(method, { handles, ...request });
+}
 let nextKey = 1;
 const TABLE_METHODS = ['funnel', 'attribution', 'profile'];
 
@@ -162,7 +171,7 @@ async function removeEntry(entry) {
 async function refresh() {
   const handles = state.entries.filter((e) => e.state === 'done').map((e) => e.handle);
   const gen = ++state.generation;
-  if (handles.length === 0) {
+  if (handles.length === 0 && !state.remote) {
     state.report = null;
     state.highlights = null;
     showReport(false);
@@ -172,18 +181,18 @@ async function refresh() {
   try {
     const options = controls.options();
     state.options = options;
-    const hl = await engine.highlights(handles, options, fmt.LOCALE);
+    const hl = state.remote ? await remoteHighlights(options) : await engine.highlights(handles, options, fmt.LOCALE);
     if (gen !== state.generation) return;
     state.highlights = hl;
     paintHighlights(hl);
     showReport(true);
     await nextFrame();
-    const report = await engine.call('report.analyze', { handles, ...options, full: true, locale: fmt.LOCALE });
+    const report = await coreCall('report.analyze', { ...options, full: true, locale: fmt.LOCALE });
     if (gen !== state.generation) return;
     fmt.setMinorUnits(report.format?.minor_units);
     state.report = report;
     controls.setData(report);
-    state.breakdown = await loadBreakdown(handles, report);
+    state.breakdown = await loadBreakdown(report);
     if (gen !== state.generation) return;
     if (!(await paintReport(report, () => gen !== state.generation))) return;
     await keepSession();
@@ -367,7 +376,7 @@ function platformLines(rows, view, currency) {
 
 // The table's rows for the chosen period from core (report.breakdown): the
 // campaigns (GA4: sources), or the level drilled into.
-async function loadBreakdown(handles, report) {
+async function loadBreakdown(report) {
   const web = report.kind === 'web';
   const top = web ? 'source_medium' : 'campaign';
   const at = state.drill[state.drill.length - 1];
@@ -375,7 +384,7 @@ async function loadBreakdown(handles, report) {
   const levels = web ? report.levels?.web ?? [] : report.levels?.ads ?? [];
   if (!levels.includes(level)) return null;
   try {
-    return await engine.call('report.breakdown', { handles, ...state.options, level, kind: web ? 'web' : 'ads', parent: at ? at.parent : null, limit: 5000, locale: fmt.LOCALE });
+    return await coreCall('report.breakdown', { ...state.options, level, kind: web ? 'web' : 'ads', parent: at ? at.parent : null, limit: 5000, locale: fmt.LOCALE });
   } catch (e) {
     setStatus(e.message, true);
     return null;
@@ -391,9 +400,8 @@ function tableRow(r, web) {
 
 async function drillTo(path) {
   state.drill = path;
-  const handles = state.entries.filter((e) => e.state === 'done').map((e) => e.handle);
   await working(async () => {
-    state.breakdown = await loadBreakdown(handles, state.report);
+    state.breakdown = await loadBreakdown(state.report);
     renderCampaigns(state.report);
     await keepSession();
   });
@@ -648,7 +656,7 @@ async function exportChartPng() {
 // The analysis as rendered (core's responses and the files' descriptions) is
 // kept in this browser for the next visit; the files only when asked.
 async function keepSession() {
-  if (state.restored) return;
+  if (state.restored || state.remote) return; // a workspace's data is the server's, not kept here
   if (!state.report && !hasTableViews()) {
     await forgetSession();
     $('session-bar').hidden = true;
@@ -809,4 +817,25 @@ const engineReady = engine.version().then(
 
 // Connected mode appears only when a glint server serves the page; it sees the
 // dropped files only to upload them when the user presses "Add to workspace".
-initConnected({ droppedFiles: () => state.entries.map((e) => e.file) });
+initConnected({ droppedFiles: () => state.entries.map((e) => e.file), showWorkspace });
+
+// The four highlight types from the server's core (connected mode).
+async function remoteHighlights(options) {
+  const out = {};
+  for (const t of ['summary', 'grow', 'optimize', 'protect']) {
+    out[t] = await state.remote('report.highlight', { ...options, highlight_type: t, max_facts: 5, locale: fmt.LOCALE });
+  }
+  return out;
+}
+
+// Connected mode hands the views a workspace (`remote`, its name) or gives
+// them back to the files dropped here (null). The same views, controls and
+// drill-down; nothing of the workspace is kept in this browser.
+function showWorkspace(remote, name = '') {
+  state.remote = remote;
+  state.drill = [];
+  document.body.classList.toggle('workspace-view', Boolean(remote));
+  $('results').hidden = false;
+  setStatus(remote ? `Showing the workspace ${name ? `“${name}” ` : ''}(its stored and synced data, computed by the server's glint).` : readSummary());
+  return working(refresh);
+}

@@ -14,7 +14,7 @@ const KPI_KEYS = ['spend', 'conversion_value', 'roas', 'conversions', 'cpa', 'cl
 const cs = { session: null, user: null, tenant: null, tenants: [], connection: null, popup: null };
 
 // Shows connected mode only over http(s) and only when a glint server answers.
-export async function initConnected({ droppedFiles }) {
+export async function initConnected({ droppedFiles, showWorkspace = null }) {
   if (location.protocol !== 'http:' && location.protocol !== 'https:') return;
   let alive = false;
   try {
@@ -26,6 +26,7 @@ export async function initConnected({ droppedFiles }) {
   button.hidden = false;
   button.addEventListener('click', () => { $('connected').hidden = false; paint(); $('cx-email')?.focus(); });
   cs.droppedFiles = droppedFiles;
+  cs.showWorkspace = showWorkspace;
   window.addEventListener('message', onOAuthMessage);
   paint();
 }
@@ -101,7 +102,10 @@ function workspaceView() {
       h('ul', { id: 'cx-conn-list' }),
       h('button', { type: 'button', id: 'cx-connect-google', onclick: () => connect('google') }, 'Connect Google'),
       h('div', { id: 'cx-accounts' }), h('div', { id: 'cx-sync' })),
-    h('section', { id: 'cx-data', 'aria-label': 'Workspace data' }, h('h3', { text: 'Figures (last 30 days)' }), h('div', { id: 'cx-kpis', class: 'kpis' })),
+    h('section', { id: 'cx-data', 'aria-label': 'Workspace data' }, h('h3', { text: 'Figures (last 30 days)' }), h('div', { id: 'cx-kpis', class: 'kpis' }),
+      cs.showWorkspace ? h('p', null,
+        h('button', { type: 'button', id: 'cx-show-dashboard', onclick: openDashboard }, 'Open in the dashboard'), ' ',
+        h('button', { type: 'button', id: 'cx-show-files', onclick: () => cs.showWorkspace(null) }, 'Back to my files')) : null),
     h('section', { id: 'cx-insights', 'aria-label': 'Written insights' }, h('h3', { text: 'Written insights' }),
       h('button', { type: 'button', id: 'cx-insight-run', onclick: () => streamInsight('summary') }, 'Write a summary'),
       h('div', { id: 'cx-insight' }),
@@ -215,6 +219,18 @@ async function showSync(run = null) {
   }
 }
 
+// The page's own views (tiles, chart, campaigns, highlights, controls,
+// drill-down) over the workspace's data: core's answers from the server.
+function openDashboard() {
+  const tenant = cs.tenant;
+  const remote = async (method, request) => {
+    const r = await call('POST', '/api/report', { method, request, tenant_id: tenant.id });
+    if (!r.ok) throw Object.assign(new Error(r.body?.detail ?? `the server answered ${r.status}`), { code: r.body?.code ?? 'http' });
+    return r.body;
+  };
+  return cs.showWorkspace(remote, tenant.name);
+}
+
 async function startSync() {
   const r = await call('POST', `/sync/google/${cs.connection}`, { tenant_id: cs.tenant.id });
   say(r.ok ? 'Sync started.' : (r.body?.detail ?? `Sync failed to start (${r.status})`), !r.ok);
@@ -247,7 +263,7 @@ async function showBronze(type) {
   const r = await call('POST', withTenant('/api/bronze/highlight'), { highlight_type: type, date_range: '30_days' });
   list.replaceChildren(...(r.ok ? r.body.facts ?? [] : []).map((f) => h('li', {
     class: 'card', dataset: { fact: f.id, raw: f.raw_value, start: f.window?.start, end: f.window?.end },
-    text: `${f.entity ?? ''} ${f.metric}: ${f.value}${f.change ? `, ${f.change}` : ''} ${f.period ?? ''}`,
+    text: f.sentence ?? `${f.entity?.name ?? ''} ${f.metric}: ${f.value}${f.change ? `, ${f.change}` : ''}`, // core's own sentence
   })));
   if (!r.ok) list.append(h('li', { class: 'error', text: r.body?.detail ?? `Highlights unavailable (${r.status})` }));
 }
