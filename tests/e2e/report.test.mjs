@@ -297,6 +297,9 @@ try {
     assert.deepEqual(after.map((t) => [t.metric, t.text]), before.map((t) => [t.metric, t.text]), 'the KPI tiles after a reload, without a new upload');
     assert.equal(await page.locator('#files li').count(), 2, 'the two files are listed');
     assert.equal(await page.locator('#days-7').isDisabled(), true, 'restored without files: the period switch is off');
+    for (const id of ['#range', '#compare', '#filter-platform']) {
+      assert.equal(await page.locator(id).isDisabled(), true, `restored without files: ${id} is off`);
+    }
     assert.ok((await page.$$eval('#highlight-panel .card', (c) => c.length)) > 0, 'restored: the highlights');
     assert.equal(await page.locator('#chart canvas').count(), 1, 'restored: the chart');
     // Forget: the page empties, and stays empty after a reload.

@@ -83,7 +83,7 @@ export class PeriodControls {
       }
     }
     $('analyst-bar').hidden = false;
-    for (const id of ['range', 'compare', 'range-start', 'range-end', 'compare-start', 'compare-end']) $(id).disabled = !this.bounds;
+    for (const id of ['range', 'compare', 'range-start', 'range-end', 'compare-start', 'compare-end']) $(id).disabled = !this.bounds || this.locked;
     const v = report.filter_values ?? { platforms: [], accounts: [], campaigns: [] };
     const platform = $('filter-platform').value;
     this.fill('filter-platform', 'All platforms', v.platforms.map((p) => ({ value: p, label: fmt.platformName(p) })));
@@ -101,7 +101,7 @@ export class PeriodControls {
     const unique = shown.filter((x) => (seen.has(x.value) ? false : seen.add(x.value)));
     el.replaceChildren(h('option', { value: '' }, all), ...unique.map((x) => h('option', { value: x.value }, x.label)));
     el.value = unique.some((x) => x.value === chosen) ? chosen : '';
-    el.disabled = unique.length < (id === 'filter-platform' ? 2 : 1);
+    el.disabled = this.locked || unique.length < (id === 'filter-platform' ? 2 : 1);
     el.closest('.field').hidden = unique.length === 0;
   }
 
@@ -163,7 +163,9 @@ export class PeriodControls {
     };
   }
 
+  // Off while the page shows a kept analysis without its files (core cannot answer again).
   setDisabled(on) {
+    this.locked = on;
     for (const el of document.querySelectorAll('#analyst-bar select, #analyst-bar input, #analyst-bar button')) el.disabled = on;
   }
 }
