@@ -20,7 +20,7 @@ import { glintJson, openPage, upload, settle, networkRequests, axeViolations } f
 const webDir = argValue('--web-dir');
 const glint = argValue('--glint');
 const artifacts = argValue('--artifacts');
-const work = argValue('--work');
+const work = path.join(argValue('--work'), 'analyst');
 fs.mkdirSync(artifacts, { recursive: true });
 fs.mkdirSync(work, { recursive: true });
 assert.ok(fs.existsSync(path.join(webDir, 'index.html')), `${webDir}/index.html is missing: build the page first`);

@@ -21,7 +21,7 @@ const webDir = argValue('--web-dir');
 const glint = argValue('--glint');
 const fakes = argValue('--fakes');
 const artifacts = argValue('--artifacts');
-const work = argValue('--work');
+const work = path.join(argValue('--work'), 'connected'); // its own folder: it is emptied first, and other suites share --work
 fs.mkdirSync(artifacts, { recursive: true });
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });

@@ -26,7 +26,7 @@ import { glintJson, upload, settle, networkRequests, axeViolations } from './hel
 const webDir = argValue('--web-dir');
 const glint = argValue('--glint');
 const artifacts = argValue('--artifacts');
-const work = argValue('--work');
+const work = path.join(argValue('--work'), 'report');
 fs.mkdirSync(artifacts, { recursive: true });
 fs.mkdirSync(work, { recursive: true });
 assert.ok(fs.existsSync(path.join(webDir, 'index.html')), `${webDir}/index.html is missing: build the page first`);
