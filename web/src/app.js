@@ -405,9 +405,7 @@ async function drillTo(path) {
     renderCampaigns(state.report);
     await keepSession();
   });
-  const first = $('campaigns').querySelector('tbody th .name-text');
   $('drill-path').querySelector('[aria-current]')?.focus();
-  return first;
 }
 
 function performerMap(analysis) {
@@ -718,7 +716,6 @@ async function restoreSession() {
   state.drill = s.drill ?? [];
   if (s.report) {
     controls.setData(s.report);
-    controls.set(s.controls);
     fmt.setMinorUnits(s.report.format?.minor_units);
     if (s.highlights) paintHighlights(s.highlights);
     showReport(true);
