@@ -1,5 +1,8 @@
 // node wasm_ingest.mjs WASM_DIR FILE — what `glint analyze --json FILE` does,
-// through the wasm core: stream the file in 4 MiB chunks, then the report.
+// through the wasm core: stream the file in 4 MiB chunks, then the report,
+// printed as the CLI prints it (the same bytes, newline included: the wasm
+// parity suite checks that report.analyze over ingest handles is the CLI's
+// JSON; the ingest benchmark compares the two outputs' sha256).
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -13,4 +16,4 @@ let n;
 while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) core.call('ingest.feed', { handle }, buf.subarray(0, n));
 fs.closeSync(fd);
 core.call('ingest.close', { handle });
-process.stdout.write(core.callRaw('report.analyze', JSON.stringify({ handles: [handle] }), null));
+process.stdout.write(`${core.callRaw('report.analyze', JSON.stringify({ handles: [handle] }), null)}\n`);
