@@ -87,7 +87,7 @@ const notes = [];
 // Does this glint take --threads? (the flag came with issue 18)
 const help = spawnSync(glint, ['analyze', '--help'], { encoding: 'utf8' });
 const hasThreads = /--threads\b/.test(`${help.stdout}${help.stderr}`) && threads > 1;
-if (threads === 1) notes.push('one thread on this machine: one native row, --threads 1');
+if (threads === 1) notes.push('one thread on this machine: one native row (the default thread count)');
 else if (!hasThreads) notes.push(`glint analyze --help names no --threads: one native row (its default), used for both the 1-thread and the ${threads}-thread targets`);
 
 const haveCompare = opts.compare && fs.existsSync(path.join(compareDir, 'node_modules'));
@@ -117,7 +117,7 @@ const engines = [
   ...(hasThreads
     ? [{ id: 'native1', label: 'glint native (1 thread)', glint: true, cmd: glint, args: (f) => ['analyze', '--json', '--threads', '1', f] },
        { id: 'nativeN', label: `glint native (${threads} threads)`, glint: true, cmd: glint, args: (f) => ['analyze', '--json', '--threads', String(threads), f] }]
-    : [{ id: 'native1', label: 'glint native', glint: true, cmd: glint, args: (f) => ['analyze', '--json', f] }]),  // (--threads 1 is the default there)
+    : [{ id: 'native1', label: 'glint native', glint: true, cmd: glint, args: (f) => ['analyze', '--json', f] }]),
   { id: 'wasm', label: 'glint wasm (node)', glint: true, cmd: node, args: (f) => [path.join(root, 'tests/bench/wasm_ingest.mjs'), path.join(root, 'build/wasm'), f] },
   ...(haveCompare
     ? [{ id: 'duckdb', label: `DuckDB native (${threads} threads)`, cmd: node, args: (f) => [path.join(compareDir, 'duckdb.mjs'), f, String(threads)] },
