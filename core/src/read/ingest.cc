@@ -817,21 +817,48 @@ class Ingest::Builder final : public TableSink {
 
   // Whether a row repeats one seen before. A repeat has the same entity and
   // day, so it lands in the same cell: each cell keeps its first row's key
-  // beside it (one comparison for most rows, no table to probe), and only
-  // cells holding several distinct rows (an hourly or a keyword export read
-  // by campaign) use a hash table.
+  // beside it (one comparison for most rows, no table to probe), and its
+  // other rows in a chain through one append-only pool, so the keys a cell
+  // is compared with sit together (a file sorted by day touches only the
+  // current days' chains), with a small filter that lets most new rows
+  // append without walking it. A cell with more than kChain rows (an hourly
+  // export read by day) puts the rest in a flat hash table, so no row walks
+  // a long chain.
   bool repeated(uint32_t cell, uint64_t key, uint64_t line) {
     if (cell >= cell_rows_.size()) cell_rows_.resize(static_cast<size_t>(cell) + 1);
-    RowSlot& first = cell_rows_[cell];
+    CellRows& head = cell_rows_[cell];
     const uint32_t at_line = static_cast<uint32_t>(std::min<uint64_t>(line, UINT32_MAX));
     uint32_t earlier = 0;
-    if (first.key == 0) {
-      first = {key, at_line};
+    // Two bits of the key in the cell's 64-bit filter: a key whose bits are
+    // not both set is in no row of the chain, so most rows append unwalked.
+    const uint64_t bits = (uint64_t{1} << (key >> 58)) | (uint64_t{1} << ((key >> 52) & 63));
+    if (head.first.key == 0) {
+      head.first = {key, at_line, 0};
+      head.filter = bits;
+      head.tail = 0;
+      head.count = 1;
       return false;
     }
-    if (first.key == key) {
-      earlier = first.line;
-    } else {
+    bool found = false;
+    if ((head.filter & bits) == bits) {
+      for (const RowSlot* slot = &head.first;; slot = &pool_at(slot->next)) {
+        if (slot->key == key) {
+          earlier = slot->line;
+          found = true;
+          break;
+        }
+        if (slot->next == 0) break;
+      }
+    }
+    if (!found && head.count < kChain) {
+      const uint32_t id = pool_push({key, at_line, 0});
+      (head.tail == 0 ? head.first : pool_at(head.tail)).next = id;  // the pool never moves a slot
+      head.tail = id;
+      head.filter |= bits;
+      ++head.count;
+      return false;
+    }
+    if (!found) {
       // Open addressing, at most half full, key and line side by side.
       const uint64_t k = (key ^ (static_cast<uint64_t>(cell) * 0x9E3779B97F4A7C15ull)) | 1;
       if (more_count_ * 2 >= more_rows_.size()) {
@@ -848,7 +875,7 @@ class Ingest::Builder final : public TableSink {
       size_t i = k & mask;
       while (more_rows_[i].key != 0 && more_rows_[i].key != k) i = (i + 1) & mask;
       if (more_rows_[i].key == 0) {
-        more_rows_[i] = {k, at_line};
+        more_rows_[i] = {k, at_line, 0};
         ++more_count_;
         return false;
       }
@@ -860,6 +887,13 @@ class Ingest::Builder final : public TableSink {
     if (dup.first.size() < 20) dup.first.emplace_back(line, earlier);
     return options_.dedupe_rows;
   }
+
+  // The chain pool: blocks of 2^16 slots, so growing it never copies.
+  static constexpr size_t kChain = 32;
+  static constexpr uint32_t kPoolShift = 16;
+  struct RowSlot;
+  RowSlot& pool_at(uint32_t id) { return pool_[(id - 1) >> kPoolShift][(id - 1) & ((1u << kPoolShift) - 1)]; }
+  uint32_t pool_push(const RowSlot& s);
 
   void read_attributes(std::span<const std::string_view> fields, uint32_t entity) {
     if (attributes_.size() <= entity) attributes_.resize(static_cast<size_t>(entity) + 1);
@@ -914,7 +948,8 @@ class Ingest::Builder final : public TableSink {
         values[d] = source_medium[d];
       }
     }
-    const uint32_t entity = entity_for(platform, currency, values);
+    size_t slot = 0;
+    const uint32_t entity = entity_for(platform, currency, values, slot);
     if (!attr_cols_.empty()) read_attributes(fields, entity);
 
     // Day: the date column, or a one-day reporting range.
@@ -930,7 +965,7 @@ class Ingest::Builder final : public TableSink {
       if (s && (!range_min_ || *s < *range_min_)) range_min_ = s;
       if (e && (!range_max_ || *e > *range_max_)) range_max_ = e;
     }
-    const uint32_t at = cell_index(entity, day);
+    const uint32_t at = cell_index(entity, day, slot);
     if (key != 0 && repeated(at, key, line)) return;
     if (day == kNoDay) {
       ++report_.rows_without_date;
@@ -992,47 +1027,68 @@ class Ingest::Builder final : public TableSink {
     return h ^ (h >> 32);
   }
 
-  bool same_entity(uint32_t id, Platform platform, std::string_view currency,
-                   const std::array<std::string_view, kAdDims>& values) const {
-    const Entity& e = entities_[id];
-    if (e.platform != platform || e.currency != currency) return false;
-    for (size_t d = 0; d < e.dims.size(); ++d) {
-      if (e.dims[d] != values[d]) return false;
-    }
-    return true;
+  // The entity key of a row in one buffer: platform, then currency and each
+  // dimension as length + bytes, so that it is hashed in one pass and an
+  // entity is recognised by one comparison with its stored key.
+  void build_key(Platform platform, std::string_view currency, const std::array<std::string_view, kAdDims>& values) {
+    key_.clear();
+    key_.push_back(static_cast<char>(platform));
+    auto put = [&](std::string_view v) {
+      const size_t n = v.size();
+      key_.push_back(static_cast<char>((n & 0x7f) | (n > 0x7f ? 0x80 : 0)));
+      for (size_t rest = n >> 7; rest != 0; rest >>= 7) key_.push_back(static_cast<char>((rest & 0x7f) | (rest > 0x7f ? 0x80 : 0)));
+      key_.append(v);
+    };
+    put(currency);
+    for (size_t d = 0; d < dims_.size(); ++d) put(values[d]);
   }
 
-  uint32_t entity_for(Platform platform, std::string_view currency, const std::array<std::string_view, kAdDims>& values) {
-    uint64_t h = mix(static_cast<uint64_t>(platform) + 1, currency);
-    for (size_t d = 0; d < dims_.size(); ++d) h = mix(h, values[d]);
-    if (last_entity_ != UINT32_MAX && h == last_hash_ && same_entity(last_entity_, platform, currency, values)) {
-      return last_entity_;
+  // The row's entity, and through `slot` its place in the table (whose
+  // last cell is cached: a file sorted by day or by entity finds its cell
+  // without looking it up).
+  uint32_t entity_for(Platform platform, std::string_view currency, const std::array<std::string_view, kAdDims>& values,
+                      size_t& slot) {
+    build_key(platform, currency, values);
+    const uint64_t h = mix(0x9E3779B97F4A7C15ull, key_) | 1;  // 0 marks an empty slot
+    if (last_slot_ != SIZE_MAX && h == last_hash_ && key_ == last_key_) {
+      slot = last_slot_;
+      return entity_slots_[slot].id;
     }
-    uint32_t id = UINT32_MAX;
-    const auto it = entity_by_hash_.find(h);
-    if (it != entity_by_hash_.end()) {
-      for (uint32_t c = it->second; c != UINT32_MAX; c = same_hash_next_[c]) {
-        if (same_entity(c, platform, currency, values)) {
-          id = c;
-          break;
-        }
+    // Open addressing over (hash, key), at most half full: entities with the
+    // same hash sit in later slots and are told apart by their keys.
+    if (entity_count_ * 2 >= entity_slots_.size()) {
+      std::vector<EntitySlot> grown(std::max<size_t>(256, entity_slots_.size() * 2));
+      for (const EntitySlot& e : entity_slots_) {
+        if (e.hash == 0) continue;
+        size_t i = e.hash & (grown.size() - 1);
+        while (grown[i].hash != 0) i = (i + 1) & (grown.size() - 1);
+        grown[i] = e;
       }
+      entity_slots_.swap(grown);
+      last_slot_ = SIZE_MAX;
     }
-    if (id == UINT32_MAX) {
-      id = static_cast<uint32_t>(entities_.size());
+    const size_t mask = entity_slots_.size() - 1;
+    size_t i = h & mask;
+    for (; entity_slots_[i].hash != 0; i = (i + 1) & mask) {
+      const EntitySlot& e = entity_slots_[i];
+      if (e.hash == h && e.key_size == key_.size() && std::memcmp(arena_.data() + e.key_at, key_.data(), key_.size()) == 0) break;
+    }
+    if (entity_slots_[i].hash == 0) {
+      const auto id = static_cast<uint32_t>(entities_.size());
       Entity e;
       e.platform = platform;
       e.currency = std::string(currency);
       for (size_t d = 0; d < dims_.size(); ++d) e.dims.emplace_back(values[d]);
       entities_.push_back(std::move(e));
       slots_.emplace_back();
-      auto [slot, inserted] = entity_by_hash_.try_emplace(h, id);
-      same_hash_next_.push_back(inserted ? UINT32_MAX : slot->second);
-      slot->second = id;
+      entity_slots_[i] = {h, id, arena_.size(), static_cast<uint32_t>(key_.size())};
+      arena_.append(key_);
+      ++entity_count_;
     }
     last_hash_ = h;
-    last_entity_ = id;
-    return id;
+    last_key_.assign(key_);
+    last_slot_ = slot = i;
+    return entity_slots_[i].id;
   }
 
   // Cells of one entity by day: a dense window of days, grown as needed.
@@ -1042,7 +1098,16 @@ class Ingest::Builder final : public TableSink {
     uint32_t no_day = UINT32_MAX;
   };
 
-  uint32_t cell_index(uint32_t entity, Day day) {
+  uint32_t cell_index(uint32_t entity, Day day, size_t slot) {
+    EntitySlot& es = entity_slots_[slot];
+    if (es.last_cell != UINT32_MAX && es.last_day == day) return es.last_cell;
+    const uint32_t c = find_cell(entity, day);
+    es.last_day = day;
+    es.last_cell = c;
+    return c;
+  }
+
+  uint32_t find_cell(uint32_t entity, Day day) {
     DaySlots& s = slots_[entity];
     uint32_t* slot;
     if (day == kNoDay) {
@@ -1077,11 +1142,20 @@ class Ingest::Builder final : public TableSink {
   std::vector<CampaignAttributes> attributes_;        // per entity, when attr_cols_ is not empty
   std::optional<Day> range_min_, range_max_;          // reporting start / end columns, over all rows
   struct RowSlot {
-    uint64_t key = 0;   // key of the first data row of a cell (0: none yet)
-    uint32_t line = 0;  // …and its line
+    uint64_t key = 0;   // key of a data row (0: none yet)
+    uint32_t line = 0;  // …its line
+    uint32_t next = 0;  // the cell's next row in the pool (1-based; 0: none)
   };
-  std::vector<RowSlot> cell_rows_;                    // per cell
-  std::vector<RowSlot> more_rows_;                    // a cell's other rows: (key, cell) → line
+  struct CellRows {
+    RowSlot first;        // the cell's first row
+    uint64_t filter = 0;  // two bits of each chained row's key
+    uint32_t tail = 0;    // the chain's last row in the pool (0: first)
+    uint32_t count = 0;   // rows in the chain
+  };
+  std::vector<CellRows> cell_rows_;                   // per cell
+  std::vector<std::unique_ptr<RowSlot[]>> pool_;      // the cells' further rows, chained
+  uint32_t pool_size_ = 0;
+  std::vector<RowSlot> more_rows_;                    // rows beyond a cell's chain: (key, cell) → line
   size_t more_count_ = 0;
   TableInfo section_;  // this table's header and where it starts
   const std::array<bool, 256> label_first_, results_first_;
@@ -1112,13 +1186,30 @@ class Ingest::Builder final : public TableSink {
   std::vector<DateFormat> date_formats_;  // per column
   std::vector<DateCache> date_cache_;     // per column
   uint64_t last_hash_ = 0;
-  uint32_t last_entity_ = UINT32_MAX;
-  std::unordered_map<uint64_t, uint32_t> entity_by_hash_;  // hash → newest entity with it
-  std::vector<uint32_t> same_hash_next_;                    // per entity: an older one with its hash
+  struct EntitySlot {
+    uint64_t hash = 0;  // 0: empty
+    uint32_t id = 0;
+    size_t key_at = 0;  // its key in arena_
+    uint32_t key_size = 0;
+    Day last_day = kNoDay;  // the cell a row of it last went to
+    uint32_t last_cell = UINT32_MAX;
+  };
+  std::string key_, last_key_;  // this row's entity key, the previous row's
+  std::string arena_;           // every entity's key
+  size_t last_slot_ = SIZE_MAX;
+  std::vector<EntitySlot> entity_slots_;  // hash → entity, open addressing
+  size_t entity_count_ = 0;
   std::vector<Entity> entities_;
   std::vector<DaySlots> slots_;
   std::deque<Cell> cells_;
 };
+
+uint32_t Ingest::Builder::pool_push(const RowSlot& s) {
+  const uint32_t i = pool_size_++;
+  if ((i >> kPoolShift) >= pool_.size()) pool_.push_back(std::make_unique<RowSlot[]>(size_t{1} << kPoolShift));
+  pool_[i >> kPoolShift][i & ((1u << kPoolShift) - 1)] = s;
+  return i + 1;
+}
 
 // The tables of one file: each section its own Builder; at the end the one
 // whose columns say most about the data is used, and the others are listed.
