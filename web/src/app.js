@@ -17,6 +17,7 @@ import { loadSession, saveSession, forgetSession } from './session.js';
 import { withBom } from './export/csv.js';
 import { chartPng } from './export/png.js';
 import { initConnected } from './connected/connected.js';
+import { mark, timed, now, measureSince } from './perf.js';
 
 const engine = new Engine();
 const state = {
@@ -184,14 +185,14 @@ async function refresh() {
     const hl = state.remote ? await remoteHighlights(options) : await engine.highlights(handles, options, fmt.LOCALE);
     if (gen !== state.generation) return;
     state.highlights = hl;
-    paintHighlights(hl);
-    showReport(true);
+    timed('render highlights', () => { paintHighlights(hl); showReport(true); });
+    mark('highlights-shown');
     await nextFrame();
     const report = await coreCall('report.analyze', { ...options, full: true, locale: fmt.LOCALE });
     if (gen !== state.generation) return;
     fmt.setMinorUnits(report.format?.minor_units);
     state.report = report;
-    controls.setData(report);
+    timed('render controls', () => controls.setData(report));
     state.breakdown = await loadBreakdown(report);
     if (gen !== state.generation) return;
     if (!(await paintReport(report, () => gen !== state.generation))) return;
@@ -227,21 +228,21 @@ function paintHighlights(hl) {
 // Every view of a report, one per frame (each insertion's layout stays a
 // short task); false when `stale()` says a newer analysis took over.
 async function paintReport(report, stale = () => false) {
-  renderOverview(report);
+  timed('render overview', () => renderOverview(report));
   await nextFrame();
   if (stale()) return false;
-  renderChart();
+  timed('render chart', () => renderChart());
   await nextFrame();
   if (stale()) return false;
-  renderCampaigns(report);
+  timed('render campaigns', () => renderCampaigns(report));
   await nextFrame();
   if (stale()) return false;
-  renderPlan(report);
+  timed('render plan', () => renderPlan(report));
   await nextFrame();
   if (stale()) return false;
-  renderInputs();
-  renderTableViews();
+  timed('render inputs', () => { renderInputs(); renderTableViews(); });
   $('results').classList.remove('loading');
+  mark('report-shown');
   return true;
 }
 
@@ -524,7 +525,7 @@ async function loadTables(entries) {
       entry.tables = null;
     }
   }
-  renderTableViews();
+  timed('render tables', () => renderTableViews());
   if (hasTableViews()) $('results').hidden = false;
   await keepSession();
 }
@@ -655,6 +656,15 @@ async function exportChartPng() {
 // kept in this browser for the next visit; the files only when asked.
 async function keepSession() {
   if (state.restored || state.remote) return; // a workspace's data is the server's, not kept here
+  const start = now();
+  try {
+    await saveOrForget();
+  } finally {
+    measureSince('session save', start);
+  }
+}
+
+async function saveOrForget() {
   if (!state.report && !hasTableViews()) {
     await forgetSession();
     $('session-bar').hidden = true;
@@ -742,6 +752,7 @@ async function forgetAll() {
 // ------------------------------------------------------------------ wiring
 
 $('file').addEventListener('change', (event) => {
+  mark('files-chosen');
   const files = [...event.target.files];
   event.target.value = '';
   working(() => addFiles(files));
@@ -765,6 +776,7 @@ document.addEventListener('drop', (ev) => {
   ev.preventDefault();
   dragDepth = 0;
   $('drop-overlay').hidden = true;
+  mark('files-chosen');
   const files = [...ev.dataTransfer.files];
   working(() => addFiles(files));
 });

@@ -1,7 +1,9 @@
 // The main thread's side of the worker: starts it from the bundled source
 // (a blob: URL, so the page also works from file://) and turns its messages
-// into promises. Nothing is computed here.
+// into promises. Nothing is computed here. Each call's round trip and the
+// worker's own steps are left as `glint:…` measures (perf.js).
 /* global GLINT_WORKER_SOURCE */
+import { now, fromEpoch, measure, measureSince, workerSpans } from './perf.js';
 
 export class Engine {
   constructor() {
@@ -10,7 +12,12 @@ export class Engine {
     this.pending = new Map();
     this.nextId = 1;
     this.worker.onmessage = (event) => {
-      const { id, ok, result, error, progress } = event.data;
+      // Reading event.data is where a reply is deserialised on this thread.
+      const received = now();
+      const data = event.data;
+      const deserialised = now();
+      const { id, ok, result, error, progress, timing, sent } = data;
+      if (timing) workerSpans(timing);
       const p = this.pending.get(id);
       if (!p) return;
       if (progress) {
@@ -18,6 +25,10 @@ export class Engine {
         return;
       }
       this.pending.delete(id);
+      // From the worker's postMessage to the reply read here (copy, queue, deserialise).
+      if (sent) measure(`transfer ${p.name}`, fromEpoch(sent), deserialised);
+      measure(`receive ${p.name}`, received, deserialised);
+      measureSince(`engine ${p.name}`, p.start);
       if (ok) p.resolve(result);
       else p.reject(Object.assign(new Error(error.message), { code: error.code }));
     };
@@ -31,8 +42,9 @@ export class Engine {
 
   send(op, fields = {}, onProgress = null) {
     const id = this.nextId++;
+    const name = fields.method ? `${op} ${fields.method}` : op;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      this.pending.set(id, { resolve, reject, onProgress, name, start: now() });
       this.worker.postMessage({ id, op, ...fields });
     });
   }

@@ -1,7 +1,11 @@
 // The page's worker: runs the wasm core off the main thread, so a large file
 // never freezes the page. Messages (one at a time, in the order received):
 //   in:  {id, op, ...}
-//   out: {id, progress} while reading a file, then {id, ok, result | error}
+//   out: {id, progress} while reading a file, then {id, ok, result | error,
+//        timing, sent}: `timing` the steps this operation took ({name, start,
+//        end, detail} in epoch ms; the page turns them into `glint:worker …`
+//        measures, see perf.js), `sent` when the reply was posted.
+//        Unasked, once: {timing} with the worker's start-up (wasm instantiated).
 // Operations:
 //   version              → {version, methods: {funnel, attribution, profile}}
 //   ingest {file}        → {handle, input}: the File read in 4 MiB slices
@@ -22,7 +26,31 @@ const TABLE_ANALYSIS_LIMIT = 64 * 1024 * 1024;
 const HIGHLIGHT_TYPES = ['summary', 'grow', 'optimize', 'protect'];
 const TABLE_METHODS = ['funnel', 'attribution', 'profile'];
 
-const ready = Glint.create(createGlintCore);
+const epochNow = () => performance.timeOrigin + performance.now();
+const bootStart = epochNow();
+// The steps of the operation in progress (one at a time, see the queue below).
+let spans = [];
+function span(name, start, detail = null) {
+  spans.push({ name, start, end: epochNow(), ...(detail ? { detail } : {}) });
+}
+
+const ready = Glint.create(createGlintCore).then((glint) => {
+  self.postMessage({ timing: [{ name: 'boot', start: bootStart, end: epochNow() }] });
+  return glint;
+});
+
+// glint.call, timed in two steps: core's call (its response text) and the
+// JSON.parse of that text.
+function call(glint, method, request, bytes = null) {
+  const t0 = epochNow();
+  const text = glint.callRaw(method, JSON.stringify(request), bytes);
+  const t1 = epochNow();
+  spans.push({ name: `core ${method}`, start: t0, end: t1 });
+  const doc = JSON.parse(text);
+  span(`parse ${method}`, t1, { chars: text.length });
+  if (doc && typeof doc === 'object' && doc.error && Object.keys(doc).length === 1) throw new GlintError(doc.error.code, doc.error.message);
+  return doc;
+}
 
 function asError(e) {
   if (e instanceof GlintError) return { code: e.code, message: e.message };
@@ -45,15 +73,27 @@ function probe(glint) {
 }
 
 async function ingest(glint, id, file) {
+  const start = epochNow();
   const { handle } = glint.call('ingest.open', { name: file.name });
   try {
     let fed = { bytes: 0, rows: 0 };
+    let readMs = 0, feedMs = 0;
     for (let offset = 0; offset < file.size; offset += CHUNK) {
+      const t0 = epochNow();
       const slice = new Uint8Array(await file.slice(offset, Math.min(offset + CHUNK, file.size)).arrayBuffer());
+      const t1 = epochNow();
       fed = glint.call('ingest.feed', { handle }, slice);
+      readMs += t1 - t0;
+      feedMs += epochNow() - t1;
       self.postMessage({ id, progress: { bytes: fed.bytes, total: file.size, rows: fed.rows } });
     }
-    return glint.call('ingest.close', { handle });
+    const closeStart = epochNow();
+    const closed = glint.call('ingest.close', { handle });
+    const closeMs = epochNow() - closeStart;
+    // bytes over the whole span is the worker's ingest throughput (tests/bench/page_bench.mjs).
+    const ms = (x) => Math.round(x * 10) / 10;
+    span('ingest', start, { bytes: file.size, rows: closed.input?.rows ?? fed.rows, read_ms: ms(readMs), feed_ms: ms(feedMs), close_ms: ms(closeMs) });
+    return closed;
   } catch (e) {
     try { glint.call('ingest.drop', { handle }); } catch { /* already gone */ }
     throw e;
@@ -79,7 +119,7 @@ async function tables(glint, file, methods, steps) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const attempt = (m, request) => {
     try {
-      return { result: glint.call(m, { name: file.name, ...request }, bytes) };
+      return { result: call(glint, m, { name: file.name, ...request }, bytes) };
     } catch (e) {
       return { error: asError(e) };
     }
@@ -109,16 +149,20 @@ async function run(glint, id, msg) {
     case 'ingest':
       return ingest(glint, id, msg.file);
     case 'call':
-      return glint.call(msg.method, msg.request ?? {}, null);
+      return call(glint, msg.method, msg.request ?? {}, null);
     case 'highlights': {
       const out = {};
       for (const t of HIGHLIGHT_TYPES) {
-        out[t] = glint.call('report.highlight', { ...(msg.options ?? { days: msg.days }), handles: msg.handles, highlight_type: t, max_facts: msg.max_facts ?? 5, locale: msg.locale });
+        out[t] = call(glint, 'report.highlight', { ...(msg.options ?? { days: msg.days }), handles: msg.handles, highlight_type: t, max_facts: msg.max_facts ?? 5, locale: msg.locale });
       }
       return out;
     }
-    case 'tables':
-      return tables(glint, msg.file, msg.methods ?? [], msg.steps ?? null);
+    case 'tables': {
+      const start = epochNow();
+      const out = await tables(glint, msg.file, msg.methods ?? [], msg.steps ?? null);
+      span('tables', start, { bytes: msg.file.size, methods: Object.keys(out).join(' ') });
+      return out;
+    }
     default:
       throw new GlintError('invalid_request', `unknown operation '${msg.op}'`);
   }
@@ -130,12 +174,16 @@ let queue = Promise.resolve();
 self.onmessage = (event) => {
   const msg = event.data;
   queue = queue.then(async () => {
+    spans = [];
+    const start = epochNow();
     try {
       const glint = await ready;
       const result = await run(glint, msg.id, msg);
-      self.postMessage({ id: msg.id, ok: true, result });
+      span(`op ${msg.op}${msg.method ? ` ${msg.method}` : ''}`, start);
+      self.postMessage({ id: msg.id, ok: true, result, timing: spans, sent: epochNow() });
     } catch (e) {
-      self.postMessage({ id: msg.id, ok: false, error: asError(e) });
+      span(`op ${msg.op}${msg.method ? ` ${msg.method}` : ''} (failed)`, start);
+      self.postMessage({ id: msg.id, ok: false, error: asError(e), timing: spans, sent: epochNow() });
     }
   });
 };
