@@ -18,6 +18,7 @@ import { withBom } from './export/csv.js';
 import { chartPng } from './export/png.js';
 import { initConnected } from './connected/connected.js';
 import { mark, timed, now, measureSince } from './perf.js';
+import { warmFonts } from './fonts.js';
 
 const engine = new Engine();
 const state = {
@@ -805,6 +806,12 @@ for (const b of document.querySelectorAll('[data-csv]')) {
   });
 }
 
+// While the page waits for a file, the engine compiles core's paths and the
+// browser finds its fonts (worker.js warmUp, fonts.js): the first drop no
+// longer pays for either. `glint:warm` marks both done (tests/bench/page_bench.mjs).
+mark('warmup-asked');
+const fontsWarmed = warmFonts().then(() => mark('fonts-warm'));
+
 // Resolves true once the engine has loaded (files chosen earlier wait for it).
 const engineReady = engine.version().then(
   (v) => {
@@ -823,6 +830,10 @@ const engineReady = engine.version().then(
     return false;
   },
 );
+
+// Not "busy": the page waits for nothing, and a file chosen meanwhile goes first.
+const engineWarmed = engineReady.then((ok) => (ok ? engine.warmUp().catch(() => {}) : null));
+Promise.all([engineWarmed, fontsWarmed]).then(() => mark('warm'));
 
 // Connected mode appears only when a glint server serves the page; it sees the
 // dropped files only to upload them when the user presses "Add to workspace".

@@ -50,6 +50,8 @@ export class Engine {
   }
 
   version() { return this.send('version'); }
+  // Compiles core's paths ahead of the first file (worker.js, warmUp); yields to any real request.
+  warmUp() { return this.send('warmup'); }
   ingest(file, onProgress) { return this.send('ingest', { file }, onProgress); }
   call(method, request) { return this.send('call', { method, request }); }
   // `options`: the period, comparison and filters (views/period.js); a number is the last N days.

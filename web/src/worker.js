@@ -8,8 +8,12 @@
 //        Unasked, once: {timing} with the worker's start-up (wasm instantiated).
 // Operations:
 //   version              → {version, methods: {funnel, attribution, profile}}
-//   ingest {file}        → {handle, input}: the File read in 4 MiB slices
-//                          (Blob.slice) fed to core, never whole in memory
+//   warmup               → {steps, interrupted}: a small export made here run
+//                          through the calls a dropped file makes, and dropped
+//                          (see warmUp); stops early when a real request comes
+//   ingest {file}        → {handle, input}: the File read in slices (Blob.slice,
+//                          1 MiB then 4 MiB, one read ahead) fed to core,
+//                          never whole in memory
 //   call {method, request} → core's response
 //   highlights {handles, options, max_facts} → {summary, grow, optimize, protect}
 //                          (options: days or start/end, compare, platforms, accounts, campaigns)
@@ -18,8 +22,11 @@
 //                          (files up to 64 MiB)
 import createGlintCore from 'glint-core';
 import { Glint, GlintError } from '../../wasm/glint.mjs';
+import { sampleExport } from './warmup.js';
 
 const CHUNK = 4 * 1024 * 1024;
+// The first slice is smaller: core starts on it while the next is read.
+const FIRST_CHUNK = 1024 * 1024;
 // funnel/attribution/profile take the file's bytes in one piece; above this
 // size the page does not ask for them rather than hold the file in memory.
 const TABLE_ANALYSIS_LIMIT = 64 * 1024 * 1024;
@@ -72,18 +79,25 @@ function probe(glint) {
   return methods;
 }
 
+// The file is read one slice ahead of core: while core parses a slice, the
+// browser reads the next (two slices in memory at most).
 async function ingest(glint, id, file) {
   const start = epochNow();
   const { handle } = glint.call('ingest.open', { name: file.name });
+  let next = null;
   try {
     let fed = { bytes: 0, rows: 0 };
     let readMs = 0, feedMs = 0;
-    for (let offset = 0; offset < file.size; offset += CHUNK) {
+    const end = (offset) => Math.min(offset + (offset === 0 ? FIRST_CHUNK : CHUNK), file.size);
+    const read = (offset) => (offset < file.size ? file.slice(offset, end(offset)).arrayBuffer() : null);
+    next = read(0);
+    for (let offset = 0; offset < file.size; offset = end(offset)) {
       const t0 = epochNow();
-      const slice = new Uint8Array(await file.slice(offset, Math.min(offset + CHUNK, file.size)).arrayBuffer());
+      const slice = new Uint8Array(await next);
+      next = read(end(offset));
       const t1 = epochNow();
       fed = glint.call('ingest.feed', { handle }, slice);
-      readMs += t1 - t0;
+      readMs += t1 - t0; // waiting for the slice (what reading ahead did not hide)
       feedMs += epochNow() - t1;
       self.postMessage({ id, progress: { bytes: fed.bytes, total: file.size, rows: fed.rows } });
     }
@@ -95,6 +109,7 @@ async function ingest(glint, id, file) {
     span('ingest', start, { bytes: file.size, rows: closed.input?.rows ?? fed.rows, read_ms: ms(readMs), feed_ms: ms(feedMs), close_ms: ms(closeMs) });
     return closed;
   } catch (e) {
+    if (next) next.catch(() => {}); // the slice read ahead is not wanted any more
     try { glint.call('ingest.drop', { handle }); } catch { /* already gone */ }
     throw e;
   }
@@ -142,10 +157,71 @@ async function tables(glint, file, methods, steps) {
   return out;
 }
 
+// Warming the engine. V8 compiles a wasm function when it is first called
+// (and optimises the hot ones later, on other threads): on a fresh page the
+// first file's calls paid for compiling most of core, seconds on a small
+// machine. So right after start-up the page asks for this: a small export
+// made here (warmup.js) through the calls a dropped file makes — ingest, the
+// four highlights, the report, the breakdowns, the table analyses — and
+// dropped again. Nothing of it is shown or kept; core's state is as before
+// (ingest.drop clears its caches). It yields between steps and stops as soon
+// as a real request arrives, which then runs next.
+const WARM_ROWS = 2000;
+let warming = false;
+let interrupted = false;
+
+async function warmUp(glint) {
+  warming = true;
+  interrupted = false;
+  const done = [];
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const bytes = sampleExport(WARM_ROWS);
+  const name = 'glint-warmup.csv';
+  let handle = null;
+  const report = { days: 30, locale: 'en-US' };
+  const steps = [
+    ['ingest', () => {
+      ({ handle } = glint.call('ingest.open', { name }));
+      const half = bytes.length >> 1;
+      glint.call('ingest.feed', { handle }, bytes.subarray(0, half));
+      glint.call('ingest.feed', { handle }, bytes.subarray(half));
+      glint.call('ingest.close', { handle });
+    }],
+    ['highlights', () => {
+      for (const t of HIGHLIGHT_TYPES) glint.call('report.highlight', { ...report, handles: [handle], highlight_type: t, max_facts: 5 });
+    }],
+    ['report.analyze', () => glint.call('report.analyze', { ...report, handles: [handle], full: true })],
+    ['report.breakdown', () => {
+      const b = glint.call('report.breakdown', { ...report, handles: [handle], level: 'campaign', kind: 'ads', parent: null, limit: 5000 });
+      const first = b.rows?.[0];
+      if (first) glint.call('report.breakdown', { ...report, handles: [handle], level: 'ad_group', kind: 'ads', parent: first.key, limit: 5000 });
+    }],
+    ...TABLE_METHODS.map((m) => [m, () => { try { glint.call(m, { name }, bytes); } catch { /* a method this core lacks */ } }]),
+  ];
+  try {
+    for (const [step, fn] of steps) {
+      await pause();
+      if (interrupted) break;
+      const t = epochNow();
+      fn();
+      span(`warmup ${step}`, t);
+      done.push(step);
+    }
+  } finally {
+    if (handle !== null) {
+      try { glint.call('ingest.drop', { handle }); } catch { /* gone */ }
+    }
+    warming = false;
+  }
+  return { steps: done, interrupted };
+}
+
 async function run(glint, id, msg) {
   switch (msg.op) {
     case 'version':
       return { version: glint.version(), methods: probe(glint) };
+    case 'warmup':
+      return warmUp(glint);
     case 'ingest':
       return ingest(glint, id, msg.file);
     case 'call':
@@ -173,6 +249,7 @@ async function run(glint, id, msg) {
 let queue = Promise.resolve();
 self.onmessage = (event) => {
   const msg = event.data;
+  if (warming && msg.op !== 'warmup') interrupted = true;
   queue = queue.then(async () => {
     spans = [];
     const start = epochNow();
