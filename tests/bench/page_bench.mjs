@@ -12,7 +12,12 @@
 //   long tasks        their sum
 //   ingest MB/s       file bytes / the worker's ingest call (the page's
 //                     `glint:worker ingest` measure; '–' for a page without it)
-//   ready             navigation → the page's "Ready" status (the engine loaded)
+//   ready             navigation → the engine loaded (the page says "Ready")
+//   warm              navigation → the engine and the fonts warmed (a page
+//                     that warms them after loading marks `glint:warmup-asked`
+//                     and then `glint:warm`: the file is chosen once that is
+//                     done, as a person would after a few seconds; '–' for a
+//                     page that does not)
 //
 // and, in the table, where the time went: every `glint:…` mark and measure the
 // page left (web/src/perf.js) from the file chosen to the page settled.
@@ -49,7 +54,7 @@ main-thread long tasks, the worker's ingest throughput, and where the time went.
   --work DIR      where the exports are written (default: a temporary folder)
   --json          one JSON line per file on stdout (rows, MB, first_highlights_ms,
                   report_ms, longest_task_ms, long_tasks_total_ms, worker_ingest_MBps,
-                  ready_ms); progress on stderr
+                  ready_ms, warm_ms); progress on stderr
   -h, --help      this
 
 Needs build/wasm (glint_core.js), build/native/tests/bench/glint_gen_export and
@@ -156,7 +161,16 @@ async function runOnce(file) {
   try {
     const opened = Date.now();
     const { context, page, problems } = await openPage(browser, pageUrl);
-    const readyMs = Date.now() - opened;
+    const load = await page.evaluate(async () => {
+      const end = (name) => { const e = performance.getEntriesByName(name)[0]; return e ? e.startTime + e.duration : null; };
+      if (performance.getEntriesByName('glint:warmup-asked').length) {
+        const t = performance.now();
+        while (!performance.getEntriesByName('glint:warm').length && performance.now() - t < 60000) await new Promise((r) => setTimeout(r, 20));
+      }
+      const warm = performance.getEntriesByName('glint:warm')[0];
+      return { ready: end('glint:engine version'), warm: warm ? warm.startTime : null };
+    });
+    const readyMs = load.ready ?? Date.now() - opened;
     if (opts.idle > 0) await page.waitForTimeout(opts.idle);
     await page.evaluate(watch);
     await page.setInputFiles('#file', file);
@@ -176,6 +190,7 @@ async function runOnce(file) {
     const bytes = fs.statSync(file).size;
     return {
       readyMs,
+      warmMs: load.warm,
       firstHighlights: m.firstHighlights,
       report: m.report ?? null,
       longest: m.longTasks.reduce((a, t) => Math.max(a, t.duration), 0),
@@ -224,6 +239,7 @@ for (const n of rows) {
     long_tasks_total_ms: round(median(runs.map((x) => x.longTotal))),
     worker_ingest_MBps: round(median(runs.map((x) => x.ingestMBps)), 1),
     ready_ms: round(median(runs.map((x) => x.readyMs))),
+    warm_ms: round(median(runs.map((x) => x.warmMs))),
   };
   results.push({ line, runs });
   if (opts.json) process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -231,11 +247,11 @@ for (const n of rows) {
 
 if (!opts.json) {
   console.log(`\nThe page (${pageUrl}), headless Chromium, medians of ${opts.repeat} run${opts.repeat === 1 ? '' : 's'} (ms from the file chosen):\n`);
-  const head = ['rows', 'MB', 'first highlights', 'report', 'longest task', 'long tasks (sum, n)', 'ingest MB/s', 'ready (load)'];
+  const head = ['rows', 'MB', 'first highlights', 'report', 'longest task', 'long tasks (sum, n)', 'ingest MB/s', 'ready', 'warm'];
   const table = results.map(({ line, runs }) => [
     String(line.rows), line.MB.toFixed(2), ms(line.first_highlights_ms), ms(line.report_ms), ms(line.longest_task_ms),
     `${ms(line.long_tasks_total_ms)} (${median(runs.map((x) => x.longCount))})`,
-    line.worker_ingest_MBps === null ? '–' : line.worker_ingest_MBps.toFixed(1), ms(line.ready_ms)]);
+    line.worker_ingest_MBps === null ? '–' : line.worker_ingest_MBps.toFixed(1), ms(line.ready_ms), ms(line.warm_ms)]);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
   const fmtRow = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(fmtRow(head));
