@@ -77,6 +77,8 @@ try {
   assert.equal(await page.locator('#campaigns tbody tr').count(), Math.min(50, inPeriod), 'the first campaign rows');
   assert.match(await page.textContent('#campaign-count'), new RegExp(`^${fmt.integer(inPeriod)} campaigns`));
   await page.click('#campaigns-more');
+  // The rows are added a batch a frame (so no task grows with the table): the page settles once all are there.
+  await settle(page, 120000);
   assert.equal(await page.locator('#campaigns tbody tr').count(), inPeriod, 'every campaign on request');
   await page.waitForTimeout(300);
   const allTasks = (await page.evaluate(() => window.__glint.longTasks)).filter((t) => t.start >= t0);

@@ -52,7 +52,10 @@ const controls = new PeriodControls(() => {
   working(refresh);
 });
 const chart = new TrendChart($('chart'), $('chart-legend'));
-const campaigns = new CampaignTable({ table: $('campaigns'), filter: $('campaign-filter'), platform: $('campaign-platform'), count: $('campaign-count'), more: $('campaigns-more') });
+const campaigns = new CampaignTable({
+  table: $('campaigns'), filter: $('campaign-filter'), platform: $('campaign-platform'), count: $('campaign-count'), more: $('campaigns-more'),
+  busy: (painting) => working(() => painting),
+});
 
 // Work in flight (reading, analysing): exposed as body[data-busy] so a test
 // or a script can tell when the page has settled.
@@ -226,30 +229,42 @@ function paintHighlights(hl) {
   notesEl.hidden = notes.length === 0;
 }
 
-// Every view of a report, one per frame (each insertion's layout stays a
-// short task); false when `stale()` says a newer analysis took over.
+// Every view of a report, one step per frame and in the page's order (each
+// insertion's layout stays a short task, and nothing moves what is already
+// shown above it); false when `stale()` says a newer analysis took over. A
+// step may go on over later frames (the campaign table's rows): it is
+// waited for.
 async function paintReport(report, stale = () => false) {
-  timed('render overview', () => renderOverview(report));
-  await nextFrame();
-  if (stale()) return false;
-  timed('render chart', () => renderChart());
-  await nextFrame();
-  if (stale()) return false;
-  timed('render campaigns', () => renderCampaigns(report));
-  await nextFrame();
-  if (stale()) return false;
-  timed('render plan', () => renderPlan(report));
-  await nextFrame();
-  if (stale()) return false;
-  timed('render inputs', () => { renderInputs(); renderTableViews(); });
+  const a = report.analysis;
+  const steps = [
+    ['overview', () => renderOverview(report)],
+    ['platforms', () => renderPlatforms(report)],
+    ['chart', () => renderChart()],
+    ['plan', () => renderPlan(report)],
+    ...(a ? [['reallocation', () => renderReallocationView(a)], ['forecast', () => renderForecast($('forecast'), a.by_currency, a.assumptions?.forecast)]] : []),
+    ['campaigns', () => renderCampaigns(report)],
+    ['inputs', () => { renderInputs(); renderTableViews(); }],
+  ];
+  for (const [name, draw] of steps) {
+    await timed(`render ${name}`, draw);
+    await nextFrame();
+    if (stale()) return false;
+  }
   $('results').classList.remove('loading');
   mark('report-shown');
   return true;
 }
 
+// The report's sections. Shown: the overview (its tiles' placeholders until
+// the report comes) and the highlights at once; every other section appears
+// as paintReport draws it, below what is there already — so the first
+// highlights cost one small layout, and each later step lays out only its
+// own section. A section already on the page stays while it is redrawn.
+const SECTIONS = ['overview', 'highlights', 'platforms-section', 'trend', 'plan', 'campaigns-section', 'inputs'];
 function showReport(visible) {
   $('results').hidden = !visible && !hasTableViews();
-  for (const id of ['overview', 'highlights', 'platforms-section', 'trend', 'plan', 'campaigns-section', 'inputs']) $(id).hidden = !visible;
+  if (visible) for (const id of ['overview', 'highlights']) $(id).hidden = false;
+  else for (const id of SECTIONS) $(id).hidden = true;
   if (visible && !state.report) $('results').classList.add('loading');
 }
 
@@ -276,13 +291,19 @@ function renderOverview(report) {
     if (web.periods) renderKpis($('web-kpis'), web.periods, 'web', web.currencies.filter(Boolean));
     else renderTotals($('web-kpis'), web.totals, 'web', web.currencies.filter(Boolean));
   }
+  $('period').hidden = !p;
+  $('analyst-bar').hidden = !p && !(report.filter_values?.platforms?.length > 1);
+}
+
+function renderPlatforms(report) {
+  const { ads, web } = sections(report);
+  const main = ads ?? web;
   $('platforms-range').textContent = main.date_min ? `All dates in the files, ${fmt.dateRange(report.date_min ?? main.date_min, report.date_max ?? main.date_max)}: how the platforms compare.` : 'All rows: how the platforms compare.';
   const tables = [];
   if (ads) tables.push(platformTable(ads.by_platform, 'ads', ads.currencies));
   if (web) tables.push(platformTable(web.by_platform, 'web', web.currencies));
   $('platform-tables').replaceChildren(...tables);
-  $('period').hidden = !p;
-  $('analyst-bar').hidden = !p && !(report.filter_values?.platforms?.length > 1);
+  $('platforms-section').hidden = false;
 }
 
 const PLATFORM_METRICS = {
@@ -420,12 +441,14 @@ function performerMap(analysis) {
   return map;
 }
 
+// Resolves once every row of the table is drawn (views/campaigns.js).
 function renderCampaigns(report) {
   const web = report.kind === 'web';
   const { ads, web: w } = sections(report);
   const main = ads ?? w;
   const b = state.breakdown;
   const at = state.drill[state.drill.length - 1];
+  $('campaigns-section').hidden = false;
   $('campaigns-title').textContent = web ? 'Traffic sources' : 'Campaigns';
   $('campaigns').closest('.table-wrap').setAttribute('aria-label', web ? 'Traffic source table' : 'Campaign table');
   const perfNote = report.analysis?.assumptions?.performers;
@@ -434,8 +457,7 @@ function renderCampaigns(report) {
     // No breakdown (a session kept before it existed, or undated levels): core's all-dates rows.
     const rows = web ? report.by_source ?? [] : report.by_campaign ?? [];
     $('campaigns-note').textContent = `All dates in the files${report.date_min ? `, ${fmt.dateRange(report.date_min, report.date_max)}` : ''}. ${!web && perfNote ? `Marked: the ${perfNote}.` : ''}`;
-    campaigns.set({ kind: web ? 'web' : 'ads', rows, totals: main.totals, currencies: main.currencies.filter(Boolean), performers: performerMap(report.analysis), performersNote: perfNote });
-    return;
+    return campaigns.set({ kind: web ? 'web' : 'ads', rows, totals: main.totals, currencies: main.currencies.filter(Boolean), performers: performerMap(report.analysis), performersNote: perfNote });
   }
   const p = b.period;
   const when = p ? `${fmt.dateRange(p.current.start, p.current.end)}${p.previous ? `, changes against ${fmt.dateRange(p.previous.start, p.previous.end)}` : ', no comparison'}` : 'All rows (no dates)';
@@ -443,7 +465,7 @@ function renderCampaigns(report) {
   $('campaigns-note').textContent = `${when}.${b.truncated ? ` The ${fmt.integer(b.rows.length)} largest of ${fmt.integer(b.total_rows)} rows.` : ''} ${b.notes.join(' ')} ${!web && level === 'campaign' && perfNote ? `Marked: the ${perfNote}.` : ''}`.trim();
   const top = !at;
   const totals = top ? (main.periods ? main.periods.current : main.totals) : at.totals ?? null;
-  campaigns.set({
+  return campaigns.set({
     kind: web ? 'web' : 'ads',
     level,
     levelLabel: LEVEL_ONE[level],
@@ -487,18 +509,22 @@ function paintDrillPath(web) {
   nav.hidden = false;
 }
 
+// The action plan; the reallocation and the forecast are the next steps.
 function renderPlan(report) {
   const a = report.analysis;
   $('plan').hidden = !a;
   if (!a) return;
   renderActions($('actions'), a.action_plan);
+}
+
+function renderReallocationView(a) {
   const hasAds = (a.by_currency ?? []).length > 0;
   $('realloc-wrap').hidden = !hasAds;
   if (hasAds) renderReallocation($('realloc'), a.by_currency, a.assumptions?.reallocation);
-  renderForecast($('forecast'), a.by_currency, a.assumptions?.forecast);
 }
 
 function renderInputs() {
+  $('inputs').hidden = false;
   const done = state.entries.filter((e) => e.input);
   // Files overlapping on the same campaigns and days, and files the period comparison leaves out.
   const r = state.report;

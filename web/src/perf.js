@@ -34,7 +34,8 @@ export function measureSince(name, start, detail = null) {
   measure(name, start, now(), detail);
 }
 
-// Runs fn() and measures it (also when it throws).
+// Runs fn() and measures it (also when it throws); a promise it returns is
+// passed on, the measure being the synchronous part (what blocks this thread).
 export function timed(name, fn) {
   const start = now();
   try {

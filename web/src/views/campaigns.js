@@ -2,11 +2,16 @@
 // canonical metric the data has, sortable by any column, filterable by name
 // and platform, top and bottom performers marked. Sorting orders core's rows
 // by core's values; the cells are core's numbers, formatted.
-import { h } from '../dom.js';
+import { h, nextFrame } from '../dom.js';
 import * as fmt from '../format.js';
 
 // Rows drawn at first (in the current order); the rest on request.
 const ROW_LIMIT = 50;
+// Rows are added to the table this many at a time, one batch per frame, so
+// no batch's layout makes a long task (a table's layout grows with what is
+// added, not with what is there: appending is cheap, a whole table at once
+// is not). A table of up to this many rows is drawn at once.
+const ROWS_PER_FRAME = 25;
 // The change columns (against the comparison period), when core gives changes.
 const CHANGE_METRICS = { ads: ['spend', 'conversions', 'cpa', 'roas', 'clicks'], web: ['sessions', 'key_events', 'engagement_rate', 'revenue'] };
 const LOWER_IS_BETTER = new Set(['cpa', 'cpc', 'cpm']);
@@ -22,8 +27,12 @@ export const LEVEL_ONE = {
 };
 
 export class CampaignTable {
-  constructor({ table, filter, platform, count, more }) {
+  // busy(promise): told of the rows still being added (the page shows it as body[data-busy]).
+  constructor({ table, filter, platform, count, more, busy = null }) {
     this.table = table;
+    this.busy = busy;
+    this.painting = Promise.resolve();
+    this.paints = 0;
     this.filterEl = filter;
     this.platformEl = platform;
     this.countEl = count;
@@ -37,6 +46,7 @@ export class CampaignTable {
 
   // spec: {kind: 'ads' | 'web', rows, totals, currencies, performers: Map key → 'top' | 'bottom', performersNote,
   //        level ('campaign', 'ad_group', …; rows then carry label, change and children), levelLabel, onDrill(row, level)}
+  // Resolves once every row is on the page.
   set(spec) {
     this.spec = spec;
     const metricKeys = spec.kind === 'web' ? fmt.WEB_METRICS : fmt.AD_METRICS;
@@ -52,8 +62,8 @@ export class CampaignTable {
     this.platformEl.disabled = platforms.length < 2;
     if (this.sort && this.sort.key !== 'name' && !this.metrics.includes(this.sort.key)) this.sort = null;
     this.paintHead();
-    this.paintBody();
     this.paintFoot();
+    return this.paintBody();
   }
 
   name(r) {
@@ -150,11 +160,16 @@ export class CampaignTable {
     }, `${LEVEL_NAMES[level] ?? level} ›`)));
   }
 
+  // The first batch of rows now, the others one batch a frame; resolves when
+  // all are there (or a newer paint took over).
   paintBody() {
     const rows = this.visibleRows();
     this.shown = rows;
     const limited = this.showAll ? rows : rows.slice(0, ROW_LIMIT);
-    this.table.tBodies[0].replaceChildren(...limited.map((r) => this.row(r)));
+    const paint = ++this.paints;
+    this.table.tBodies[0].replaceChildren(...limited.slice(0, ROWS_PER_FRAME).map((r) => this.row(r)));
+    this.painting = limited.length > ROWS_PER_FRAME ? this.paintRest(limited, paint) : Promise.resolve();
+    if (this.busy && limited.length > ROWS_PER_FRAME) this.busy(this.painting);
     const noun = this.spec.kind === 'web' ? 'sources' : 'campaigns';
     const shown = limited.length < rows.length ? `, the first ${fmt.integer(limited.length)} shown` : '';
     this.countEl.textContent = rows.length === this.spec.rows.length
@@ -162,6 +177,15 @@ export class CampaignTable {
       : `${fmt.integer(rows.length)} of ${fmt.integer(this.spec.rows.length)} ${noun} match${shown}`;
     this.moreEl.hidden = limited.length === rows.length;
     this.moreEl.textContent = `Show all ${fmt.integer(rows.length)} ${noun}`;
+    return this.painting;
+  }
+
+  async paintRest(rows, paint) {
+    for (let i = ROWS_PER_FRAME; i < rows.length; i += ROWS_PER_FRAME) {
+      await nextFrame();
+      if (paint !== this.paints) return;
+      this.table.tBodies[0].append(...rows.slice(i, i + ROWS_PER_FRAME).map((r) => this.row(r)));
+    }
   }
 
   paintFoot() {
