@@ -190,7 +190,8 @@ async function warmUp(glint) {
   const bytes = sampleExport(WARM_ROWS);
   const name = 'glint-warmup.csv';
   let handle = null;
-  const report = { days: 30, locale: 'en-US' };
+  // The page's locale (format.js: the browser's language), so its formatting paths are the ones warmed.
+  const report = { days: 30, locale: self.navigator?.language || 'en-US' };
   const steps = [
     ['ingest', () => {
       ({ handle } = glint.call('ingest.open', { name }));
