@@ -38,6 +38,7 @@ struct Engine::State {
   IngestContext context{aliases, locale};
   FactBook facts = parse_fact_book(data::k_facts_json);
   int64_t next_handle = 1;
+  std::function<std::unique_ptr<CsvSegments>()> make_segments;
   std::map<int64_t, std::unique_ptr<Ingest>> open;
   std::map<int64_t, Dataset> closed;
   // Roll-ups of closed inputs, by (handles, days, anchor). A server asks the
@@ -417,6 +418,8 @@ CallResult analyze_sliced(const Json& doc, std::vector<const Dataset*>& inputs, 
 Engine::Engine() : state_(std::make_unique<State>()) {}
 Engine::~Engine() = default;
 
+void Engine::set_segments(std::function<std::unique_ptr<CsvSegments>()> make) { state_->make_segments = std::move(make); }
+
 CallResult Engine::call(std::string_view method, std::string_view request,
                         std::span<const std::byte> payload) {
   try {
@@ -442,6 +445,7 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       IngestOptions io;
       if (Status s = boolean(req, "dedupe_rows", io.dedupe_rows); !s.ok()) return error_result(s.code(), s.message());
       Ingest ingest(name, st.context, io);
+      if (st.make_segments) ingest.use_segments(st.make_segments());
       ingest.feed(payload);
       Result<Dataset> d = ingest.finish();
       if (!d.ok()) return error_result(d.status().code(), d.status().message());
@@ -455,7 +459,9 @@ CallResult Engine::call(std::string_view method, std::string_view request,
       IngestOptions io;
       if (Status s = boolean(req, "dedupe_rows", io.dedupe_rows); !s.ok()) return error_result(s.code(), s.message());
       const int64_t handle = st.next_handle++;
-      st.open.emplace(handle, std::make_unique<Ingest>(name, st.context, io));
+      auto ingest = std::make_unique<Ingest>(name, st.context, io);
+      if (st.make_segments) ingest->use_segments(st.make_segments());
+      st.open.emplace(handle, std::move(ingest));
       return ok_result({{"handle", handle}});
     }
 

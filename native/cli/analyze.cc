@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/cli_args.h"
 #include "cli/engine_client.h"
+#include "ingest/segments.h"
 
 namespace glint::native {
 
@@ -37,7 +38,7 @@ constexpr const char* kAnalyzeHelp =
     "  --days N          period length for the comparison (default 30)\n"
     "  --anchor DATE     last day of the current period (default: the data's last date)\n"
     GLINT_SLICE_HELP
-    REPORT_OPTIONS_HELP
+    REPORT_OPTIONS_HELP GLINT_THREADS_HELP
     "  FILE              a file, or - for standard input\n"
     "\n"
     "Exit status: 0 when a report was produced (it may carry diagnostics),\n"
@@ -318,7 +319,7 @@ void print_text(const nlohmann::json& report) {
 int run_analyze(const std::vector<std::string>& args) {
   CliArgs a;
   if (auto stop = parse_cli("analyze", kAnalyzeHelp, args, {"--json", "--full", "--keep-duplicates", "--keep-overlaps"},
-                            {"--days", "--anchor", "--forecast-days", "--budget-increase-limit", "--locale", "--currency",
+                            {"--days", "--anchor", "--forecast-days", "--budget-increase-limit", "--locale", "--currency", "--threads",
                              GLINT_SLICE_OPTIONS}, a)) {
     return *stop;
   }
@@ -333,7 +334,7 @@ int run_analyze(const std::vector<std::string>& args) {
       options["anchor"] = v;
       continue;
     }
-    if (option == "--locale" || option == "--currency" || option == "--from" || option == "--to" || option == "--compare" ||
+    if (option == "--threads" || option == "--locale" || option == "--currency" || option == "--from" || option == "--to" || option == "--compare" ||
         option == "--platform" || option == "--account" || option == "--campaign") {
       continue;
     }
@@ -344,7 +345,10 @@ int run_analyze(const std::vector<std::string>& args) {
     if (option != "--days") options["full"] = true;
   }
   if (files.empty()) return usage_error("analyze", "expected at least one FILE (see glint analyze --help)");
+  unsigned threads = ThreadSegments::machine_threads();
+  if (!threads_option("analyze", a, threads)) return 2;
   EngineClient client;
+  client.use_threads(threads);
   std::vector<int64_t> handles;
   for (const std::string& f : files) {
     Result<int64_t> h = client.ingest_file(f, isatty(STDERR_FILENO) != 0, open);

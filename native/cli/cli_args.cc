@@ -190,6 +190,16 @@ std::string text_cell(std::string_view text, size_t width) {
   return out;
 }
 
+bool threads_option(const char* command, const CliArgs& a, unsigned& threads) {
+  for (const auto& [option, v] : a.values) {
+    if (option != "--threads") continue;
+    long n = 0;
+    if (!integer_value(command, option, v, 1, 256, n)) return false;
+    threads = static_cast<unsigned>(n);
+  }
+  return true;
+}
+
 void report_options(const CliArgs& a, nlohmann::json& request, nlohmann::json& open) {
   for (const auto& [option, v] : a.values) {
     if (option == "--locale") request["locale"] = v;

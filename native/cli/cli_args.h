@@ -70,6 +70,11 @@ void print_raw(const std::string& text);
 // Also the period and slice options every report command takes: --from,
 // --to, --compare, --platform, --account, --campaign (kSliceOptions).
 void report_options(const CliArgs& a, nlohmann::json& request, nlohmann::json& open);
+// --threads N: how many threads read each file (default: the machine's);
+// false after a usage error. The result is the same bytes for every N.
+#define GLINT_THREADS_HELP \
+  "  --threads N     threads that read each file (default: this machine's cores; 1: none lent)\n"
+bool threads_option(const char* command, const CliArgs& a, unsigned& threads);
 #define GLINT_SLICE_OPTIONS "--from", "--to", "--compare", "--platform", "--account", "--campaign"
 #define GLINT_SLICE_HELP                                                                                      \
   "  --from DATE       first day of the current period (with --to: any range; default: --days before --to)\n" \

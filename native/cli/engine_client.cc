@@ -1,5 +1,7 @@
 #include "cli/engine_client.h"
 
+#include "ingest/segments.h"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -12,6 +14,7 @@ namespace glint::native {
 namespace {
 
 constexpr size_t kChunk = 4 << 20;
+constexpr size_t kSegment = 512 << 10;
 
 ErrorCode code_from_name(const std::string& name) {
   for (int c = 0; c <= static_cast<int>(ErrorCode::kInternal); ++c) {
@@ -35,6 +38,14 @@ Result<std::string> EngineClient::call(std::string_view method, const nlohmann::
   return Status(r.code, message);
 }
 
+void EngineClient::use_threads(unsigned threads) {
+  if (threads <= 1) {
+    engine_.set_segments(nullptr);
+    return;
+  }
+  engine_.set_segments([threads] { return std::make_unique<ThreadSegments>(threads, kSegment); });
+}
+
 Result<int64_t> EngineClient::ingest_file(const std::string& path, bool show_progress, const nlohmann::json& open) {
   std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (f == nullptr) return Status(ErrorCode::kInvalidRequest, path + ": " + std::strerror(errno));
@@ -53,6 +64,8 @@ Result<int64_t> EngineClient::ingest_file(const std::string& path, bool show_pro
     return opened.status();
   }
   const int64_t handle = nlohmann::json::parse(opened.value())["handle"].get<int64_t>();
+  // The same chunks with or without threads: a record over 1 MiB is judged
+  // where a chunk ends, so the chunks must not depend on the thread count.
   std::vector<char> buf(kChunk);
   double done = 0;
   int last_pct = -1;

@@ -21,6 +21,10 @@ class EngineClient {
   Result<int64_t> ingest_file(const std::string& path, bool show_progress,
                               const nlohmann::json& open = nlohmann::json::object());
 
+  // Lends core `threads` in all (the caller's included) to tokenize each
+  // file's chunks; 1 lends none. Same bytes out either way.
+  void use_threads(unsigned threads);
+
   Engine& engine() { return engine_; }
 
  private:

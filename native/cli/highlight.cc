@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/cli_args.h"
 #include "cli/engine_client.h"
+#include "ingest/segments.h"
 
 namespace glint::native {
 
@@ -30,14 +31,14 @@ constexpr const char* kHighlightHelp =
     GLINT_SLICE_HELP
     "  --max N         at most N facts per type (default 5)\n"
     "  --json          the highlight response as JSON (schemas/highlight_response.schema.json)\n"
-    REPORT_OPTIONS_HELP;
+    REPORT_OPTIONS_HELP GLINT_THREADS_HELP;
 
 }  // namespace
 
 int run_highlight(const std::vector<std::string>& args) {
   CliArgs a;
   if (auto stop = parse_cli("highlight", kHighlightHelp, args, {"--json", "--keep-duplicates", "--keep-overlaps"},
-                            {"--type", "--days", "--anchor", "--max", "--locale", "--currency", GLINT_SLICE_OPTIONS}, a)) {
+                            {"--type", "--days", "--anchor", "--max", "--locale", "--currency", "--threads", GLINT_SLICE_OPTIONS}, a)) {
     return *stop;
   }
   const bool json = a.has("--json");
@@ -47,7 +48,7 @@ int run_highlight(const std::vector<std::string>& args) {
   report_options(a, options, open);
   for (const auto& [option, v] : a.values) {
     long n = 0;
-    if (option == "--locale" || option == "--currency" || option == "--from" || option == "--to" || option == "--compare" ||
+    if (option == "--threads" || option == "--locale" || option == "--currency" || option == "--from" || option == "--to" || option == "--compare" ||
         option == "--platform" || option == "--account" || option == "--campaign") {
       continue;
     }
@@ -71,7 +72,10 @@ int run_highlight(const std::vector<std::string>& args) {
     }
   }
   if (files.empty()) return usage_error("highlight", "expected at least one FILE (see glint highlight --help)");
+  unsigned threads = ThreadSegments::machine_threads();
+  if (!threads_option("highlight", a, threads)) return 2;
   EngineClient client;
+  client.use_threads(threads);
   std::vector<int64_t> handles;
   for (const std::string& f : files) {
     Result<int64_t> h = client.ingest_file(f, isatty(STDERR_FILENO) != 0, open);

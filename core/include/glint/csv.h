@@ -48,6 +48,56 @@ class CsvSink {
 struct CsvOptions {
   char delimiter = ',';
   size_t max_record_bytes = size_t{1} << 20;
+  // Field ends are found by a SIMD scan of 64 bytes at a time (SSE2/AVX2,
+  // wasm simd128); false uses its scalar twin, for tests that compare them.
+  bool simd = true;
+};
+
+// Records tokenized apart from the stream — a segment of one chunk's text, on
+// any thread — to be spliced back in order (CsvSegments below).
+struct CsvBatch {
+  struct Item {
+    uint32_t first_field = 0, fields = 0;  // into `fields`
+    uint64_t line = 0;                     // 1-based, counted from the segment's start
+    int issue = -1;                        // a CsvIssueKind instead of a record
+  };
+  size_t begin = 0;     // where its first record starts (an offset in the text)
+  size_t end = 0;       // where tokenizing stopped
+  uint64_t lines = 0;   // physical lines consumed in [begin, end)
+  bool waiting = false;   // stopped before its limit: the text ends inside a record
+  bool skipping = false;  // ended inside an over-long line that is being skipped
+  std::vector<Item> items;
+  std::vector<std::string_view> fields;  // into the text, or into `storage`
+  std::deque<std::string> storage;       // unescaped fields ("" → ")
+};
+
+// The first place at or after `offset` where a record can start in `text`
+// (its start, or just after a '\n'); text.size() when there is none.
+size_t csv_segment_start(std::string_view text, size_t offset);
+
+// The records of `text` that start in [begin, limit), `begin` being a record
+// start, into `out` (cleared first). Exactly what CsvTokenizer sees there when
+// it reaches `begin` at a record boundary; safe to call from any thread.
+void csv_tokenize_segment(std::string_view text, size_t begin, size_t limit, const CsvOptions& options,
+                          CsvBatch& out);
+
+// Tokenizing ahead on other threads, lent by the caller (core starts none).
+// For a chunk's text, segment k holds the records starting in
+// [csv_segment_start(text, k * segment_bytes()), the same for k + 1): a guess
+// that a segment starts at a record boundary, checked when the batches are
+// spliced (a quoted field with line breaks across a segment start makes the
+// tokenizer re-read that stretch itself), so the records are the same as a
+// single pass gives, whatever the segment size or thread count.
+class CsvSegments {
+ public:
+  virtual ~CsvSegments() = default;
+  virtual size_t segment_bytes() const = 0;
+  // Starts on `text` (valid until end()).
+  virtual void begin(std::string_view text, const CsvOptions& options) = 0;
+  // Segment k's batch, computed with csv_tokenize_segment; nullptr past the
+  // last one. Asking for k releases the batches before it.
+  virtual const CsvBatch* batch(size_t k) = 0;
+  virtual void end() = 0;
 };
 
 class CsvTokenizer {
@@ -62,10 +112,22 @@ class CsvTokenizer {
   // Physical lines consumed so far (the last line counts once finished).
   uint64_t lines_seen() const { return line_ - 1; }
 
+  // Lets `segments` tokenize large chunks ahead (not owned; nullptr: none).
+  void set_segments(CsvSegments* segments) { segments_ = segments; }
+
  private:
-  // Parses complete records of data[0, size); returns the bytes consumed.
-  size_t parse(const char* data, size_t size, bool final, CsvSink& sink);
+  friend void csv_tokenize_segment(std::string_view, size_t, size_t, const CsvOptions&, CsvBatch&);
+  // Parses the complete records of data[0, size) that start in [from, limit);
+  // returns where it stopped (below `limit` only when waiting for bytes).
+  size_t parse(const char* data, size_t size, bool final, CsvSink& sink, size_t from = 0, size_t limit = SIZE_MAX);
+  // parse() over a whole chunk with the records of its segments spliced in.
+  size_t parse_segmented(const char* data, size_t size, CsvSink& sink);
+  const char* scan_unquoted(const char* p, const char* end);
   CsvOptions options_;
+  CsvSegments* segments_ = nullptr;
+  uint64_t (*breaks_)(const char*, char);
+  const char* block_ = nullptr;  // the 64 bytes whose breaks are in block_mask_
+  uint64_t block_mask_ = 0;
   std::string carry_;            // bytes of an incomplete record between feeds
   uint64_t line_ = 1;            // physical line at the start of unparsed input
   bool skipping_line_ = false;   // inside an over-long line being skipped

@@ -17,12 +17,17 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "glint/status.h"
+
+namespace glint {
+class CsvSegments;
+}
 
 namespace glint {
 
@@ -43,6 +48,11 @@ class Engine {
   // Runs `method` on `request` (a JSON object; empty means {}) and `payload`.
   CallResult call(std::string_view method, std::string_view request,
                   std::span<const std::byte> payload = {});
+
+  // Native callers may lend core threads: every input opened after this
+  // tokenizes its large chunks through a CsvSegments from `make` (csv.h).
+  // Core itself starts no thread; the results are the same bytes.
+  void set_segments(std::function<std::unique_ptr<CsvSegments>()> make);
 
  private:
   struct State;

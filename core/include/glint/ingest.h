@@ -181,6 +181,9 @@ class Ingest {
   Ingest(const Ingest&) = delete;
   Ingest& operator=(const Ingest&) = delete;
 
+  // Lets `segments` tokenize large chunks on other threads (native callers;
+  // the result is the same bytes with or without).
+  void use_segments(std::unique_ptr<CsvSegments> segments);
   void feed(std::span<const std::byte> bytes);
   uint64_t bytes_fed() const;
   uint64_t rows() const;
@@ -190,6 +193,7 @@ class Ingest {
  private:
   class Builder;
   class Sections;
+  std::unique_ptr<CsvSegments> segments_;  // outlives the reader that uses it
   std::unique_ptr<Sections> sections_;
   std::unique_ptr<TableReader> reader_;
 };

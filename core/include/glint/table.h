@@ -71,6 +71,8 @@ class TableReader {
   Status finish();
 
   const TableInfo& info() const { return info_; }
+  // Lends the tokenizer threads for large chunks (csv.h; not owned).
+  void set_segments(CsvSegments* segments);
   uint64_t replacements() const { return decoder_ ? decoder_->replacements() : 0; }
   uint64_t first_replacement_line() const { return decoder_ ? decoder_->first_replacement_line() : 0; }
 
@@ -92,6 +94,7 @@ class TableReader {
   std::string text_head_;  // text kept until the delimiter is known
   std::unique_ptr<Decoder> decoder_;
   std::unique_ptr<CsvTokenizer> tokenizer_;
+  CsvSegments* segments_ = nullptr;
   std::unique_ptr<Records> records_;
   bool binary_ = false;
   bool header_found_ = false;

@@ -21,7 +21,8 @@ std::string fold_case(std::string_view s);
 
 // s without leading/trailing spaces, tabs and Unicode no-break/thin spaces.
 std::string_view trim_spaces_slow(std::string_view s);
-inline std::string_view trim_spaces(std::string_view s) {
+// Always inlined: the hot path calls it for every cell several times.
+[[gnu::always_inline]] inline std::string_view trim_spaces(std::string_view s) {
   // Fast path: the ends cannot start or end a space-like character.
   if (s.empty()) return s;
   const auto f = static_cast<unsigned char>(s.front()), b = static_cast<unsigned char>(s.back());

@@ -1,6 +1,7 @@
 #include "glint/csv.h"
 
 #include "base/text.h"
+#include "read/scan.h"
 
 #include <algorithm>
 #include <cstring>
@@ -13,32 +14,124 @@ uint64_t count_newlines(const char* p, const char* end) {
   return text::count_newlines(std::string_view(p, static_cast<size_t>(end - p)));
 }
 
-// Bytes of `x` equal to the byte repeated in `pattern` get their high bit set
-// (exact for the lowest match, which is all the scan below uses).
-inline uint64_t match_bytes(uint64_t x, uint64_t pattern) {
-  const uint64_t y = x ^ pattern;
-  return (y - 0x0101010101010101ull) & ~y & 0x8080808080808080ull;
-}
-
-// The first delimiter, LF or CR in [p, end): eight bytes at a time (SWAR, the
-// same code for native and wasm), then byte by byte.
-inline const char* scan_unquoted(const char* p, const char* end, char delim) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  const uint64_t d = kOnes * static_cast<uint8_t>(delim);
-  while (end - p >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    const uint64_t m = match_bytes(w, d) | match_bytes(w, kOnes * '\n') | match_bytes(w, kOnes * '\r');
-    if (m != 0) return p + (__builtin_ctzll(m) >> 3);  // little-endian: lowest address first
-    p += 8;
-  }
+// The first delimiter, LF or CR in [p, end), byte by byte (the last bytes
+// of a chunk, fewer than a scan block).
+inline const char* scan_tail(const char* p, const char* end, char delim) {
   while (p < end && *p != delim && *p != '\n' && *p != '\r') ++p;
   return p;
 }
 
+// Collects a segment's records into its batch; views that point into the
+// tokenizer's own storage (unescaped fields) are copied into the batch's.
+class Collector final : public CsvSink {
+ public:
+  Collector(std::string_view text, CsvBatch& out) : text_(text), out_(out) {}
+  void on_record(const CsvRecord& record) override {
+    CsvBatch::Item item;
+    item.first_field = static_cast<uint32_t>(out_.fields.size());
+    item.fields = static_cast<uint32_t>(record.fields.size());
+    item.line = record.line;
+    for (const std::string_view f : record.fields) {
+      if (f.data() >= text_.data() && f.data() + f.size() <= text_.data() + text_.size()) {
+        out_.fields.push_back(f);
+      } else {
+        out_.fields.emplace_back(out_.storage.emplace_back(f));
+      }
+    }
+    out_.items.push_back(item);
+  }
+  void on_issue(const CsvIssue& issue) override {
+    CsvBatch::Item item;
+    item.line = issue.line;
+    item.issue = static_cast<int>(issue.kind);
+    out_.items.push_back(item);
+  }
+
+ private:
+  std::string_view text_;
+  CsvBatch& out_;
+};
+
 }  // namespace
 
-CsvTokenizer::CsvTokenizer(CsvOptions options) : options_(options) {}
+CsvTokenizer::CsvTokenizer(CsvOptions options)
+    : options_(options), breaks_(scan::breaks(options.simd ? scan::best() : scan::Kind::kScalar)) {}
+
+// The first delimiter, LF or CR in [p, end): from the break mask of a
+// 64-byte block, computed once and used for every field that ends in it.
+const char* CsvTokenizer::scan_unquoted(const char* p, const char* end) {
+  while (true) {
+    if (block_ != nullptr && p >= block_ && p < block_ + 64) {
+      const uint64_t m = block_mask_ >> (p - block_);
+      if (m != 0) return p + __builtin_ctzll(m);
+      p = block_ + 64;
+    }
+    if (end - p < 64) return scan_tail(p, end, options_.delimiter);
+    block_ = p;
+    block_mask_ = breaks_(p, options_.delimiter);
+  }
+}
+
+size_t csv_segment_start(std::string_view text, size_t offset) {
+  if (offset == 0) return 0;
+  if (offset > text.size()) return text.size();
+  const void* nl = std::memchr(text.data() + offset - 1, '\n', text.size() - (offset - 1));
+  return nl == nullptr ? text.size() : static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+}
+
+void csv_tokenize_segment(std::string_view text, size_t begin, size_t limit, const CsvOptions& options,
+                          CsvBatch& out) {
+  out.items.clear();
+  out.fields.clear();
+  out.storage.clear();
+  out.begin = begin;
+  CsvTokenizer t(options);
+  Collector sink(text, out);
+  out.end = t.parse(text.data(), text.size(), false, sink, begin, limit);
+  out.lines = t.line_ - 1;
+  out.skipping = t.skipping_line_;
+  out.waiting = out.end < limit;
+}
+
+size_t CsvTokenizer::parse_segmented(const char* data, size_t size, CsvSink& sink) {
+  segments_->begin(std::string_view(data, size), options_);
+  size_t pos = 0;
+  bool stopped = false;
+  for (size_t k = 0; !stopped; ++k) {
+    const CsvBatch* b = segments_->batch(k);
+    if (b == nullptr) break;
+    if (b->begin < pos) continue;  // inside a record that an earlier segment finished
+    if (b->begin > pos) {
+      // The guess was wrong before this segment: read up to it here.
+      pos = parse(data, size, false, sink, pos, b->begin);
+      if (pos < b->begin || skipping_line_) {
+        stopped = true;
+        break;
+      }
+      if (pos != b->begin) continue;
+    }
+    for (const CsvBatch::Item& item : b->items) {
+      const uint64_t line = line_ + item.line - 1;
+      if (item.issue >= 0) {
+        sink.on_issue({static_cast<CsvIssueKind>(item.issue), line});
+      } else {
+        CsvRecord record;
+        record.fields = std::span<const std::string_view>(b->fields.data() + item.first_field, item.fields);
+        record.line = line;
+        sink.on_record(record);
+      }
+    }
+    line_ += b->lines;
+    pos = b->end;
+    if (b->waiting || b->skipping) {
+      skipping_line_ = b->skipping;
+      stopped = true;
+    }
+  }
+  segments_->end();
+  if (!stopped && pos < size) pos = parse(data, size, false, sink, pos);
+  return pos;
+}
 
 void CsvTokenizer::feed(std::string_view chunk, CsvSink& sink) {
   if (skipping_line_) {
@@ -49,12 +142,16 @@ void CsvTokenizer::feed(std::string_view chunk, CsvSink& sink) {
     ++line_;
     skipping_line_ = false;
   }
+  const auto run = [&](const char* data, size_t size) {
+    if (segments_ != nullptr && size >= 2 * segments_->segment_bytes()) return parse_segmented(data, size, sink);
+    return parse(data, size, false, sink);
+  };
   if (carry_.empty()) {
-    const size_t used = parse(chunk.data(), chunk.size(), false, sink);
+    const size_t used = run(chunk.data(), chunk.size());
     carry_.assign(chunk.data() + used, chunk.size() - used);
   } else {
     carry_.append(chunk);
-    const size_t used = parse(carry_.data(), carry_.size(), false, sink);
+    const size_t used = run(carry_.data(), carry_.size());
     carry_.erase(0, used);
   }
 }
@@ -68,11 +165,12 @@ void CsvTokenizer::finish(CsvSink& sink) {
   skipping_line_ = false;
 }
 
-size_t CsvTokenizer::parse(const char* data, size_t size, bool final, CsvSink& sink) {
+size_t CsvTokenizer::parse(const char* data, size_t size, bool final, CsvSink& sink, size_t from, size_t limit) {
   const char delim = options_.delimiter;
   const char* const end = data + size;
-  size_t consumed = 0;
-  while (consumed < size) {
+  block_ = nullptr;  // a mask of another buffer
+  size_t consumed = from;
+  while (consumed < size && consumed < limit) {
     const char* p = data + consumed;
     // Blank lines separate nothing; count and skip them.
     if (*p == '\n') {
@@ -143,7 +241,7 @@ size_t CsvTokenizer::parse(const char* data, size_t size, bool final, CsvSink& s
         if (open_quote) break;
       } else {
         const char* f = p;
-        p = scan_unquoted(p, end, delim);
+        p = scan_unquoted(p, end);
         fields_.emplace_back(f, static_cast<size_t>(p - f));
       }
       // After a field: delimiter, line end, or end of data.

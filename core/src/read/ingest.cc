@@ -124,7 +124,7 @@ class Ingest::Builder final : public TableSink {
   Builder(const IngestContext& ctx, const IngestOptions& options)
       : ctx_(ctx),
         options_(options),
-        label_first_(first_bytes(ctx.aliases.total_labels)),
+        label_first_(first_pairs(ctx.aliases.total_labels)),
         results_first_(first_bytes(ctx.aliases.results_from_patterns)) {}
 
   void on_header(const TableInfo& info) override {
@@ -409,6 +409,27 @@ class Ingest::Builder final : public TableSink {
   // Not the numeric null tokens: "NA" is North America, "None" may be a name.
   static bool is_blank_name(std::string_view v) { return v.empty() || v == "--"; }
 
+  static uint16_t pair_of(std::string_view s) {
+    auto lower = [](unsigned char c) { return static_cast<uint16_t>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
+    return static_cast<uint16_t>(lower(static_cast<unsigned char>(s[0])) << 8 | lower(static_cast<unsigned char>(s[1])));
+  }
+  // The first two bytes of every label, either case (a folded Latin-1
+  // capital keeps its first byte, so "RÉSULTATS" still passes), so that
+  // only a cell that could be a total label is folded and compared.
+  static std::vector<uint64_t> first_pairs(const std::vector<std::string>& labels) {
+    std::vector<uint64_t> bits(1024);  // one bit per byte pair: 8 KiB
+    for (const std::string& l : labels) {
+      if (l.size() < 2) continue;
+      const uint16_t p = pair_of(l);
+      bits[p >> 6] |= uint64_t{1} << (p & 63);
+    }
+    return bits;
+  }
+  bool maybe_label(std::string_view cell) const {
+    const uint16_t p = pair_of(cell);
+    return (label_first_[p >> 6] >> (p & 63)) & 1;
+  }
+
   // First bytes (either case) of the patterns below, so that a cell is folded
   // and compared only when it could match.
   static std::array<bool, 256> first_bytes(const std::vector<std::string>& patterns) {
@@ -529,8 +550,9 @@ class Ingest::Builder final : public TableSink {
     size_t label_col = SIZE_MAX;
     std::string_view label;
     for (size_t i = 0; i < fields.size() && label_col == SIZE_MAX; ++i) {
+      if (full && is_metric_col_[i]) continue;
       const std::string_view c = text::trim_spaces(fields[i]);
-      if (c.empty() || !label_first_[static_cast<unsigned char>(c[0])] || (full && is_metric_col_[i])) continue;
+      if (c.size() < 2 || !maybe_label(c)) continue;
       if (!ctx_.aliases.summary_label(c).empty()) {
         label_col = i;
         label = c;
@@ -596,6 +618,20 @@ class Ingest::Builder final : public TableSink {
   }
 
   // Decimals a micro-unit value shows (12.5 → 1).
+  // Whether `micros` shows more than `dec` decimals (constant divisors: no
+  // division instruction per cell).
+  static bool finer_than(int64_t micros, int dec) {
+    switch (dec) {
+      case 0: return micros % 1000000 != 0;
+      case 1: return micros % 100000 != 0;
+      case 2: return micros % 10000 != 0;
+      case 3: return micros % 1000 != 0;
+      case 4: return micros % 100 != 0;
+      case 5: return micros % 10 != 0;
+      default: return false;
+    }
+  }
+
   static int decimals_of(int64_t micros) {
     int d = 6;
     while (d > 0 && micros % 10 == 0) {
@@ -996,7 +1032,7 @@ class Ingest::Builder final : public TableSink {
       sums.v[mc.slot] += micros;
       running_.v[mc.slot] += micros;
       int& dec = decimals_[mc.slot];
-      if (dec < 6 && micros % kPow10[6 - dec] != 0) dec = decimals_of(micros);
+      if (dec < 6 && finer_than(micros, dec)) dec = decimals_of(micros);
     }
     ++running_.rows;
     ++report_.rows;
@@ -1012,7 +1048,8 @@ class Ingest::Builder final : public TableSink {
   }
 
   static uint64_t mix(uint64_t h, std::string_view s) {
-    // 8 bytes at a time; only a lookup key, never written out.
+    // 8 bytes at a time, the last 1-7 in one word; only a lookup key, never
+    // written out.
     constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
     size_t i = 0;
     for (; i + 8 <= s.size(); i += 8) {
@@ -1022,21 +1059,26 @@ class Ingest::Builder final : public TableSink {
       h ^= h >> 29;
     }
     uint64_t tail = s.size();
-    for (; i < s.size(); ++i) tail = (tail << 8) | static_cast<unsigned char>(s[i]);
+    if (i < s.size()) {
+      uint64_t w = 0;
+      std::memcpy(&w, s.data() + i, s.size() - i);
+      tail ^= w << 8;
+    }
     h = (h ^ tail) * kMul;
     return h ^ (h >> 32);
   }
 
   // The entity key of a row in one buffer: platform, then currency and each
-  // dimension as length + bytes, so that it is hashed in one pass and an
+  // dimension as 4-byte length + bytes, so that it is hashed in one pass and an
   // entity is recognised by one comparison with its stored key.
   void build_key(Platform platform, std::string_view currency, const std::array<std::string_view, kAdDims>& values) {
     key_.clear();
     key_.push_back(static_cast<char>(platform));
     auto put = [&](std::string_view v) {
-      const size_t n = v.size();
-      key_.push_back(static_cast<char>((n & 0x7f) | (n > 0x7f ? 0x80 : 0)));
-      for (size_t rest = n >> 7; rest != 0; rest >>= 7) key_.push_back(static_cast<char>((rest & 0x7f) | (rest > 0x7f ? 0x80 : 0)));
+      const auto n = static_cast<uint32_t>(v.size());
+      char len[4];
+      std::memcpy(len, &n, 4);
+      key_.append(len, 4);
       key_.append(v);
     };
     put(currency);
@@ -1158,8 +1200,8 @@ class Ingest::Builder final : public TableSink {
   std::vector<RowSlot> more_rows_;                    // rows beyond a cell's chain: (key, cell) → line
   size_t more_count_ = 0;
   TableInfo section_;  // this table's header and where it starts
-  const std::array<bool, 256> label_first_, results_first_;
-  static constexpr int64_t kPow10[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+  const std::vector<uint64_t> label_first_;  // first two bytes of the total labels, ASCII-lowercased
+  const std::array<bool, 256> results_first_;
   Sums running_;                            // every data row so far
   std::array<int, kMetricSlots> decimals_{};  // most decimals a data row's value shows, per slot
   std::vector<Candidate> candidates_;       // possible summary rows, in file order
@@ -1301,6 +1343,11 @@ Ingest::Ingest(std::string name, const IngestContext& context, IngestOptions opt
       reader_(std::make_unique<TableReader>(std::move(name), context.aliases, *sections_)) {}
 
 Ingest::~Ingest() = default;
+
+void Ingest::use_segments(std::unique_ptr<CsvSegments> segments) {
+  segments_ = std::move(segments);
+  reader_->set_segments(segments_.get());
+}
 
 void Ingest::feed(std::span<const std::byte> bytes) { reader_->feed(bytes); }
 uint64_t Ingest::bytes_fed() const { return reader_->info().bytes; }

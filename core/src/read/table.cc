@@ -130,6 +130,11 @@ TableReader::TableReader(std::string name, const AliasTable& aliases, TableSink&
 
 TableReader::~TableReader() = default;
 
+void TableReader::set_segments(CsvSegments* segments) {
+  segments_ = segments;
+  if (tokenizer_) tokenizer_->set_segments(segments);
+}
+
 void TableReader::feed(std::span<const std::byte> bytes) {
   info_.bytes += bytes.size();
   if (binary_) return;
@@ -184,6 +189,7 @@ void TableReader::start_tokenizing(bool at_eof) {
   CsvOptions options;
   options.delimiter = info_.dialect.delimiter;
   tokenizer_ = std::make_unique<CsvTokenizer>(options);
+  tokenizer_->set_segments(segments_);
   records_ = std::make_unique<Records>(*this);
   tokenizer_->feed(text_head_, *records_);
   text_head_.clear();

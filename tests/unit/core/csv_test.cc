@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "read/scan.h"
+
 #include <string>
 #include <vector>
 
@@ -120,6 +122,56 @@ TEST(Csv, OtherDelimiters) {
   CsvOptions options;
   options.delimiter = ';';
   EXPECT_EQ(tokenize("a;\"b;c\";1,5\n", 0, options).rows, (Rows{{"a", "b;c", "1,5"}}));
+}
+
+// The SIMD scans against their scalar twin: every 64-byte window of a text
+// dense in delimiters, line ends, quotes and high bytes, at every alignment.
+TEST(Scan, EveryKindThisMachineRunsAgreesWithTheScalarTwin) {
+  std::string text;
+  uint64_t x = 7;
+  const char alphabet[] = {',', ';', '\t', '\n', '\r', '"', 'a', '0', ' ', '\x80', '\xff', '|'};
+  for (int i = 0; i < 4096; ++i) {
+    x = x * 6364136223846793005ull + 1;
+    text.push_back(alphabet[(x >> 33) % sizeof alphabet]);
+  }
+  int kinds = 0;
+  for (const scan::Kind kind : {scan::Kind::kSse2, scan::Kind::kAvx2, scan::Kind::kSimd128}) {
+    if (!scan::available(kind)) continue;
+    ++kinds;
+    const scan::BreaksFn f = scan::breaks(kind);
+    for (const char delim : {',', ';', '\t', '|'}) {
+      for (size_t at = 0; at + 64 <= text.size(); ++at) {
+        ASSERT_EQ(f(text.data() + at, delim), scan::breaks_scalar(text.data() + at, delim))
+            << scan::kind_name(kind) << " at " << at << " delimiter " << delim;
+      }
+    }
+  }
+#if defined(__x86_64__) || defined(__wasm_simd128__)
+  EXPECT_GE(kinds, 1) << "no SIMD scan in this build";
+#endif
+  // The scalar twin itself, against a plain reading of its contract.
+  uint64_t want = 0;
+  for (int i = 0; i < 64; ++i) {
+    if (text[i] == ',' || text[i] == '\n' || text[i] == '\r') want |= uint64_t{1} << i;
+  }
+  EXPECT_EQ(scan::breaks_scalar(text.data(), ','), want);
+}
+
+TEST(Scan, TheTokenizerReadsTheSameWithTheScalarScan) {
+  std::string text = "h1,h2,h3\n";
+  for (int i = 0; i < 500; ++i) {
+    text += std::string(static_cast<size_t>(i % 97), 'x') + ",\"q,\n" + std::to_string(i) + "\"\"\"," +
+            std::to_string(i * 7) + (i % 3 == 0 ? "\r\n" : i % 3 == 1 ? "\n" : "\r");
+  }
+  CsvOptions scalar;
+  scalar.simd = false;
+  for (const size_t chunk : {size_t{0}, size_t{1}, size_t{63}, size_t{64}, size_t{65}, size_t{1000}}) {
+    const Collected a = tokenize(text, chunk), b = tokenize(text, chunk, scalar);
+    EXPECT_EQ(a.rows, b.rows) << chunk;
+    EXPECT_EQ(a.lines, b.lines) << chunk;
+    ASSERT_EQ(a.rows.size(), 501u);
+    EXPECT_EQ(a.rows[500][1], "q,\n499\"");
+  }
 }
 
 }  // namespace
