@@ -22,8 +22,9 @@
 // and, in the table, where the time went: every `glint:…` mark and measure the
 // page left (web/src/perf.js) from the file chosen to the page settled.
 //
-// Every run starts a fresh Chromium (its own fresh profile directory), so each
-// is a first visit: nothing is cached from an earlier run.
+// Every run starts a fresh Chromium (playwright's launch gives each its own
+// new --user-data-dir), so each is a first visit: nothing is cached from an
+// earlier run.
 //
 // usage: node tests/bench/page_bench.mjs [--rows 1000,80000] [--web-dir DIR] [--repeat N]
 //                                        [--idle MS] [--work DIR] [--json]
@@ -89,6 +90,8 @@ const say = (text) => process.stderr.write(`${text}\n`);
 
 const work = opts.work ?? fs.mkdtempSync(path.join(os.tmpdir(), 'glint-page-bench-'));
 fs.mkdirSync(work, { recursive: true });
+// A temporary folder of ours (the exports, the built page) goes when we do.
+if (!opts.work) process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
 
 // The page's dist, built from the wasm core already there unless given.
 let webDir = opts.webDir;
