@@ -7,11 +7,15 @@ import * as fmt from '../format.js';
 
 // Rows drawn at first (in the current order); the rest on request.
 const ROW_LIMIT = 50;
-// Rows are added to the table this many at a time, one batch per frame, so
-// no batch's layout makes a long task (a table's layout grows with what is
-// added, not with what is there: appending is cheap, a whole table at once
-// is not). A table of up to this many rows is drawn at once.
-const ROWS_PER_FRAME = 25;
+// Rows are added to the table a batch per frame, so no batch's layout and
+// paint make a long task (they grow with what is added, not with what is
+// there: appending is cheap, a whole table at once is not — 50 rows were a
+// 100-400 ms task). The first batch is this many rows (a table that short is
+// drawn at once); then a batch doubles while frames come quickly and halves
+// when they do not, so "Show all" of thousands does not take a frame a row.
+const FIRST_ROWS = 10;
+const MIN_ROWS = 5;
+const MAX_ROWS = 200;
 // The change columns (against the comparison period), when core gives changes.
 const CHANGE_METRICS = { ads: ['spend', 'conversions', 'cpa', 'roas', 'clicks'], web: ['sessions', 'key_events', 'engagement_rate', 'revenue'] };
 const LOWER_IS_BETTER = new Set(['cpa', 'cpc', 'cpm']);
@@ -167,9 +171,9 @@ export class CampaignTable {
     this.shown = rows;
     const limited = this.showAll ? rows : rows.slice(0, ROW_LIMIT);
     const paint = ++this.paints;
-    this.table.tBodies[0].replaceChildren(...limited.slice(0, ROWS_PER_FRAME).map((r) => this.row(r)));
-    this.painting = limited.length > ROWS_PER_FRAME ? this.paintRest(limited, paint) : Promise.resolve();
-    if (this.busy && limited.length > ROWS_PER_FRAME) this.busy(this.painting);
+    this.table.tBodies[0].replaceChildren(...limited.slice(0, FIRST_ROWS).map((r) => this.row(r)));
+    this.painting = limited.length > FIRST_ROWS ? this.paintRest(limited, paint) : Promise.resolve();
+    if (this.busy && limited.length > FIRST_ROWS) this.busy(this.painting);
     const noun = this.spec.kind === 'web' ? 'sources' : 'campaigns';
     const shown = limited.length < rows.length ? `, the first ${fmt.integer(limited.length)} shown` : '';
     this.countEl.textContent = rows.length === this.spec.rows.length
@@ -181,10 +185,17 @@ export class CampaignTable {
   }
 
   async paintRest(rows, paint) {
-    for (let i = ROWS_PER_FRAME; i < rows.length; i += ROWS_PER_FRAME) {
+    let batch = FIRST_ROWS;
+    let last = performance.now();
+    for (let i = FIRST_ROWS; i < rows.length; i += batch) {
       await nextFrame();
       if (paint !== this.paints) return;
-      this.table.tBodies[0].append(...rows.slice(i, i + ROWS_PER_FRAME).map((r) => this.row(r)));
+      // The time since the last batch: its layout and paint, and the wait for a frame (~17 ms).
+      const now = performance.now();
+      if (now - last < 30) batch = Math.min(batch * 2, MAX_ROWS);
+      else if (now - last > 60) batch = Math.max(batch >> 1, MIN_ROWS);
+      last = now;
+      this.table.tBodies[0].append(...rows.slice(i, i + batch).map((r) => this.row(r)));
     }
   }
 
