@@ -22,12 +22,18 @@
 // and, in the table, where the time went: every `glint:…` mark and measure the
 // page left (web/src/perf.js) from the file chosen to the page settled.
 //
+// Those are wall times: on a shared machine a task is also as long as the
+// other processes keep the main thread off a core. With --cpu, Chromium's
+// trace (category toplevel) gives each main-thread task's thread time too:
+// the longest task and the main thread's sum in CPU milliseconds, what the
+// page itself costs (the wall figures then include the tracing's overhead).
+//
 // Every run starts a fresh Chromium (playwright's launch gives each its own
 // new --user-data-dir), so each is a first visit: nothing is cached from an
 // earlier run.
 //
 // usage: node tests/bench/page_bench.mjs [--rows 1000,80000] [--web-dir DIR] [--repeat N]
-//                                        [--idle MS] [--work DIR] [--json]
+//                                        [--idle MS] [--cpu] [--work DIR] [--json]
 // Figures only: nothing here asserts on time. Exits non-zero only when the page
 // does not load or gives no highlights.
 import { spawnSync } from 'node:child_process';
@@ -52,17 +58,20 @@ main-thread long tasks, the worker's ingest throughput, and where the time went.
   --repeat N      runs per file, each in a fresh browser; medians shown (default 3)
   --idle MS       wait this long after the page is ready before choosing the file
                   (a person looking for it; default 0)
+  --cpu           also the main thread's CPU time (Chromium's trace): the longest
+                  task's and the sum, from the file chosen to the page settled
   --work DIR      where the exports are written (default: a temporary folder)
   --json          one JSON line per file on stdout (rows, MB, first_highlights_ms,
                   report_ms, longest_task_ms, long_tasks_total_ms, worker_ingest_MBps,
-                  ready_ms, warm_ms); progress on stderr
+                  ready_ms, warm_ms; with --cpu longest_task_cpu_ms, main_cpu_ms);
+                  progress on stderr
   -h, --help      this
 
 Needs build/wasm (glint_core.js), build/native/tests/bench/glint_gen_export and
 playwright-core in web/node_modules.`;
 
 const argv = process.argv.slice(2);
-const opts = { rows: '1000,80000', webDir: null, repeat: 3, idle: 0, work: null, json: false };
+const opts = { rows: '1000,80000', webDir: null, repeat: 3, idle: 0, cpu: false, work: null, json: false };
 for (let i = 0; i < argv.length; ++i) {
   const a = argv[i];
   const value = () => {
@@ -75,6 +84,7 @@ for (let i = 0; i < argv.length; ++i) {
   else if (a === '--idle') opts.idle = Number(value());
   else if (a === '--work') opts.work = path.resolve(value());
   else if (a === '--json') opts.json = true;
+  else if (a === '--cpu') opts.cpu = true;
   else if (a === '-h' || a === '--help') { console.log(usage); process.exit(0); }
   else fail(`unknown option ${a}`);
 }
@@ -159,6 +169,25 @@ function collect() {
   };
 }
 
+// The page's main-thread tasks in a Chromium trace, from the file chosen on:
+// the longest one's thread time and the sum (ms).
+function mainThreadCpu(trace) {
+  const events = JSON.parse(trace.toString()).traceEvents;
+  const threads = new Map(events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args.name]));
+  const chosen = events.find((e) => e.name === 'glint:files-chosen');
+  const main = events.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.tdur !== undefined &&
+    threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain' && (!chosen || (e.pid === chosen.pid && e.ts >= chosen.ts)))
+    .sort((a, b) => a.ts - b.ts);
+  let longest = 0, sum = 0, end = -Infinity;
+  for (const t of main) {
+    if (t.ts < end) continue; // nested in the task before
+    end = t.ts + t.dur;
+    longest = Math.max(longest, t.tdur / 1000);
+    sum += t.tdur / 1000;
+  }
+  return { longest, sum };
+}
+
 async function runOnce(file) {
   const browser = await launchChromium();
   try {
@@ -176,6 +205,7 @@ async function runOnce(file) {
     const readyMs = load.ready ?? Date.now() - opened;
     if (opts.idle > 0) await page.waitForTimeout(opts.idle);
     await page.evaluate(watch);
+    if (opts.cpu) await browser.startTracing(page, { categories: ['toplevel', 'blink.user_timing'] });
     await page.setInputFiles('#file', file);
     try {
       await page.waitForFunction(() => window.__bench.firstPainted !== null, null, { timeout: 180000 });
@@ -186,6 +216,7 @@ async function runOnce(file) {
     await settle(page, 300000);
     await page.waitForFunction(() => window.__bench.settled !== null, null, { timeout: 10000 }).catch(() => {});
     await page.waitForTimeout(300); // a last long task, if any, is reported
+    const cpu = opts.cpu ? mainThreadCpu(await browser.stopTracing()) : null;
     const m = await page.evaluate(collect);
     await context.close();
     if (problems.length) say(`  page problems: ${problems.join('; ')}`);
@@ -201,6 +232,8 @@ async function runOnce(file) {
       longCount: m.longTasks.length,
       longTasks: m.longTasks,
       ingestMBps: ingest && ingest.duration > 0 ? bytes / 1e6 / (ingest.duration / 1000) : null,
+      cpuLongest: cpu ? cpu.longest : null,
+      cpuSum: cpu ? cpu.sum : null,
       entries: m.entries,
     };
   } finally {
@@ -243,6 +276,7 @@ for (const n of rows) {
     worker_ingest_MBps: round(median(runs.map((x) => x.ingestMBps)), 1),
     ready_ms: round(median(runs.map((x) => x.readyMs))),
     warm_ms: round(median(runs.map((x) => x.warmMs))),
+    ...(opts.cpu ? { longest_task_cpu_ms: round(median(runs.map((x) => x.cpuLongest))), main_cpu_ms: round(median(runs.map((x) => x.cpuSum))) } : {}),
   };
   results.push({ line, runs });
   if (opts.json) process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -250,11 +284,13 @@ for (const n of rows) {
 
 if (!opts.json) {
   console.log(`\nThe page (${pageUrl}), headless Chromium, medians of ${opts.repeat} run${opts.repeat === 1 ? '' : 's'} (ms from the file chosen):\n`);
-  const head = ['rows', 'MB', 'first highlights', 'report', 'longest task', 'long tasks (sum, n)', 'ingest MB/s', 'ready', 'warm'];
+  const head = ['rows', 'MB', 'first highlights', 'report', 'longest task', 'long tasks (sum, n)', 'ingest MB/s', 'ready', 'warm',
+    ...(opts.cpu ? ['longest task CPU', 'main CPU'] : [])];
   const table = results.map(({ line, runs }) => [
     String(line.rows), line.MB.toFixed(2), ms(line.first_highlights_ms), ms(line.report_ms), ms(line.longest_task_ms),
     `${ms(line.long_tasks_total_ms)} (${median(runs.map((x) => x.longCount))})`,
-    line.worker_ingest_MBps === null ? '–' : line.worker_ingest_MBps.toFixed(1), ms(line.ready_ms), ms(line.warm_ms)]);
+    line.worker_ingest_MBps === null ? '–' : line.worker_ingest_MBps.toFixed(1), ms(line.ready_ms), ms(line.warm_ms),
+    ...(opts.cpu ? [ms(line.longest_task_cpu_ms), ms(line.main_cpu_ms)] : [])]);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
   const fmtRow = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(fmtRow(head));
