@@ -253,4 +253,40 @@ TEST(Cli, AnalyzeTakesARangeAComparisonAndFilters) {
   fs::remove(f);
 }
 
+// --threads: the same bytes for 1, 2, 3 and 7 threads on a file of several
+// 4 MiB chunks whose quoted names hold line breaks and commas (so segment
+// guesses land inside records), and a clear error for a bad count.
+TEST(Cli, AnalyzeGivesTheSameBytesForEveryThreadCount) {
+  const fs::path f = fs::temp_directory_path() / ("glint_cli_threads_" + std::to_string(getpid()) + ".csv");
+  {
+    std::ofstream out(f);
+    out << "Day,Campaign,Ad group,Impressions,Clicks,Cost\n";
+    uint64_t x = 12345;
+    for (int i = 0; i < 200000; ++i) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      const int c = static_cast<int>((x >> 33) % 300);
+      const std::string name = c % 9 == 0 ? "\"Brand, \"\"EU\"\"\n" + std::to_string(c) + "\"" : "Campaign " + std::to_string(c);
+      out << "2026-0" << 1 + i / 70000 << "-" << 10 + (x >> 20) % 18 << "," << name << ",Group " << (x >> 40) % 7 << ","
+          << (x >> 12) % 9000 << "," << (x >> 24) % 300 << "," << (x >> 30) % 500 << "." << (x >> 50) % 100 << "\n";
+      if (i % 1000 == 0) out << "2026-01-10,Campaign 1,Group 1,5,1,0.25\n2026-01-10,Campaign 1,Group 1,5,1,0.25\n";
+    }
+  }
+  ASSERT_GT(fs::file_size(f), size_t{8} << 20);  // several chunks
+  const CliRun one = run("analyze --json --full --threads 1 " + f.string());
+  ASSERT_EQ(one.status, 0) << one.err;
+  ASSERT_NE(one.out.find("\"duplicates\""), std::string::npos);
+  for (const char* n : {"2", "3", "7"}) {
+    const CliRun r = run(std::string("analyze --json --full --threads ") + n + " " + f.string());
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, one.out) << n << " threads";
+  }
+  const CliRun deflt = run("highlight --json --type all " + f.string());
+  const CliRun single = run("highlight --json --type all --threads 1 " + f.string());
+  EXPECT_EQ(deflt.out, single.out);
+  const CliRun bad = run("analyze --threads 0 " + f.string());
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--threads"), std::string::npos) << bad.err;
+  fs::remove(f);
+}
+
 }  // namespace
