@@ -190,10 +190,12 @@ export class CampaignTable {
     for (let i = FIRST_ROWS; i < rows.length; i += batch) {
       await nextFrame();
       if (paint !== this.paints) return;
-      // The time since the last batch: its layout and paint, and the wait for a frame (~17 ms).
+      // The time since the last batch: its layout and paint, and the wait for
+      // the next frame (~17 ms). Doubling only when that is about all keeps a
+      // batch's cost under a frame.
       const now = performance.now();
-      if (now - last < 30) batch = Math.min(batch * 2, MAX_ROWS);
-      else if (now - last > 60) batch = Math.max(batch >> 1, MIN_ROWS);
+      if (now - last < 22) batch = Math.min(batch * 2, MAX_ROWS);
+      else if (now - last > 45) batch = Math.max(batch >> 1, MIN_ROWS);
       last = now;
       this.table.tBodies[0].append(...rows.slice(i, i + batch).map((r) => this.row(r)));
     }
