@@ -28,6 +28,7 @@ void ThreadSegments::compute(size_t k) {
   const size_t begin = csv_segment_start(text_, k * segment_bytes_);
   const size_t limit = csv_segment_start(text_, (k + 1) * segment_bytes_);
   csv_tokenize_segment(text_, begin, limit, options_, slot.batch);
+  if (hook_ != nullptr) hook_->annotate(slot.batch);
   std::lock_guard<std::mutex> lock(mu_);
   slot.k = k;
   slot.ready = true;
@@ -49,10 +50,11 @@ void ThreadSegments::work() {
   }
 }
 
-void ThreadSegments::begin(std::string_view text, const CsvOptions& options) {
+void ThreadSegments::begin(std::string_view text, const CsvOptions& options, const CsvBatchHook* hook) {
   std::lock_guard<std::mutex> lock(mu_);
   text_ = text;
   options_ = options;
+  hook_ = hook;
   segments_ = text.empty() ? 0 : (text.size() + segment_bytes_ - 1) / segment_bytes_;
   next_ = 0;
   wanted_ = 0;

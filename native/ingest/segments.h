@@ -25,7 +25,7 @@ class ThreadSegments final : public CsvSegments {
   ThreadSegments& operator=(const ThreadSegments&) = delete;
 
   size_t segment_bytes() const override { return segment_bytes_; }
-  void begin(std::string_view text, const CsvOptions& options) override;
+  void begin(std::string_view text, const CsvOptions& options, const CsvBatchHook* hook) override;
   const CsvBatch* batch(size_t k) override;
   void end() override;
 
@@ -50,6 +50,7 @@ class ThreadSegments final : public CsvSegments {
   std::vector<Slot> slots_;
   std::string_view text_;
   CsvOptions options_;
+  const CsvBatchHook* hook_ = nullptr;
   size_t segments_ = 0;   // of the current text
   size_t next_ = 0;       // the next segment to claim
   size_t wanted_ = 0;     // the segment the caller splices (those before it are released)

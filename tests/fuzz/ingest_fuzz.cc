@@ -37,7 +37,7 @@ class InlineSegments final : public glint::CsvSegments {
  public:
   explicit InlineSegments(size_t bytes) : bytes_(bytes) {}
   size_t segment_bytes() const override { return bytes_; }
-  void begin(std::string_view text, const glint::CsvOptions& options) override {
+  void begin(std::string_view text, const glint::CsvOptions& options, const glint::CsvBatchHook*) override {
     text_ = text;
     options_ = options;
   }

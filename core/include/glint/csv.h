@@ -26,9 +26,23 @@
 
 namespace glint {
 
+// What a reader worked out about a record ahead, on the thread that
+// tokenized it (CsvBatchHook): only for the reader that `owner` names.
+struct CsvHint {
+  static constexpr int kValues = 8;
+  const void* owner = nullptr;  // nullptr: no hint
+  uint64_t key = 0;             // the owner's row key
+  uint32_t parsed = 0;          // bit i: values[i] holds the i-th metric cell's exact value
+  int64_t values[kValues] = {};
+  const char* blob = nullptr;   // the owner's second key (its bytes, in the batch), or nullptr
+  uint32_t blob_at = 0, blob_size = 0;
+  uint64_t blob_hash = 0;
+};
+
 struct CsvRecord {
   std::span<const std::string_view> fields;
   uint64_t line = 0;  // 1-based physical line where the record starts
+  const CsvHint* hint = nullptr;  // from a CsvBatchHook, when there is one
 };
 
 enum class CsvIssueKind { kUnterminatedQuote, kRecordTooLong };
@@ -60,6 +74,7 @@ struct CsvBatch {
     uint32_t first_field = 0, fields = 0;  // into `fields`
     uint64_t line = 0;                     // 1-based, counted from the segment's start
     int issue = -1;                        // a CsvIssueKind instead of a record
+    CsvHint hint;                          // filled by a CsvBatchHook
   };
   size_t begin = 0;     // where its first record starts (an offset in the text)
   size_t end = 0;       // where tokenizing stopped
@@ -69,6 +84,7 @@ struct CsvBatch {
   std::vector<Item> items;
   std::vector<std::string_view> fields;  // into the text, or into `storage`
   std::deque<std::string> storage;       // unescaped fields ("" → ")
+  std::string blob;                      // the hints' keys
 };
 
 // The first place at or after `offset` where a record can start in `text`
@@ -81,6 +97,15 @@ size_t csv_segment_start(std::string_view text, size_t offset);
 void csv_tokenize_segment(std::string_view text, size_t begin, size_t limit, const CsvOptions& options,
                           CsvBatch& out);
 
+// Work on a batch's records that can be done where it was tokenized (the
+// reader's pure per-row steps); annotate() runs on a worker thread and may
+// read only state that stays unchanged while the chunk is read.
+class CsvBatchHook {
+ public:
+  virtual ~CsvBatchHook() = default;
+  virtual void annotate(CsvBatch& batch) const = 0;
+};
+
 // Tokenizing ahead on other threads, lent by the caller (core starts none).
 // For a chunk's text, segment k holds the records starting in
 // [csv_segment_start(text, k * segment_bytes()), the same for k + 1): a guess
@@ -92,8 +117,9 @@ class CsvSegments {
  public:
   virtual ~CsvSegments() = default;
   virtual size_t segment_bytes() const = 0;
-  // Starts on `text` (valid until end()).
-  virtual void begin(std::string_view text, const CsvOptions& options) = 0;
+  // Starts on `text` (valid until end()); `hook` (may be nullptr) annotates
+  // each batch after it is tokenized.
+  virtual void begin(std::string_view text, const CsvOptions& options, const CsvBatchHook* hook) = 0;
   // Segment k's batch, computed with csv_tokenize_segment; nullptr past the
   // last one. Asking for k releases the batches before it.
   virtual const CsvBatch* batch(size_t k) = 0;
@@ -114,6 +140,8 @@ class CsvTokenizer {
 
   // Lets `segments` tokenize large chunks ahead (not owned; nullptr: none).
   void set_segments(CsvSegments* segments) { segments_ = segments; }
+  // The hook the segments run on each batch of the chunks fed from now on.
+  void set_hook(const CsvBatchHook* hook) { hook_ = hook; }
 
  private:
   friend void csv_tokenize_segment(std::string_view, size_t, size_t, const CsvOptions&, CsvBatch&);
@@ -125,6 +153,7 @@ class CsvTokenizer {
   const char* scan_unquoted(const char* p, const char* end);
   CsvOptions options_;
   CsvSegments* segments_ = nullptr;
+  const CsvBatchHook* hook_ = nullptr;
   uint64_t (*breaks_)(const char*, char);
   const char* block_ = nullptr;  // the 64 bytes whose breaks are in block_mask_
   uint64_t block_mask_ = 0;

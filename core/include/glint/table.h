@@ -53,6 +53,13 @@ class TableSink {
   virtual ~TableSink() = default;
   virtual void on_header(const TableInfo& info) = 0;
   virtual void on_row(std::span<const std::string_view> fields, uint64_t line) = 0;
+  // A row with what a CsvBatchHook of this sink worked out ahead (threads).
+  virtual void on_hinted_row(std::span<const std::string_view> fields, uint64_t line, const CsvHint& hint) {
+    (void)hint;
+    on_row(fields, line);
+  }
+  // The hook for the chunks about to be read (asked before each one).
+  virtual const CsvBatchHook* batch_hook() const { return nullptr; }
   // A line that is not a row: an unterminated quote, an over-long line or a
   // comment; already worded for a person.
   virtual void on_skipped(uint64_t line, std::string_view reason) = 0;
@@ -95,6 +102,7 @@ class TableReader {
   std::unique_ptr<Decoder> decoder_;
   std::unique_ptr<CsvTokenizer> tokenizer_;
   CsvSegments* segments_ = nullptr;
+  const CsvHint* hint_ = nullptr;  // of the record being routed
   std::unique_ptr<Records> records_;
   bool binary_ = false;
   bool header_found_ = false;

@@ -84,6 +84,7 @@ void csv_tokenize_segment(std::string_view text, size_t begin, size_t limit, con
   out.items.clear();
   out.fields.clear();
   out.storage.clear();
+  out.blob.clear();
   out.begin = begin;
   CsvTokenizer t(options);
   Collector sink(text, out);
@@ -94,7 +95,7 @@ void csv_tokenize_segment(std::string_view text, size_t begin, size_t limit, con
 }
 
 size_t CsvTokenizer::parse_segmented(const char* data, size_t size, CsvSink& sink) {
-  segments_->begin(std::string_view(data, size), options_);
+  segments_->begin(std::string_view(data, size), options_, hook_);
   size_t pos = 0;
   bool stopped = false;
   for (size_t k = 0; !stopped; ++k) {
@@ -118,6 +119,7 @@ size_t CsvTokenizer::parse_segmented(const char* data, size_t size, CsvSink& sin
         CsvRecord record;
         record.fields = std::span<const std::string_view>(b->fields.data() + item.first_field, item.fields);
         record.line = line;
+        record.hint = item.hint.owner != nullptr ? &item.hint : nullptr;
         sink.on_record(record);
       }
     }

@@ -119,7 +119,7 @@ std::string quote_cell(std::string_view cell) {
 
 }  // namespace
 
-class Ingest::Builder final : public TableSink {
+class Ingest::Builder final : public TableSink, public CsvBatchHook {
  public:
   Builder(const IngestContext& ctx, const IngestOptions& options)
       : ctx_(ctx),
@@ -145,6 +145,83 @@ class Ingest::Builder final : public TableSink {
       return;
     }
     process(fields, line);
+  }
+
+  // With threads: the pure steps of each row — is it plainly data (nothing a
+  // summary, footer or empty row could be), its row key, its metric cells'
+  // exact values — are done where the row was tokenized. Offered only once
+  // the columns and formats are decided: nothing annotate() reads changes
+  // after that.
+  const CsvBatchHook* batch_hook() const override { return decided_ && !metrics_.empty() ? this : nullptr; }
+
+  void annotate(CsvBatch& batch) const override {
+    for (CsvBatch::Item& item : batch.items) {
+      if (item.issue >= 0) continue;
+      std::span<const std::string_view> f(batch.fields.data() + item.first_field, item.fields);
+      if (f.size() > width_) {
+        bool extra_empty = true;
+        for (size_t i = width_; i < f.size(); ++i) extra_empty &= text::trim_spaces(f[i]).empty();
+        if (extra_empty) f = f.subspan(0, width_);
+      }
+      if (f.size() != width_ || !plainly_data(f)) continue;
+      CsvHint& h = item.hint;
+      h.owner = this;
+      h.key = row_key(f);
+      h.parsed = 0;
+      const Platform platform =
+          platform_col_ ? platform_from_label(f[*platform_col_]).value_or(mapping_.platform) : mapping_.platform;
+      std::string_view currency;
+      std::array<std::string_view, kAdDims> values{};
+      entity_values(f, currency, values);
+      h.blob_at = static_cast<uint32_t>(batch.blob.size());
+      append_key(batch.blob, platform, currency, values);
+      h.blob_size = static_cast<uint32_t>(batch.blob.size() - h.blob_at);
+      h.blob_hash = key_hash(std::string_view(batch.blob).substr(h.blob_at, h.blob_size));
+      for (size_t m = 0; m < metrics_.size() && m < CsvHint::kValues; ++m) {
+        int64_t v = 0;
+        if (parse_plain_fast(f[metrics_[m].col], v)) {
+          h.values[m] = v;
+          h.parsed |= 1u << m;
+        }
+      }
+    }
+    for (CsvBatch::Item& item : batch.items) {  // the keys stay where they are from here on
+      if (item.hint.owner == this) item.hint.blob = batch.blob.data() + item.hint.blob_at;
+    }
+  }
+
+  void on_hinted_row(std::span<const std::string_view> fields, uint64_t line, const CsvHint& hint) override {
+    if (hint.owner != this || !decided_) {
+      on_row(fields, line);
+      return;
+    }
+    if (fields.size() > width_) fields = fields.subspan(0, width_);  // annotate() saw only empty cells past it
+    count_row(fields, line, &hint);
+  }
+
+  // True only when screened_out() would find nothing in a full-width row: it
+  // looks for less (any cell that might start a total label, any name that
+  // might start "Results from", a possible footer) and leaves every such row
+  // to screened_out() itself.
+  bool plainly_data(std::span<const std::string_view> fields) const {
+    size_t filled = 0;
+    for (size_t i = 0; i < fields.size() && filled <= 2; ++i) filled += !text::trim_spaces(fields[i]).empty();
+    if (filled <= 2) return false;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i < is_metric_col_.size() && is_metric_col_[i]) continue;
+      const std::string_view c = text::trim_spaces(fields[i]);
+      if (c.size() >= 2 && maybe_label(c)) return false;
+    }
+    for (size_t c : name_cols_) {
+      const std::string_view raw = text::trim_spaces(fields[c]);
+      if (!raw.empty() && results_first_[static_cast<unsigned char>(raw[0])]) return false;
+    }
+    if (!summary_cols_.empty()) {
+      bool all_blank = true;
+      for (size_t c : summary_cols_) all_blank &= blank_dim(fields, c);
+      if (all_blank) return false;
+    }
+    return true;
   }
 
   void on_skipped(uint64_t line, std::string_view reason) override {
@@ -957,35 +1034,22 @@ class Ingest::Builder final : public TableSink {
 
   // One data row into its entity's sums for its day (and the running sums
   // that summary rows are checked against).
-  void count_row(std::span<const std::string_view> fields, uint64_t line) {
-    const uint64_t key = row_key(fields);
-    // Entity: platform, currency and the dimension cells (hashed in place,
-    // never copied unless the entity is new).
-    const Platform platform = platform_col_ ? row_platform(fields[*platform_col_]) : mapping_.platform;
-    std::string_view currency = report_.currency;
-    if (currency_col_) {
-      const std::string_view c = text::trim_spaces(fields[*currency_col_]);
-      if (!c.empty() && !is_null(c)) currency = c;
-    }
-    std::string_view source_medium[2];
-    if (source_medium_col_) {
-      const std::string_view sm = text::trim_spaces(fields[*source_medium_col_]);
-      const size_t slash = sm.find(" / ");
-      source_medium[0] = slash == std::string_view::npos ? sm : sm.substr(0, slash);
-      source_medium[1] = slash == std::string_view::npos ? std::string_view() : sm.substr(slash + 3);
-    }
-    std::array<std::string_view, kAdDims> values{};
-    for (size_t d = 0; d < dims_.size(); ++d) {
-      if (dims_[d]) {
-        std::string_view v = text::trim_spaces(fields[*dims_[d]]);
-        if (is_blank_name(v)) v = {};
-        values[d] = v;
-      } else if (kind_ == DataKind::kWeb && d < 2) {
-        values[d] = source_medium[d];
-      }
-    }
+  void count_row(std::span<const std::string_view> fields, uint64_t line, const CsvHint* hint = nullptr) {
+    const uint64_t key = hint != nullptr ? hint->key : row_key(fields);
+    // Entity: platform, currency and the dimension cells (one key, copied
+    // only when the entity is new); with threads the key was built ahead.
     size_t slot = 0;
-    const uint32_t entity = entity_for(platform, currency, values, slot);
+    uint32_t entity = UINT32_MAX;
+    if (hint != nullptr && hint->blob != nullptr) {
+      entity = find_entity(std::string_view(hint->blob, hint->blob_size), hint->blob_hash, slot);
+    }
+    if (entity == UINT32_MAX) {
+      const Platform platform = platform_col_ ? row_platform(fields[*platform_col_]) : mapping_.platform;
+      std::string_view currency;
+      std::array<std::string_view, kAdDims> values{};
+      entity_values(fields, currency, values);
+      entity = entity_for(platform, currency, values, slot);
+    }
     if (!attr_cols_.empty()) read_attributes(fields, entity);
 
     // Day: the date column, or a one-day reporting range.
@@ -1017,7 +1081,9 @@ class Ingest::Builder final : public TableSink {
       const MetricColumn& mc = metrics_[m];
       const std::string_view cell = fields[mc.col];
       int64_t micros = 0;
-      if (!parse_plain_fast(cell, micros)) {
+      if (hint != nullptr && m < CsvHint::kValues && ((hint->parsed >> m) & 1) != 0) {
+        micros = hint->values[m];
+      } else if (!parse_plain_fast(cell, micros)) {
         const NumberCell n = parse_number(cell, ctx_.locale, mc.mark);
         if (n.status == CellStatus::kNull) continue;
         if (n.status == CellStatus::kError) {
@@ -1068,31 +1134,55 @@ class Ingest::Builder final : public TableSink {
     return h ^ (h >> 32);
   }
 
+  // The row's currency and dimension values (pure: annotate() runs it too).
+  void entity_values(std::span<const std::string_view> fields, std::string_view& currency,
+                     std::array<std::string_view, kAdDims>& values) const {
+    currency = report_.currency;
+    if (currency_col_) {
+      const std::string_view c = text::trim_spaces(fields[*currency_col_]);
+      if (!c.empty() && !is_null(c)) currency = c;
+    }
+    std::string_view source_medium[2];
+    if (source_medium_col_) {
+      const std::string_view sm = text::trim_spaces(fields[*source_medium_col_]);
+      const size_t slash = sm.find(" / ");
+      source_medium[0] = slash == std::string_view::npos ? sm : sm.substr(0, slash);
+      source_medium[1] = slash == std::string_view::npos ? std::string_view() : sm.substr(slash + 3);
+    }
+    for (size_t d = 0; d < dims_.size(); ++d) {
+      if (dims_[d]) {
+        std::string_view v = text::trim_spaces(fields[*dims_[d]]);
+        if (is_blank_name(v)) v = {};
+        values[d] = v;
+      } else if (kind_ == DataKind::kWeb && d < 2) {
+        values[d] = source_medium[d];
+      }
+    }
+  }
+
   // The entity key of a row in one buffer: platform, then currency and each
-  // dimension as 4-byte length + bytes, so that it is hashed in one pass and an
-  // entity is recognised by one comparison with its stored key.
-  void build_key(Platform platform, std::string_view currency, const std::array<std::string_view, kAdDims>& values) {
-    key_.clear();
-    key_.push_back(static_cast<char>(platform));
+  // dimension as 4-byte length + bytes, so that it is hashed in one pass and
+  // an entity is recognised by one comparison with its stored key.
+  void append_key(std::string& out, Platform platform, std::string_view currency,
+                  const std::array<std::string_view, kAdDims>& values) const {
+    out.push_back(static_cast<char>(platform));
     auto put = [&](std::string_view v) {
       const auto n = static_cast<uint32_t>(v.size());
       char len[4];
       std::memcpy(len, &n, 4);
-      key_.append(len, 4);
-      key_.append(v);
+      out.append(len, 4);
+      out.append(v);
     };
     put(currency);
     for (size_t d = 0; d < dims_.size(); ++d) put(values[d]);
   }
+  static uint64_t key_hash(std::string_view key) { return mix(0x9E3779B97F4A7C15ull, key) | 1; }  // 0: empty slot
 
-  // The row's entity, and through `slot` its place in the table (whose
-  // last cell is cached: a file sorted by day or by entity finds its cell
-  // without looking it up).
-  uint32_t entity_for(Platform platform, std::string_view currency, const std::array<std::string_view, kAdDims>& values,
-                      size_t& slot) {
-    build_key(platform, currency, values);
-    const uint64_t h = mix(0x9E3779B97F4A7C15ull, key_) | 1;  // 0 marks an empty slot
-    if (last_slot_ != SIZE_MAX && h == last_hash_ && key_ == last_key_) {
+  // The entity with this key, and through `slot` its place in the table (or
+  // where it would go: UINT32_MAX then). A slot caches its entity's last
+  // cell: a file sorted by day or by entity finds its cell without looking.
+  uint32_t find_entity(std::string_view key, uint64_t h, size_t& slot) {
+    if (last_slot_ != SIZE_MAX && h == last_hash_ && key == last_key_) {
       slot = last_slot_;
       return entity_slots_[slot].id;
     }
@@ -1113,24 +1203,38 @@ class Ingest::Builder final : public TableSink {
     size_t i = h & mask;
     for (; entity_slots_[i].hash != 0; i = (i + 1) & mask) {
       const EntitySlot& e = entity_slots_[i];
-      if (e.hash == h && e.key_size == key_.size() && std::memcmp(arena_.data() + e.key_at, key_.data(), key_.size()) == 0) break;
+      if (e.hash == h && e.key_size == key.size() && std::memcmp(arena_.data() + e.key_at, key.data(), key.size()) == 0) {
+        last_hash_ = h;
+        last_key_.assign(key);
+        last_slot_ = slot = i;
+        return e.id;
+      }
     }
-    if (entity_slots_[i].hash == 0) {
-      const auto id = static_cast<uint32_t>(entities_.size());
-      Entity e;
-      e.platform = platform;
-      e.currency = std::string(currency);
-      for (size_t d = 0; d < dims_.size(); ++d) e.dims.emplace_back(values[d]);
-      entities_.push_back(std::move(e));
-      slots_.emplace_back();
-      entity_slots_[i] = {h, id, arena_.size(), static_cast<uint32_t>(key_.size())};
-      arena_.append(key_);
-      ++entity_count_;
-    }
+    slot = i;
+    return UINT32_MAX;
+  }
+
+  uint32_t entity_for(Platform platform, std::string_view currency, const std::array<std::string_view, kAdDims>& values,
+                      size_t& slot) {
+    key_.clear();
+    append_key(key_, platform, currency, values);
+    const uint64_t h = key_hash(key_);
+    const uint32_t found = find_entity(key_, h, slot);
+    if (found != UINT32_MAX) return found;
+    const auto id = static_cast<uint32_t>(entities_.size());
+    Entity e;
+    e.platform = platform;
+    e.currency = std::string(currency);
+    for (size_t d = 0; d < dims_.size(); ++d) e.dims.emplace_back(values[d]);
+    entities_.push_back(std::move(e));
+    slots_.emplace_back();
+    entity_slots_[slot] = {h, id, arena_.size(), static_cast<uint32_t>(key_.size())};
+    arena_.append(key_);
+    ++entity_count_;
     last_hash_ = h;
     last_key_.assign(key_);
-    last_slot_ = slot = i;
-    return entity_slots_[i].id;
+    last_slot_ = slot;
+    return id;
   }
 
   // Cells of one entity by day: a dense window of days, grown as needed.
@@ -1264,6 +1368,10 @@ class Ingest::Sections final : public TableSink {
     builders_.back()->on_header(info);
   }
   void on_row(std::span<const std::string_view> fields, uint64_t line) override { builders_.back()->on_row(fields, line); }
+  void on_hinted_row(std::span<const std::string_view> fields, uint64_t line, const CsvHint& hint) override {
+    builders_.back()->on_hinted_row(fields, line, hint);
+  }
+  const CsvBatchHook* batch_hook() const override { return builders_.empty() ? nullptr : builders_.back()->batch_hook(); }
   void on_skipped(uint64_t line, std::string_view reason) override {
     if (!builders_.empty()) builders_.back()->on_skipped(line, reason);
   }

@@ -80,7 +80,11 @@ void TableReader::route(std::span<const std::string_view> fields, uint64_t line,
       return;
     }
   }
-  sink_.on_row(fields, line);
+  if (hint_ != nullptr) {
+    sink_.on_hinted_row(fields, line, *hint_);
+  } else {
+    sink_.on_row(fields, line);
+  }
 }
 
 class TableReader::Records final : public CsvSink {
@@ -100,7 +104,9 @@ class TableReader::Records final : public CsvSink {
       if (r_.pending_.size() >= kHeaderSearchRecords) r_.choose_header();
       return;
     }
+    r_.hint_ = rec.hint;
     r_.route(rec.fields, rec.line, false);
+    r_.hint_ = nullptr;
   }
   void on_issue(const CsvIssue& issue) override {
     const char* reason = issue.kind == CsvIssueKind::kUnterminatedQuote
@@ -171,6 +177,7 @@ void TableReader::push_text(std::string_view text, bool at_eof) {
     if (text_head_.size() >= kHeadBytes) start_tokenizing(at_eof);
     return;
   }
+  if (segments_ != nullptr) tokenizer_->set_hook(sink_.batch_hook());
   tokenizer_->feed(text, *records_);
 }
 
