@@ -36,17 +36,21 @@ void ThreadSegments::compute(size_t k) {
   done_cv_.notify_all();
 }
 
+void ThreadSegments::claim_and_compute(std::unique_lock<std::mutex>& lock) {
+  const size_t k = next_++;
+  slots_[k % window_].ready = false;
+  ++busy_;
+  lock.unlock();
+  compute(k);
+  lock.lock();
+}
+
 void ThreadSegments::work() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     work_cv_.wait(lock, [this] { return stop_ || claimable(); });
     if (stop_) return;
-    const size_t k = next_++;
-    slots_[k % window_].ready = false;
-    ++busy_;
-    lock.unlock();
-    compute(k);
-    lock.lock();
+    claim_and_compute(lock);
   }
 }
 
@@ -74,12 +78,7 @@ const CsvBatch* ThreadSegments::batch(size_t k) {
   while (!(slot.ready && slot.k == k)) {
     if (next_ <= k) {
       // Nobody has it yet: the caller tokenizes the next one itself rather than wait.
-      const size_t mine = next_++;
-      slots_[mine % window_].ready = false;
-      ++busy_;
-      lock.unlock();
-      compute(mine);
-      lock.lock();
+      claim_and_compute(lock);
       continue;
     }
     done_cv_.wait(lock);

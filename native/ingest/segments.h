@@ -40,6 +40,7 @@ class ThreadSegments final : public CsvSegments {
   };
   bool claimable() const;      // under mu_
   void compute(size_t k);      // without mu_
+  void claim_and_compute(std::unique_lock<std::mutex>& lock);  // the next segment, lock held on entry and exit
   void work();
 
   const size_t segment_bytes_;

@@ -974,16 +974,7 @@ class Ingest::Builder final : public TableSink, public CsvBatchHook {
     if (!found) {
       // Open addressing, at most half full, key and line side by side.
       const uint64_t k = (key ^ (static_cast<uint64_t>(cell) * 0x9E3779B97F4A7C15ull)) | 1;
-      if (more_count_ * 2 >= more_rows_.size()) {
-        std::vector<RowSlot> grown(std::max<size_t>(1024, more_rows_.size() * 2));
-        for (const RowSlot& s : more_rows_) {
-          if (s.key == 0) continue;
-          size_t i = s.key & (grown.size() - 1);
-          while (grown[i].key != 0) i = (i + 1) & (grown.size() - 1);
-          grown[i] = s;
-        }
-        more_rows_.swap(grown);
-      }
+      if (more_count_ * 2 >= more_rows_.size()) grow_table(more_rows_, 1024, [](const RowSlot& r) { return r.key; });
       const size_t mask = more_rows_.size() - 1;
       size_t i = k & mask;
       while (more_rows_[i].key != 0 && more_rows_[i].key != k) i = (i + 1) & mask;
@@ -999,6 +990,20 @@ class Ingest::Builder final : public TableSink, public CsvBatchHook {
     dup.counted_once = options_.dedupe_rows;
     if (dup.first.size() < 20) dup.first.emplace_back(line, earlier);
     return options_.dedupe_rows;
+  }
+
+  // Doubles an open-addressing table (linear probing, key 0 = empty slot).
+  template <class Slot, class KeyOf>
+  static void grow_table(std::vector<Slot>& table, size_t min_size, KeyOf key_of) {
+    std::vector<Slot> grown(std::max(min_size, table.size() * 2));
+    for (const Slot& s : table) {
+      const uint64_t k = key_of(s);
+      if (k == 0) continue;
+      size_t i = k & (grown.size() - 1);
+      while (key_of(grown[i]) != 0) i = (i + 1) & (grown.size() - 1);
+      grown[i] = s;
+    }
+    table.swap(grown);
   }
 
   // The chain pool: blocks of 2^16 slots, so growing it never copies.
@@ -1189,14 +1194,7 @@ class Ingest::Builder final : public TableSink, public CsvBatchHook {
     // Open addressing over (hash, key), at most half full: entities with the
     // same hash sit in later slots and are told apart by their keys.
     if (entity_count_ * 2 >= entity_slots_.size()) {
-      std::vector<EntitySlot> grown(std::max<size_t>(256, entity_slots_.size() * 2));
-      for (const EntitySlot& e : entity_slots_) {
-        if (e.hash == 0) continue;
-        size_t i = e.hash & (grown.size() - 1);
-        while (grown[i].hash != 0) i = (i + 1) & (grown.size() - 1);
-        grown[i] = e;
-      }
-      entity_slots_.swap(grown);
+      grow_table(entity_slots_, 256, [](const EntitySlot& e) { return e.hash; });
       last_slot_ = SIZE_MAX;
     }
     const size_t mask = entity_slots_.size() - 1;
