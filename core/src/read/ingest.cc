@@ -140,7 +140,7 @@ class Ingest::Builder final : public TableSink, public CsvBatchHook {
 
   void on_row(std::span<const std::string_view> fields, uint64_t line) override {
     if (!decided_) {
-      sample_.push_back({{fields.begin(), fields.end()}, line});
+      keep_sample(fields, line);
       if (sample_.size() >= kFormatSampleRows) decide_formats();
       return;
     }
@@ -295,10 +295,27 @@ class Ingest::Builder final : public TableSink, public CsvBatchHook {
   }
 
  private:
+  // The rows read before the formats are decided, in one buffer (no string
+  // per cell): their cells' bytes, and per row where its cells are.
   struct Buffered {
-    std::vector<std::string> fields;
-    uint64_t line;
+    size_t first = 0, count = 0;  // into sample_cells_
+    uint64_t line = 0;
   };
+  void keep_sample(std::span<const std::string_view> fields, uint64_t line) {
+    sample_.push_back({sample_cells_.size(), fields.size(), line});
+    for (const std::string_view f : fields) {
+      sample_cells_.emplace_back(sample_text_.size(), f.size());
+      sample_text_.append(f);
+    }
+  }
+  // A kept row's cells (valid until the next call).
+  std::span<const std::string_view> sample_row(const Buffered& b) {
+    sample_views_.clear();
+    for (size_t i = b.first; i < b.first + b.count; ++i) {
+      sample_views_.emplace_back(sample_text_.data() + sample_cells_[i].first, sample_cells_[i].second);
+    }
+    return sample_views_;
+  }
 
   void plan_columns() {
     const auto& f = mapping_.fields;
@@ -398,9 +415,10 @@ class Ingest::Builder final : public TableSink, public CsvBatchHook {
     std::vector<ColumnNumberStats> stats(metrics_.size());
     std::map<std::string, int64_t> value_currencies;
     for (const Buffered& b : sample_) {
-      if (b.fields.size() != width_) continue;
+      if (b.count != width_) continue;
+      const std::span<const std::string_view> fields = sample_row(b);
       for (size_t m = 0; m < metrics_.size(); ++m) {
-        const NumberCell c = parse_number(b.fields[metrics_[m].col], ctx_.locale);
+        const NumberCell c = parse_number(fields[metrics_[m].col], ctx_.locale);
         stats[m].add(c);
         if (!c.currency.empty()) ++value_currencies[std::string(c.currency)];
       }
@@ -446,7 +464,7 @@ class Ingest::Builder final : public TableSink, public CsvBatchHook {
       if (!col) continue;
       ColumnDateStats ds;
       for (const Buffered& b : sample_) {
-        if (b.fields.size() == width_) ds.add(b.fields[*col], ctx_.locale);
+        if (b.count == width_) ds.add(sample_row(b)[*col], ctx_.locale);
       }
       bool ambiguous = false;
       const DateFormat f = ds.decide(prefer_dmy, &ambiguous);
@@ -468,11 +486,16 @@ class Ingest::Builder final : public TableSink, public CsvBatchHook {
       }
     }
     for (const Buffered& b : sample_) {
-      const std::vector<std::string_view> views(b.fields.begin(), b.fields.end());
+      const std::span<const std::string_view> row = sample_row(b);
+      const std::vector<std::string_view> views(row.begin(), row.end());
       process(views, b.line);
     }
     sample_.clear();
     sample_.shrink_to_fit();
+    sample_cells_.clear();
+    sample_cells_.shrink_to_fit();
+    sample_text_.clear();
+    sample_text_.shrink_to_fit();
   }
 
   void exclude(uint64_t line, std::string reason) {
@@ -1320,6 +1343,9 @@ class Ingest::Builder final : public TableSink, public CsvBatchHook {
   bool header_seen_ = false;
   bool decided_ = false;
   std::vector<Buffered> sample_;
+  std::vector<std::pair<size_t, size_t>> sample_cells_;  // (offset, size) in sample_text_
+  std::string sample_text_;
+  std::vector<std::string_view> sample_views_;
   std::vector<MetricColumn> metrics_;
   size_t results_mark_index_ = SIZE_MAX;
   std::vector<std::optional<size_t>> dims_;
